@@ -1,0 +1,805 @@
+"""The `normandie` command line: parse options, ask the core, print; errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from normandie_cli import __version__
+from normandie_cli.errors import ExitCode, NormandieError, UsageError
+from normandie_cli.export import OutputFormat
+from normandie_cli.models import Dataset, Record, RecordKind
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+EPILOG = (
+    "Environment: NORMANDIE_DATA (another dataset file), NORMANDIE_TODAY (the date taken as"
+    " today), NO_COLOR (no colours), COLUMNS (table width).  "
+    "Exit codes: 0 success (an empty result too), 1 invalid or unreadable data or file,"
+    " 2 bad option or unknown value, 130 interrupted."
+)
+
+app = typer.Typer(
+    name="normandie",
+    help="Explore the Normandy tech ecosystem: startups, organisations, events and cities.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+FILTERS = "Filters"
+OUTPUT = "Output"
+
+
+@dataclass
+class _Settings:
+    """What the global options set; the dataset is loaded once, when a command needs it."""
+
+    data: Path | None
+    today_text: str | None
+    _dataset: Dataset | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            from normandie_cli.dataset import load_dataset
+
+            self._dataset = load_dataset(self.data)
+        return self._dataset
+
+    @property
+    def today(self) -> date:
+        if self.today_text is None:
+            return date.today()
+        from normandie_cli.query import parse_date_option
+
+        return parse_date_option(self.today_text, "--today")
+
+
+def _settings(ctx: typer.Context) -> _Settings:
+    settings = ctx.find_root().obj
+    assert isinstance(settings, _Settings)
+    return settings
+
+
+# --- Printing ------------------------------------------------------------------------------
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _console() -> Console:
+    """The terminal's console, made per command so it sees today's environment."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _say(message: str, *, style: str = "") -> None:
+    """A message for the person, on stderr; never read as markup."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from normandie_cli.text import inert
+
+    Console(stderr=True, highlight=False).print(Text(inert(message), style=style))
+
+
+def _write(text: str) -> None:
+    """Machine output, as UTF-8 whatever the console's encoding, never through Rich."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
+
+
+@contextmanager
+def _reporting() -> Iterator[None]:
+    """Turn the core's errors into one stderr line and the documented exit code."""
+    try:
+        yield
+    except NormandieError as error:
+        _say(f"Error: {error}", style="red")
+        raise typer.Exit(int(error.exit_code)) from None
+    except BrokenPipeError:
+        # The reader (`head`, a pager) has gone: stop quietly, and keep Python from
+        # complaining when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(int(ExitCode.OK)) from None
+
+
+def _choose_format(fmt: OutputFormat | None, as_json: bool, as_csv: bool) -> OutputFormat:
+    """An explicit format wins; otherwise a table on a terminal and TSV in a pipe."""
+    chosen = {f for f, on in ((OutputFormat.JSON, as_json), (OutputFormat.CSV, as_csv)) if on}
+    if fmt is not None:
+        chosen.add(fmt)
+    if len(chosen) > 1:
+        names = ", ".join(sorted(f.value for f in chosen))
+        raise UsageError(f"choose one output format, not several ({names})")
+    if chosen:
+        return chosen.pop()
+    return OutputFormat.TABLE if _stdout_is_terminal() else OutputFormat.TSV
+
+
+def _show_records(
+    kind: RecordKind,
+    records: Sequence[Record],
+    dataset: Dataset,
+    *,
+    fmt: OutputFormat,
+    columns_text: str | None,
+    empty_message: str,
+    total: int | None = None,
+) -> None:
+    """Print records in the chosen format; an empty result is said on stderr, exit 0."""
+    from normandie_cli.query import (
+        DEFAULT_COLUMNS,
+        TABLE_COLUMNS,
+        field_names,
+        parse_columns,
+        record_fields,
+    )
+
+    chosen = parse_columns(kind, columns_text)
+    rows = [record_fields(r, dataset) for r in records]
+    if fmt is OutputFormat.TABLE:
+        if not rows:
+            _say(empty_message)
+            return
+        from normandie_cli.render import records_table
+
+        columns = chosen or TABLE_COLUMNS.get(kind, DEFAULT_COLUMNS[kind])
+        console = _console()
+        console.print(records_table(kind, rows, columns, dataset, console.width))
+        if total is not None and total > len(rows):
+            _say(f"Showing {len(rows)} of {total}; change --limit to see more.", style="dim")
+        return
+    from normandie_cli.export import format_rows
+
+    if fmt in (OutputFormat.JSON, OutputFormat.JSONL):
+        columns = chosen or field_names(kind)
+    else:
+        columns = chosen or DEFAULT_COLUMNS[kind]
+    _write(format_rows(fmt, rows, columns))
+    if not rows:
+        _say(empty_message)
+
+
+def _describe_filters(options: Mapping[str, Any]) -> str:
+    """'--city rouen --sector fintech', from the options that were given."""
+    parts = []
+    for flag, value in options.items():
+        if value in (None, False, [], ()):
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        parts += [flag if value is True else f"{flag} {v}" for v in values]
+    return " ".join(parts)
+
+
+def _no_match(what: str, options: Mapping[str, Any]) -> str:
+    described = _describe_filters(options)
+    return f"No {what} match {described}." if described else f"No {what} in the dataset."
+
+
+def _check_sort(kind: RecordKind, fields: Sequence[str]) -> list[str]:
+    from normandie_cli.query import sort_names
+    from normandie_cli.text import suggest
+
+    valid = sort_names(kind)
+    for field in fields:
+        if field not in valid:
+            close = suggest(field, valid)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UsageError(f"cannot sort by {field!r}{hint} Sort keys: {', '.join(valid)}.")
+    return list(fields)
+
+
+# --- Shared options ------------------------------------------------------------------------
+
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format. Default: table on a terminal, tsv when piped.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Same as --format json.", rich_help_panel=OUTPUT)
+]
+CsvOption = Annotated[
+    bool, typer.Option("--csv", help="Same as --format csv.", rich_help_panel=OUTPUT)
+]
+ColumnsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        "-c",
+        metavar="A,B,C",
+        help="Fields to show, in this order (e.g. id,name,city).",
+        rich_help_panel=OUTPUT,
+    ),
+]
+CityOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--city",
+        metavar="CITY",
+        help="A city and its agglomeration: rouen includes Le Petit-Quevilly. Repeatable.",
+        rich_help_panel=FILTERS,
+    ),
+]
+CommuneOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--commune",
+        metavar="COMMUNE",
+        help="Exactly this commune. Repeatable.",
+        rich_help_panel=FILTERS,
+    ),
+]
+SearchOption = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        "-S",
+        metavar="TEXT",
+        help="Text in the name or description.",
+        rich_help_panel=FILTERS,
+    ),
+]
+SortOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--sort",
+        metavar="FIELD",
+        help="Sort by this field; repeat for ties.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+ReverseOption = Annotated[
+    bool, typer.Option("--reverse", "-r", help="Reverse the order.", rich_help_panel=OUTPUT)
+]
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", "-L", min=1, metavar="N", help="Show at most N records.", rich_help_panel=OUTPUT
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"normandie {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            envvar="NORMANDIE_DATA",
+            help="Read this dataset file instead of the bundled one.",
+            show_envvar=True,
+        ),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            envvar="NORMANDIE_TODAY",
+            metavar="YYYY-MM-DD",
+            help="Take this date as today (for --upcoming and --past).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Explore the Normandy tech ecosystem: startups, organisations, events and cities.
+
+    Data comes from the bundled, sourced dataset; every record cites its sources.
+    """
+    ctx.obj = _Settings(data=data, today_text=today)
+
+
+# --- Commands ------------------------------------------------------------------------------
+
+
+@app.command()
+def startups(
+    ctx: typer.Context,
+    city: CityOption = None,
+    commune: CommuneOption = None,
+    sector: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sector",
+            metavar="SECTOR",
+            help="A sector id or name. Repeatable.",
+            rich_help_panel=FILTERS,
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", metavar="TAG", help="A tag. Repeatable.", rich_help_panel=FILTERS),
+    ] = None,
+    founded_since: Annotated[
+        int | None,
+        typer.Option(metavar="YEAR", help="Founded this year or later.", rich_help_panel=FILTERS),
+    ] = None,
+    founded_until: Annotated[
+        int | None,
+        typer.Option(metavar="YEAR", help="Founded this year or earlier.", rich_help_panel=FILTERS),
+    ] = None,
+    search: SearchOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
+    limit: LimitOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+    columns: ColumnsOption = None,
+) -> None:
+    """List startups, filtered by city, sector, tag, founding year or text.
+
+    Examples:
+
+      normandie startups --city rouen
+
+      normandie startups --sector big-data --founded-since 2010 --json
+
+      normandie startups --city caen --city "le havre" -c id,name | cut -f2
+    """
+    from normandie_cli import query
+
+    with _reporting():
+        settings = _settings(ctx)
+        output = _choose_format(fmt, as_json, as_csv)
+        dataset = settings.dataset
+        filters = query.StartupFilters(
+            cities=query.union_of_scenes(dataset, city or []),
+            communes=query.communes(dataset, commune or []),
+            sectors=query.resolve_sectors(dataset, sector or []),
+            tags=query.resolve_tags(dataset, tag or []),
+            founded_since=founded_since,
+            founded_until=founded_until,
+            search=search,
+        )
+        order = _check_sort(RecordKind.STARTUP, sort or ["name"])
+        found = query.sort_records(query.filter_startups(dataset, filters), order, reverse)
+        given = {
+            "--city": city,
+            "--commune": commune,
+            "--sector": sector,
+            "--tag": tag,
+            "--founded-since": founded_since,
+            "--founded-until": founded_until,
+            "--search": search,
+        }
+        _show_records(
+            RecordKind.STARTUP,
+            found[:limit],
+            dataset,
+            fmt=output,
+            columns_text=columns,
+            empty_message=_no_match("startups", given),
+            total=len(found),
+        )
+
+
+def organizations(
+    ctx: typer.Context,
+    city: CityOption = None,
+    commune: CommuneOption = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            metavar="KIND",
+            help="incubator, technopole, network, public-body, coworking, school… Repeatable.",
+            rich_help_panel=FILTERS,
+        ),
+    ] = None,
+    search: SearchOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
+    limit: LimitOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+    columns: ColumnsOption = None,
+) -> None:
+    """List organisations (alias: orgs): incubators, technopoles, networks, schools…
+
+    Examples:
+
+      normandie organizations --city rouen
+
+      normandie orgs --kind network --json
+    """
+    from normandie_cli import query
+
+    with _reporting():
+        output = _choose_format(fmt, as_json, as_csv)
+        dataset = _settings(ctx).dataset
+        filters = query.OrganizationFilters(
+            cities=query.union_of_scenes(dataset, city or []),
+            communes=query.communes(dataset, commune or []),
+            kinds=query.resolve_kinds(kind or []),
+            search=search,
+        )
+        order = _check_sort(RecordKind.ORGANIZATION, sort or ["name"])
+        found = query.sort_records(query.filter_organizations(dataset, filters), order, reverse)
+        given = {"--city": city, "--commune": commune, "--kind": kind, "--search": search}
+        _show_records(
+            RecordKind.ORGANIZATION,
+            found[:limit],
+            dataset,
+            fmt=output,
+            columns_text=columns,
+            empty_message=_no_match("organisations", given),
+            total=len(found),
+        )
+
+
+app.command("organizations")(organizations)
+app.command("orgs", help="Same as `organizations`.", hidden=True)(organizations)
+
+
+@app.command()
+def events(
+    ctx: typer.Context,
+    upcoming: Annotated[
+        bool,
+        typer.Option("--upcoming", help="Not over yet, soonest first.", rich_help_panel=FILTERS),
+    ] = False,
+    past: Annotated[
+        bool, typer.Option("--past", help="Over, most recent first.", rich_help_panel=FILTERS)
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="YYYY-MM-DD", help="On or after this day.", rich_help_panel=FILTERS),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(metavar="YYYY-MM-DD", help="On or before this day.", rich_help_panel=FILTERS),
+    ] = None,
+    city: CityOption = None,
+    commune: CommuneOption = None,
+    organizer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--organizer",
+            metavar="ID",
+            help="An organiser's id or name. Repeatable.",
+            rich_help_panel=FILTERS,
+        ),
+    ] = None,
+    search: SearchOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
+    limit: LimitOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+    columns: ColumnsOption = None,
+) -> None:
+    """List events; dates may be known to the day, the month or only the year.
+
+    An event counts as upcoming until its last possible day is over, so an event
+    dated only "2026-11" is still upcoming on 2026-11-26.
+
+    Examples:
+
+      normandie events --upcoming
+
+      normandie events --past --city rouen --limit 3
+
+      normandie events --since 2015-01-01 --until 2015-12-31 --json
+    """
+    from normandie_cli import query
+
+    with _reporting():
+        output = _choose_format(fmt, as_json, as_csv)
+        settings = _settings(ctx)
+        dataset = settings.dataset
+        filters = query.EventFilters(
+            today=settings.today,
+            upcoming=upcoming,
+            past=past,
+            since=None if since is None else query.parse_date_option(since, "--since"),
+            until=None if until is None else query.parse_date_option(until, "--until"),
+            cities=query.union_of_scenes(dataset, city or []),
+            communes=query.communes(dataset, commune or []),
+            organizers=query.resolve_organizers(dataset, organizer or []),
+            search=search,
+        )
+        found = query.filter_events(dataset, filters)
+        if sort or reverse:
+            default = ["start"]
+            found = query.sort_records(
+                found, _check_sort(RecordKind.EVENT, sort or default), reverse
+            )
+        given = {
+            "--upcoming": upcoming,
+            "--past": past,
+            "--since": since,
+            "--until": until,
+            "--city": city,
+            "--commune": commune,
+            "--organizer": organizer,
+            "--search": search,
+        }
+        empty_message = _no_match("events", given)
+        if upcoming and not found:
+            empty_message = _nothing_upcoming(dataset, settings.today)
+        _show_records(
+            RecordKind.EVENT,
+            found[:limit],
+            dataset,
+            fmt=output,
+            columns_text=columns,
+            empty_message=empty_message,
+            total=len(found),
+        )
+
+
+def _nothing_upcoming(dataset: Dataset, today: date) -> str:
+    from normandie_cli.query import latest_event
+
+    latest = latest_event(dataset)
+    message = f"No upcoming event on or after {today.isoformat()}."
+    if latest is not None:
+        when = latest.end or latest.start
+        message += f" The latest known event is {latest.name} ({when}, id {latest.id})."
+    return message
+
+
+@app.command()
+def cities(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+    columns: ColumnsOption = None,
+) -> None:
+    """List the known cities with their counts of startups, organisations and events.
+
+    Examples:
+
+      normandie cities
+
+      normandie cities --json
+    """
+    from normandie_cli.query import sort_records
+
+    with _reporting():
+        output = _choose_format(fmt, as_json, as_csv)
+        dataset = _settings(ctx).dataset
+        _show_records(
+            RecordKind.CITY,
+            sort_records(dataset.cities, ["name"]),
+            dataset,
+            fmt=output,
+            columns_text=columns,
+            empty_message="No cities in the dataset.",
+        )
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The id of any record.")],
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show every field of one record (startup, organisation, event, city…) and its sources.
+
+    Examples:
+
+      normandie show saagie
+
+      normandie show codeurs-en-seine-2015 --json
+    """
+    from normandie_cli.query import find_record, record_fields
+
+    with _reporting():
+        output = _choose_format(fmt, as_json, False)
+        dataset = _settings(ctx).dataset
+        kind, record = find_record(dataset, record_id)
+        fields = record_fields(record, dataset)
+        if output is OutputFormat.TABLE:
+            from normandie_cli.render import record_detail
+
+            cited = set(getattr(record, "sources", ()))
+            sources = [s for s in dataset.sources if s.id in cited]
+            _console().print(record_detail(kind, fields, sources, dataset))
+        elif output is OutputFormat.JSON:
+            from normandie_cli.export import to_json_object
+
+            _write(to_json_object({"kind": kind.value, **fields}))
+        else:
+            from normandie_cli.export import format_rows
+
+            rows = [{"kind": kind.value, **fields}]
+            _write(format_rows(output, rows, list(rows[0])))
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Words to look for; case and accents ignored.")],
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """Search startups, organisations, events and cities at once, grouped by kind.
+
+    Examples:
+
+      normandie search innopolis
+
+      normandie search "big data" --json
+    """
+    from normandie_cli.query import DEFAULT_COLUMNS, record_fields, search_all
+
+    with _reporting():
+        output = _choose_format(fmt, as_json, as_csv)
+        dataset = _settings(ctx).dataset
+        groups = {
+            kind: [record_fields(r, dataset) for r in records]
+            for kind, records in search_all(dataset, text).items()
+        }
+        if output is OutputFormat.TABLE:
+            if not groups:
+                _say(f"Nothing matches {text!r}.")
+                return
+            from normandie_cli.render import search_results
+
+            console = _console()
+            console.print(search_results(groups, DEFAULT_COLUMNS, dataset, console.width))
+            return
+        from normandie_cli.export import format_rows
+
+        rows = [{"kind": kind.value, **row} for kind, rows in groups.items() for row in rows]
+        columns = ["kind", "id", "name"]
+        if output in (OutputFormat.JSON, OutputFormat.JSONL):
+            _write(format_rows(output, rows, []))
+        else:
+            _write(format_rows(output, rows, columns))
+
+
+@app.command()
+def compare(
+    ctx: typer.Context,
+    places: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[CITY]...", help="Cities to compare. Default: caen rouen le-havre."
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """Compare cities side by side, each with its whole agglomeration.
+
+    Examples:
+
+      normandie compare
+
+      normandie compare caen rouen --json
+    """
+    from normandie_cli import query
+
+    with _reporting():
+        output = _choose_format(fmt, as_json, as_csv)
+        settings = _settings(ctx)
+        dataset = settings.dataset
+        scenes = [query.resolve_scene(dataset, p) for p in places or query.DEFAULT_SCENES]
+        summaries = query.compare_scenes(dataset, scenes, settings.today)
+        if output is OutputFormat.TABLE:
+            from normandie_cli.render import comparison_table
+
+            _console().print(comparison_table(summaries, dataset))
+            return
+        from normandie_cli.export import format_rows
+
+        rows = [
+            {
+                "city": s.scene.id,
+                "name": s.scene.name,
+                "communes": sorted(s.scene.cities),
+                "startups": s.startups,
+                "organizations": s.organizations,
+                "events": s.events,
+                "upcoming_events": s.upcoming_events,
+                "top_sectors": [f"{sector}:{count}" for sector, count in s.top_sectors],
+            }
+            for s in summaries
+        ]
+        _write(format_rows(output, rows, list(rows[0])))
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    as_csv: CsvOption = False,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    entity: Annotated[
+        RecordKind,
+        typer.Option(case_sensitive=False, help="Which records to export."),
+    ] = RecordKind.STARTUP,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of the screen."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the output file if it exists.")
+    ] = False,
+) -> None:
+    """Export every field of one kind of record as CSV or JSON.
+
+    Lists (sources, sectors…) share one CSV cell, joined with "|".
+
+    Examples:
+
+      normandie export --csv > startups.csv
+
+      normandie export --json --entity events -o events.json
+    """
+    from normandie_cli.export import format_rows, write_file
+    from normandie_cli.query import field_names, record_fields
+
+    with _reporting():
+        chosen = _choose_format(fmt, as_json, as_csv)
+        if chosen is OutputFormat.TABLE:
+            chosen = OutputFormat.CSV
+        settings = _settings(ctx)
+        dataset = settings.dataset
+        rows = [record_fields(r, dataset) for r in dataset.records(entity)]
+        content = format_rows(chosen, rows, field_names(entity))
+        if output is None:
+            _write(content)
+            return
+        from normandie_cli.dataset import bundled_data_path
+
+        write_file(output, content, force=force, protect=settings.data or bundled_data_path())
+        _say(f"Wrote {len(rows)} {entity.value} to {output}.")
+
+
+def main() -> None:
+    """The console script: never a traceback for a closed pipe or an unencodable character."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            stream.reconfigure(errors="replace")
+    app()

@@ -1,0 +1,37 @@
+"""The exit codes the command line promises, and the errors that map onto them."""
+
+from collections.abc import Sequence
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The one list of exit codes; the README's table mirrors it."""
+
+    OK = 0
+    DATA_ERROR = 1
+    USAGE_ERROR = 2
+    INTERRUPTED = 130
+
+
+class NormandieError(Exception):
+    """An error the user can act on; its message is shown as is, without a traceback."""
+
+    exit_code = ExitCode.DATA_ERROR
+
+
+class DataError(NormandieError):
+    """The dataset cannot be read or is not valid; lists every problem found."""
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{source}: {count} {noun} found:", *(f"  {p}" for p in self.problems)]
+        super().__init__("\n".join(lines))
+
+
+class UsageError(NormandieError):
+    """A value typed by the user that names nothing known; carries suggestions."""
+
+    exit_code = ExitCode.USAGE_ERROR

@@ -1,0 +1,152 @@
+"""Machine formats (TSV, CSV, JSON, JSON Lines): functions that return text, and safe writes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Any
+
+from normandie_cli.errors import NormandieError, UsageError
+from normandie_cli.models import PartialDate
+from normandie_cli.text import inert
+
+Row = Mapping[str, Any]
+
+# Lists (sectors, sources…) share one cell in CSV and TSV, joined by this.
+LIST_SEPARATOR = "|"
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    TSV = "tsv"
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+def plain(value: Any) -> Any:
+    """A model value as JSON sees it: dates as ISO text, enums as their value, tuples as lists."""
+    if isinstance(value, PartialDate):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def _cell(value: Any) -> str:
+    """A model value in one CSV/TSV cell; control characters are made visible."""
+    value = plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(_cell(v) for v in value)
+    return inert(str(value))
+
+
+def to_json(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
+    import json
+
+    data = [{k: plain(row[k]) for k in columns or row} for row in rows]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_json_object(row: Row) -> str:
+    import json
+
+    return json.dumps(plain(dict(row)), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_jsonl(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
+    import json
+
+    lines = (
+        json.dumps({k: plain(row[k]) for k in columns or row}, ensure_ascii=False) for row in rows
+    )
+    return "".join(f"{line}\n" for line in lines)
+
+
+def to_csv(rows: Sequence[Row], columns: Sequence[str], delimiter: str = ",") -> str:
+    """RFC 4180: a header row, CRLF line ends, quotes where a cell needs them."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([_cell(row[c]) for c in columns] for row in rows)
+    return buffer.getvalue()
+
+
+# inert() has turned tabs and line breaks into control pictures; TSV wants plain spaces.
+_TSV_BREAKS = str.maketrans({"\u2409": " ", "\u240a": " ", "\u240d": " "})
+
+
+def to_tsv(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    """A header row, then one line per record; tabs and line breaks in values become spaces."""
+
+    lines = [
+        "\t".join(columns),
+        *("\t".join(_cell(row[c]).translate(_TSV_BREAKS) for c in columns) for row in rows),
+    ]
+    return "".join(f"{line}\n" for line in lines)
+
+
+FORMATTERS: dict[OutputFormat, Callable[[Sequence[Row], Sequence[str]], str]] = {
+    OutputFormat.TSV: to_tsv,
+    OutputFormat.CSV: to_csv,
+    OutputFormat.JSON: to_json,
+    OutputFormat.JSONL: to_jsonl,
+}
+
+
+def format_rows(fmt: OutputFormat, rows: Sequence[Row], columns: Sequence[str]) -> str:
+    """Rows in a machine format; the table view belongs to render.py."""
+    if fmt is OutputFormat.TABLE:
+        raise ValueError("the table view is rendered by render.py")
+    return FORMATTERS[fmt](rows, columns)
+
+
+def write_file(
+    path: Path, content: str, *, force: bool = False, protect: Path | None = None
+) -> None:
+    """Write all or nothing: a temporary file beside the target, synced, then renamed.
+
+    An existing file is kept unless force is set; `protect` (the dataset being read) is
+    never overwritten.
+    """
+    if protect is not None and path.resolve() == protect.resolve():
+        raise UsageError(f"{path} is the dataset being read: choose another output file")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder: give a file name")
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists: add --force to replace it")
+    folder = path.parent
+    if not folder.is_dir():
+        raise NormandieError(f"cannot write {path}: the folder {folder} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as error:
+        raise NormandieError(f"cannot write in {folder}: {error.strerror}") from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; honour the user's umask
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise NormandieError(
+            f"cannot write {path}: {error.strerror}; nothing was changed"
+        ) from None

@@ -1,0 +1,487 @@
+"""Pure questions asked of a dataset: resolve what people type, filter, sort, search, compare."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from normandie_cli.errors import UsageError
+from normandie_cli.models import (
+    RECORD_TYPES,
+    City,
+    Dataset,
+    Event,
+    Organization,
+    OrganizationKind,
+    PartialDate,
+    Record,
+    RecordKind,
+    Startup,
+)
+from normandie_cli.text import fold, french_sort_key, suggest
+
+_T = TypeVar("_T", bound=Record)
+
+DEFAULT_SCENES = ("caen", "rouen", "le-havre")
+
+# The columns listings show unless --columns says otherwise; the id comes first so that
+# `normandie startups | cut -f1` gives ids.
+DEFAULT_COLUMNS: dict[RecordKind, tuple[str, ...]] = {
+    RecordKind.STARTUP: ("id", "name", "city", "sectors", "founded"),
+    RecordKind.ORGANIZATION: ("id", "name", "kind", "city"),
+    RecordKind.EVENT: ("id", "name", "start", "end", "city"),
+    RecordKind.CITY: (
+        "id",
+        "name",
+        "department",
+        "agglomeration",
+        "startups",
+        "organizations",
+        "events",
+    ),
+    RecordKind.SOURCE: ("id", "title", "publisher", "date"),
+    RecordKind.AGGLOMERATION: ("id", "name", "seat"),
+    RecordKind.SECTOR: ("id", "name_fr", "name_en"),
+}
+
+# A terminal is narrower than a spreadsheet: cities are found by name, so no id column.
+TABLE_COLUMNS: dict[RecordKind, tuple[str, ...]] = {
+    RecordKind.CITY: ("name", "department", "agglomeration", "startups", "organizations", "events"),
+}
+
+SORT_FIELDS: dict[RecordKind, tuple[str, ...]] = {
+    RecordKind.STARTUP: ("name", "id", "city", "founded"),
+    RecordKind.ORGANIZATION: ("name", "id", "kind", "city", "founded"),
+    RecordKind.EVENT: ("start", "name", "id", "city"),
+}
+
+
+# --- What people type ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """A place as people talk about it: a city's whole agglomeration, or one commune."""
+
+    id: str
+    name: str
+    cities: frozenset[str]
+
+
+def resolve_scene(dataset: Dataset, text: str) -> Scene:
+    """'rouen', 'Rouen' or 'le petit-quevilly' -> the Rouen agglomeration's communes.
+
+    A commune outside any agglomeration is a scene of its own. Raises UsageError with
+    suggestions when nothing matches.
+    """
+    key = fold(text)
+    for agglomeration in dataset.agglomerations:
+        if key in (fold(agglomeration.id), fold(agglomeration.name)):
+            return _agglomeration_scene(dataset, agglomeration.id)
+    city = resolve_commune(dataset, text)
+    if city.agglomeration is None:
+        return Scene(city.id, city.name, frozenset({city.id}))
+    return _agglomeration_scene(dataset, city.agglomeration)
+
+
+def _agglomeration_scene(dataset: Dataset, agglomeration_id: str) -> Scene:
+    agglomeration = next(a for a in dataset.agglomerations if a.id == agglomeration_id)
+    seat = next(c for c in dataset.cities if c.id == agglomeration.seat)
+    members = frozenset(c.id for c in dataset.cities if c.agglomeration == agglomeration_id)
+    return Scene(seat.id, seat.name, members)
+
+
+def resolve_commune(dataset: Dataset, text: str) -> City:
+    """One commune by id, name or alias, ignoring case, accents and separators."""
+    key = fold(text)
+    for city in dataset.cities:
+        if key in {fold(name) for name in (city.id, city.name, *city.aliases)}:
+            return city
+    names = [name for city in dataset.cities for name in (city.name, *city.aliases)]
+    raise UsageError(
+        f"unknown city {text!r}{_suggestion(text, names)}. "
+        "Run `normandie cities` to see the known cities."
+    )
+
+
+def resolve_sectors(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
+    """Sector ids from ids or French/English names."""
+    resolved = set()
+    for text in texts:
+        key = fold(text)
+        match = next(
+            (
+                s.id
+                for s in dataset.sectors
+                if key in {fold(s.id), fold(s.name_fr), fold(s.name_en)}
+            ),
+            None,
+        )
+        if match is None:
+            raise UsageError(
+                f"unknown sector {text!r}{_suggestion(text, [s.id for s in dataset.sectors])}. "
+                f"Known sectors: {', '.join(sorted(s.id for s in dataset.sectors))}."
+            )
+        resolved.add(match)
+    return frozenset(resolved)
+
+
+def resolve_tags(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
+    known = sorted({tag for startup in dataset.startups for tag in startup.tags})
+    return frozenset(_resolve_choice("tag", texts, known))
+
+
+def resolve_kinds(texts: Iterable[str]) -> frozenset[OrganizationKind]:
+    known = [kind.value for kind in OrganizationKind]
+    return frozenset(OrganizationKind(k) for k in _resolve_choice("kind", texts, known))
+
+
+def resolve_organizers(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
+    """Organiser ids (organisations or startups) from ids, names or aliases."""
+    candidates: list[tuple[str, tuple[str, ...]]] = [
+        (o.id, (o.id, o.name, *o.aliases)) for o in dataset.organizations
+    ]
+    candidates += [(s.id, (s.id, s.name, *s.former_names)) for s in dataset.startups]
+    resolved = set()
+    for text in texts:
+        key = fold(text)
+        match = next((i for i, names in candidates if key in {fold(n) for n in names}), None)
+        if match is None:
+            names = [name for _, names in candidates for name in names[1:]]
+            raise UsageError(f"unknown organizer {text!r}{_suggestion(text, names)}.")
+        resolved.add(match)
+    return frozenset(resolved)
+
+
+def _resolve_choice(what: str, texts: Iterable[str], known: Sequence[str]) -> list[str]:
+    by_key = {fold(k): k for k in known}
+    resolved = []
+    for text in texts:
+        match = by_key.get(fold(text))
+        if match is None:
+            raise UsageError(
+                f"unknown {what} {text!r}{_suggestion(text, known)}. "
+                f"Known {what}s: {', '.join(known)}."
+            )
+        resolved.append(match)
+    return resolved
+
+
+def _suggestion(text: str, choices: Iterable[str]) -> str:
+    close = suggest(text, choices)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def union_of_scenes(dataset: Dataset, texts: Sequence[str]) -> frozenset[str] | None:
+    """The city ids that --city values cover (OR within the flag); None when not given."""
+    if not texts:
+        return None
+    return frozenset().union(*(resolve_scene(dataset, t).cities for t in texts))
+
+
+def communes(dataset: Dataset, texts: Sequence[str]) -> frozenset[str] | None:
+    """The city ids that --commune values name; None when not given."""
+    if not texts:
+        return None
+    return frozenset(resolve_commune(dataset, t).id for t in texts)
+
+
+def parse_date_option(text: str, option: str) -> date:
+    """A whole day in ISO form, as --since, --until and --today take it."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"{option} takes a date like 2026-11-19 (year-month-day), got {text!r}"
+        ) from None
+
+
+# --- Filters -----------------------------------------------------------------------------
+
+
+def _in_places(city: str | None, *places: frozenset[str] | None) -> bool:
+    """AND across --city and --commune; each set is already an OR of its values."""
+    return all(p is None or city in p for p in places)
+
+
+def _matches_text(needle: str | None, haystack: Iterable[str | None]) -> bool:
+    if not needle:
+        return True
+    key = fold(needle)
+    return any(key in fold(text) for text in haystack if text)
+
+
+@dataclass(frozen=True, slots=True)
+class StartupFilters:
+    cities: frozenset[str] | None = None
+    communes: frozenset[str] | None = None
+    sectors: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    founded_since: int | None = None
+    founded_until: int | None = None
+    search: str | None = None
+
+
+def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
+    """Startups matching every given filter; any value of a repeated filter will do.
+
+    A founding-year bound leaves out startups whose founding year is unknown.
+    """
+    sector_names = {s.id: (s.name_fr, s.name_en) for s in dataset.sectors}
+
+    def keep(s: Startup) -> bool:
+        if not _in_places(s.city, filters.cities, filters.communes):
+            return False
+        if filters.sectors and not filters.sectors.intersection(s.sectors):
+            return False
+        if filters.tags and not filters.tags.intersection(s.tags):
+            return False
+        if filters.founded_since is not None and (
+            s.founded is None or s.founded.year < filters.founded_since
+        ):
+            return False
+        if filters.founded_until is not None and (
+            s.founded is None or s.founded.year > filters.founded_until
+        ):
+            return False
+        names = [n for sector in s.sectors for n in sector_names[sector]]
+        return _matches_text(
+            filters.search, [s.name, *s.former_names, s.description, *s.tags, *names]
+        )
+
+    return [s for s in dataset.startups if keep(s)]
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationFilters:
+    cities: frozenset[str] | None = None
+    communes: frozenset[str] | None = None
+    kinds: frozenset[OrganizationKind] = frozenset()
+    search: str | None = None
+
+
+def filter_organizations(dataset: Dataset, filters: OrganizationFilters) -> list[Organization]:
+    def keep(o: Organization) -> bool:
+        if not _in_places(o.city, filters.cities, filters.communes):
+            return False
+        if filters.kinds and o.kind not in filters.kinds:
+            return False
+        return _matches_text(filters.search, [o.name, *o.aliases, o.description, o.kind.value])
+
+    return [o for o in dataset.organizations if keep(o)]
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilters:
+    """Date bounds are whole days, inclusive; an event counts when any day it may fall on
+    is inside them (an event dated only '2026-11' is in range for --since 2026-11-20)."""
+
+    today: date
+    upcoming: bool = False
+    past: bool = False
+    since: date | None = None
+    until: date | None = None
+    cities: frozenset[str] | None = None
+    communes: frozenset[str] | None = None
+    organizers: frozenset[str] = frozenset()
+    search: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.upcoming and self.past:
+            raise UsageError("--upcoming and --past exclude each other: choose one")
+        if self.since and self.until and self.since > self.until:
+            raise UsageError(f"--since {self.since} is after --until {self.until}")
+
+
+def is_upcoming(event: Event, today: date) -> bool:
+    """Not known to be over: its last possible day is today or later."""
+    last = event.last_day
+    return last is not None and last >= today
+
+
+def is_past(event: Event, today: date) -> bool:
+    """Known to be over: even its last possible day is before today."""
+    last = event.last_day
+    return last is not None and last < today
+
+
+def filter_events(dataset: Dataset, filters: EventFilters) -> list[Event]:
+    """Events matching the filters; date filters leave out events with no known date.
+
+    Upcoming events come soonest first, past ones most recent first, others in date order.
+    """
+
+    def keep(e: Event) -> bool:
+        if filters.upcoming and not is_upcoming(e, filters.today):
+            return False
+        if filters.past and not is_past(e, filters.today):
+            return False
+        if filters.since or filters.until:
+            if e.start is None or e.last_day is None:
+                return False
+            if filters.since and e.last_day < filters.since:
+                return False
+            if filters.until and e.start.first_day > filters.until:
+                return False
+        if not _in_places(e.city, filters.cities, filters.communes):
+            return False
+        if filters.organizers and not filters.organizers.intersection(e.organizers):
+            return False
+        return _matches_text(filters.search, [e.name, e.venue, e.description, e.series])
+
+    return sort_records([e for e in dataset.events if keep(e)], ["start"], reverse=filters.past)
+
+
+def latest_event(dataset: Dataset) -> Event | None:
+    """The dated event that ends last, to name when nothing is upcoming."""
+    dated = [e for e in dataset.events if e.last_day is not None]
+    return max(dated, key=lambda e: (e.last_day, e.id)) if dated else None
+
+
+# --- Sorting and columns ---------------------------------------------------------------
+
+
+def _sort_value(record: Record, field: str) -> Any:
+    value = getattr(record, field)
+    if isinstance(value, str):
+        return french_sort_key(value)
+    if isinstance(value, PartialDate):
+        return (value.first_day, value.last_day)
+    return value
+
+
+def sort_records(records: Iterable[_T], fields: Sequence[str], reverse: bool = False) -> list[_T]:
+    """Sort by each field in turn (French order for text); unknown values always go last."""
+    result = list(records)
+    for field in reversed(fields):
+        known = [r for r in result if getattr(r, field) is not None]
+        unknown = [r for r in result if getattr(r, field) is None]
+        known.sort(key=lambda r: _sort_value(r, field), reverse=reverse)
+        result = known + unknown
+    return result
+
+
+def sort_names(kind: RecordKind) -> tuple[str, ...]:
+    return SORT_FIELDS.get(kind, ("id",))
+
+
+def field_names(kind: RecordKind) -> tuple[str, ...]:
+    """Every field a record of this kind has in machine output, in schema order."""
+    fields = tuple(f.name for f in dataclasses.fields(RECORD_TYPES[kind]))
+    if kind is RecordKind.CITY:
+        fields += ("startups", "organizations", "events")
+    return fields
+
+
+def parse_columns(kind: RecordKind, text: str | None) -> tuple[str, ...] | None:
+    """'name,city' -> ('name', 'city'); an unknown name is a UsageError listing the valid ones."""
+    if text is None:
+        return None
+    wanted = [name.strip() for name in text.split(",") if name.strip()]
+    valid = field_names(kind)
+    for name in wanted:
+        if name not in valid:
+            raise UsageError(
+                f"unknown column {name!r}{_suggestion(name, valid)}. "
+                f"Valid columns: {', '.join(valid)}."
+            )
+    if not wanted:
+        raise UsageError(f"--columns needs at least one column. Valid columns: {', '.join(valid)}.")
+    return tuple(wanted)
+
+
+def record_fields(record: Record, dataset: Dataset) -> dict[str, Any]:
+    """Every field of a record, by name, as model values (cities also get their counts)."""
+    values = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    if isinstance(record, City):
+        values.update(city_counts(dataset)[record.id])
+    return values
+
+
+# --- Summaries -----------------------------------------------------------------------------
+
+
+def city_counts(dataset: Dataset) -> dict[str, dict[str, int]]:
+    """For each city id: how many startups, organisations and events it has."""
+    counts = {c.id: {"startups": 0, "organizations": 0, "events": 0} for c in dataset.cities}
+    tables: tuple[tuple[str, Sequence[Startup | Organization | Event]], ...] = (
+        ("startups", dataset.startups),
+        ("organizations", dataset.organizations),
+        ("events", dataset.events),
+    )
+    for name, records in tables:
+        for record in records:
+            if record.city is not None:
+                counts[record.city][name] += 1
+    return counts
+
+
+def find_record(dataset: Dataset, record_id: str) -> tuple[RecordKind, Record]:
+    """A record of any kind by id (or by a name that folds to it)."""
+    key = fold(record_id)
+    for kind in RecordKind:
+        for record in dataset.records(kind):
+            if record.id == key:
+                return kind, record
+    all_ids = [r.id for kind in RecordKind for r in dataset.records(kind)]
+    raise UsageError(
+        f"no record has the id {record_id!r}{_suggestion(record_id, all_ids)}. "
+        "Try `normandie search TEXT` to find one."
+    )
+
+
+def search_all(dataset: Dataset, text: str) -> dict[RecordKind, list[Record]]:
+    """Records of every kind whose names or descriptions contain the text, by kind."""
+    startups = filter_startups(dataset, StartupFilters(search=text))
+    organizations = filter_organizations(dataset, OrganizationFilters(search=text))
+    events = filter_events(dataset, EventFilters(today=date.min, search=text))
+    cities = [c for c in dataset.cities if _matches_text(text, [c.name, *c.aliases])]
+    found: dict[RecordKind, list[Any]] = {
+        RecordKind.STARTUP: startups,
+        RecordKind.ORGANIZATION: organizations,
+        RecordKind.EVENT: events,
+        RecordKind.CITY: cities,
+    }
+    return {kind: records for kind, records in found.items() if records}
+
+
+@dataclass(frozen=True, slots=True)
+class SceneSummary:
+    scene: Scene
+    startups: int
+    organizations: int
+    events: int
+    upcoming_events: int
+    top_sectors: tuple[tuple[str, int], ...]
+
+
+def compare_scenes(
+    dataset: Dataset, scenes: Sequence[Scene], today: date, top: int = 3
+) -> list[SceneSummary]:
+    """Side-by-side counts for each scene; sectors ranked by startups, then by name."""
+
+    summaries = []
+    for scene in scenes:
+
+        def inside(record: Startup | Organization | Event, scene: Scene = scene) -> bool:
+            return record.city in scene.cities
+
+        startups = [s for s in dataset.startups if inside(s)]
+        events = [e for e in dataset.events if inside(e)]
+        sectors = Counter(sector for s in startups for sector in s.sectors)
+        ranked = sorted(sectors.items(), key=lambda item: (-item[1], item[0]))[:top]
+        summaries.append(
+            SceneSummary(
+                scene=scene,
+                startups=len(startups),
+                organizations=sum(1 for o in dataset.organizations if inside(o)),
+                events=len(events),
+                upcoming_events=sum(1 for e in events if is_upcoming(e, today)),
+                top_sectors=tuple(ranked),
+            )
+        )
+    return summaries

@@ -1,0 +1,190 @@
+"""Rich renderables for people at a terminal; built from models, returned, never printed.
+
+Every value from the data goes into a `Text` after `inert()`, so brackets are never read as
+markup and escape sequences are shown, not obeyed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from normandie_cli.export import plain
+from normandie_cli.models import Dataset, PartialDate, RecordKind, Source
+from normandie_cli.query import SceneSummary
+from normandie_cli.text import inert
+
+_TITLES = {
+    RecordKind.STARTUP: "Startups",
+    RecordKind.ORGANIZATION: "Organisations",
+    RecordKind.EVENT: "Events",
+    RecordKind.CITY: "Cities",
+    RecordKind.SOURCE: "Sources",
+    RecordKind.AGGLOMERATION: "Agglomerations",
+    RecordKind.SECTOR: "Sectors",
+}
+_SINGULAR = {
+    RecordKind.STARTUP: "Startup",
+    RecordKind.ORGANIZATION: "Organisation",
+    RecordKind.EVENT: "Event",
+    RecordKind.CITY: "City",
+    RecordKind.SOURCE: "Source",
+    RecordKind.AGGLOMERATION: "Agglomeration",
+    RecordKind.SECTOR: "Sector",
+}
+# Columns that identify a record are never cut short; long text may wrap.
+_KEY_COLUMNS = frozenset({"id", "name", "start", "end", "founded", "date"})
+_NUMERIC = frozenset({"startups", "organizations", "events", "population"})
+
+
+class _Names:
+    """Display names for the ids records refer to."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.by_field: dict[str, dict[str, str]] = {
+            "city": {c.id: c.name for c in dataset.cities},
+            "seat": {c.id: c.name for c in dataset.cities},
+            "agglomeration": {a.id: a.name for a in dataset.agglomerations},
+            "sectors": {s.id: s.name_en for s in dataset.sectors},
+            "hosted_by": {o.id: o.name for o in dataset.organizations},
+            "organizers": {
+                **{o.id: o.name for o in dataset.organizations},
+                **{s.id: s.name for s in dataset.startups},
+            },
+        }
+
+    def show(self, field: str, value: Any) -> str:
+        names = self.by_field.get(field, {})
+        if isinstance(value, tuple | list):
+            return ", ".join(self.show(field, v) for v in value)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, PartialDate):
+            return str(value)
+        text = names.get(value, value) if isinstance(value, str) else str(plain(value))
+        return inert(text)
+
+
+_HEADERS = {"department": "Dept.", "organizations": "Orgs", "agglomeration": "Agglomeration"}
+
+
+def _header(field: str) -> str:
+    return _HEADERS.get(field, field.replace("_", " ").capitalize())
+
+
+# Below this many columns a table squeezes its cells to nothing: list records one by one.
+NARROW_WIDTH = 60
+
+
+def records_table(
+    kind: RecordKind,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    dataset: Dataset,
+    width: int = 80,
+) -> RenderableType:
+    """One row per record, with names shown for the ids they refer to.
+
+    On a narrow terminal each record becomes a small block of 'field  value' lines.
+    """
+    names = _Names(dataset)
+    title = f"{_TITLES[kind]} ({len(rows)})"
+    if width < NARROW_WIDTH:
+        blocks: list[RenderableType] = [Text(title, style="bold")]
+        for row in rows:
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(style="dim", no_wrap=True)
+            grid.add_column(overflow="fold")
+            for column in columns:
+                grid.add_row(Text(_header(column)), Text(names.show(column, row[column])))
+            blocks += [Text(""), grid]
+        return Group(*blocks)
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for column in columns:
+        longest = max((len(names.show(column, row[column])) for row in rows), default=0)
+        table.add_column(
+            _header(column),
+            # Names may wrap only when they are very long; descriptions wrap first.
+            min_width=min(longest, 20) if column == "name" else None,
+            overflow="fold",
+            no_wrap=column in _KEY_COLUMNS and column != "name",
+            justify="right" if column in _NUMERIC else "left",
+        )
+    for row in rows:
+        table.add_row(*(Text(names.show(c, row[c])) for c in columns))
+    return table
+
+
+def record_detail(
+    kind: RecordKind, fields: Mapping[str, Any], sources: Sequence[Source], dataset: Dataset
+) -> RenderableType:
+    """Every field of one record, then the sources it cites."""
+    names = _Names(dataset)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(Text("Kind"), Text(_SINGULAR[kind]))
+    for field, value in fields.items():
+        if field == "sources" or value in (None, (), False):
+            continue
+        grid.add_row(Text(_header(field)), Text(names.show(field, value)))
+    listing = Text("Sources", style="bold")
+    for source in sources:
+        details = ", ".join(x for x in (source.publisher, names.show("date", source.date)) if x)
+        listing.append(f"\n  {inert(source.title)} ({inert(details)})")
+        listing.append(f"\n    {inert(source.url)}", style="dim")
+        listing.append(f"  [{source.id}]", style="dim")
+    return Group(grid, Text(""), listing)
+
+
+def search_results(
+    groups: Mapping[RecordKind, Sequence[Mapping[str, Any]]],
+    columns: Mapping[RecordKind, Sequence[str]],
+    dataset: Dataset,
+    width: int = 80,
+) -> RenderableType:
+    """One table per kind of record found."""
+    return Group(
+        *(records_table(k, rows, columns[k], dataset, width) for k, rows in groups.items())
+    )
+
+
+def comparison_table(summaries: Sequence[SceneSummary], dataset: Dataset) -> Table:
+    """Metrics as rows, scenes as columns; the highest count of each row in bold."""
+    sector_names = {s.id: s.name_en for s in dataset.sectors}
+    table = Table(title="Scenes compared", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("")
+    for summary in summaries:
+        communes = len(summary.scene.cities)
+        label = Text(inert(summary.scene.name))
+        label.append(f"\n{communes} commune{'s' if communes != 1 else ''}", style="dim")
+        table.add_column(label, justify="right")
+    metrics = (
+        ("Startups", [s.startups for s in summaries]),
+        ("Organisations", [s.organizations for s in summaries]),
+        ("Events", [s.events for s in summaries]),
+        ("Upcoming events", [s.upcoming_events for s in summaries]),
+    )
+    for metric, values in metrics:
+        best = max(values, default=0)
+        table.add_row(
+            Text(metric),
+            *(Text(str(v), style="bold" if v == best and v > 0 else "") for v in values),
+        )
+    table.add_row(
+        Text("Top sectors"),
+        *(
+            Text(
+                "\n".join(f"{inert(sector_names[s])} ({n})" for s, n in summary.top_sectors) or "—"
+            )
+            for summary in summaries
+        ),
+    )
+    return table

@@ -1,0 +1,67 @@
+"""Text as people type and read it: folding for matching, French sorting, inert display."""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_SEPARATORS = re.compile(r"[\s\-_'’.,/]+")
+
+# Bidirectional overrides and isolates can reorder what a terminal shows; zero-width
+# characters hide text. Both are made visible rather than obeyed.
+_INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+def strip_accents(text: str) -> str:
+    """Remove diacritics: 'Évreux' -> 'Evreux'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """The matching key of a name: case, accents and separators ignored.
+
+    'Le Havre', 'le-havre' and 'LE_HAVRE' all fold to 'le-havre'.
+    """
+    return _SEPARATORS.sub("-", strip_accents(text).casefold()).strip("-")
+
+
+def french_sort_key(text: str) -> tuple[str, str]:
+    """Sort names as a French reader expects: 'Évreux' among the E's, case ignored."""
+    return (strip_accents(text).casefold(), text)
+
+
+def inert(text: str) -> str:
+    """Make control characters visible instead of letting a terminal act on them.
+
+    C0 controls become their Unicode control pictures (ESC -> '␛'); DEL, C1 controls,
+    bidirectional overrides and zero-width characters become '�'.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F or 0x80 <= code < 0xA0 or char in _INVISIBLE:
+            out.append("\ufffd")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def suggest(word: str, choices: Iterable[str], limit: int = 3) -> list[str]:
+    """The known values closest to a mistyped one, best first."""
+    import difflib  # only needed on the error path
+
+    by_key: dict[str, str] = {}
+    for choice in choices:
+        by_key.setdefault(fold(choice), choice)
+    key = fold(word)
+    prefixed = [choice for k, choice in by_key.items() if key and k.startswith(key)]
+    close = difflib.get_close_matches(key, list(by_key), n=limit, cutoff=0.6)
+    ranked = [*prefixed, *(by_key[k] for k in close)]
+    return list(dict.fromkeys(ranked))[:limit]
