@@ -94,7 +94,8 @@ def _say(message: str, *, style: str = "") -> None:
 
     from normandie_cli.text import inert
 
-    Console(stderr=True, highlight=False).print(Text(inert(message), style=style))
+    text = "\n".join(inert(line) for line in message.splitlines())
+    Console(stderr=True, highlight=False, soft_wrap=True).print(Text(text, style=style))
 
 
 def _write(text: str) -> None:
@@ -642,11 +643,11 @@ def show(
         elif output is OutputFormat.JSON:
             from normandie_cli.export import to_json_object
 
-            _write(to_json_object({"kind": kind.value, **fields}))
+            _write(to_json_object({"table": kind.value, **fields}))
         else:
             from normandie_cli.export import format_rows
 
-            rows = [{"kind": kind.value, **fields}]
+            rows = [{"table": kind.value, **fields}]
             _write(format_rows(output, rows, list(rows[0])))
 
 
@@ -686,8 +687,8 @@ def search(
             return
         from normandie_cli.export import format_rows
 
-        rows = [{"kind": kind.value, **row} for kind, rows in groups.items() for row in rows]
-        columns = ["kind", "id", "name"]
+        rows = [{"table": kind.value, **row} for kind, rows in groups.items() for row in rows]
+        columns = ["table", "id", "name"]
         if output in (OutputFormat.JSON, OutputFormat.JSONL):
             _write(format_rows(output, rows, []))
         else:

@@ -9,8 +9,7 @@ import math
 import re
 import types
 import typing
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,8 +36,8 @@ DATA_FILE = "normandie.toml"
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
-_INSEE = re.compile(r"\d[\dAB]\d{3}")
-_DEPARTMENT = re.compile(r"\d{2}|2[AB]|97\d")
+_INSEE = re.compile(r"\d[\dAB]\d{3}", re.ASCII)
+_DEPARTMENT = re.compile(r"\d{2}|2[AB]|97\d", re.ASCII)
 
 _TOP_LEVEL = ("meta", *(kind.value for kind in RecordKind))
 
@@ -112,25 +111,44 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise DataError(label, ["the TOML is nested too deeply to be read"]) from None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Entry:
+    """One record as read: its fields that passed their checks, and the record if all did."""
+
+    kind: RecordKind
+    where: str
+    values: Mapping[str, Any]
+    record: Record | None
+
+    @property
+    def id(self) -> str | None:
+        value = self.values.get("id")
+        return value if isinstance(value, str) else None
+
+
 def parse_dataset(raw: Mapping[str, Any], label: str) -> Dataset:
-    """Turn parsed TOML into a validated Dataset, or raise DataError with every problem."""
+    """Turn parsed TOML into a validated Dataset, or raise DataError with every problem.
+
+    References are checked even on records with other problems, so one run reports all.
+    """
     problems = _Problems()
     for key in raw:
         if key not in _TOP_LEVEL:
             problems.add("", f"unknown table {key!r}{_did_you_mean(key, _TOP_LEVEL)}")
 
     meta = _read_meta(raw.get("meta"), problems)
-    tables: dict[RecordKind, tuple[Record, ...]] = {}
-    for kind, cls in RECORD_TYPES.items():
-        tables[kind] = tuple(_read_table(raw.get(kind.value, []), kind, cls, problems))
-
-    _check_ids(tables, problems)
-    _check_references(tables, problems)
+    entries = [
+        entry
+        for kind, cls in RECORD_TYPES.items()
+        for entry in _read_table(raw.get(kind.value, []), kind, cls, problems)
+    ]
+    _check_ids(entries, problems)
+    _check_references(entries, problems)
     if problems.items or meta is None:
         raise DataError(label, problems.items)
 
     def table(kind: RecordKind, cls: type[_R]) -> tuple[_R, ...]:
-        return tuple(r for r in tables[kind] if isinstance(r, cls))
+        return tuple(e.record for e in entries if e.kind is kind and isinstance(e.record, cls))
 
     return Dataset(
         meta=meta,
@@ -156,12 +174,12 @@ def _read_meta(raw: object, problems: _Problems) -> Meta | None:
     if not isinstance(raw, dict):
         problems.add("meta", "must be a table: [meta]")
         return None
-    return _build(Meta, raw, "meta", problems)
+    return _build(Meta, raw, "meta", problems)[0]
 
 
 def _read_table(
     raw: object, kind: RecordKind, cls: type[Record], problems: _Problems
-) -> Iterator[Record]:
+) -> Iterator[_Entry]:
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
         problems.add(kind.value, f"must be an array of tables: [[{kind.value}]]")
         return
@@ -170,13 +188,17 @@ def _read_table(
         where = f"{kind.value}[{index}]"
         if isinstance(record_id, str):
             where += f" ({record_id!r})"
-        record = _build(cls, item, where, problems)
-        if record is not None:
-            yield record
+        record, values = _build(cls, item, where, problems)
+        yield _Entry(kind, where, values, record)
 
 
-def _build(cls: type[_R], raw: Mapping[str, Any], where: str, problems: _Problems) -> _R | None:
-    """Build one dataclass from a TOML table, checking each field against its type."""
+def _build(
+    cls: type[_R], raw: Mapping[str, Any], where: str, problems: _Problems
+) -> tuple[_R | None, dict[str, Any]]:
+    """Build one dataclass from a TOML table, checking each field against its type.
+
+    Returns the record (None if any field failed) and the values that passed.
+    """
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     hints = typing.get_type_hints(cls)
     before = len(problems.items)
@@ -195,11 +217,11 @@ def _build(cls: type[_R], raw: Mapping[str, Any], where: str, problems: _Problem
         except ValueError as error:
             problems.add(where, f"{name!r} {error}")
     if len(problems.items) > before:
-        return None
+        return None, values
     record = cls(**values)
     for message in _record_checks(record):
         problems.add(where, message)
-    return record
+    return record, values
 
 
 def _convert(name: str, hint: Any, value: Any) -> Any:
@@ -319,68 +341,66 @@ def _record_checks(record: object) -> Iterator[str]:
         yield "'sources' must name at least one source"
 
 
-def _check_ids(tables: Mapping[RecordKind, tuple[Record, ...]], problems: _Problems) -> None:
+def _check_ids(entries: Sequence[_Entry], problems: _Problems) -> None:
     """Ids are unique across the whole file, so `normandie show ID` is never ambiguous."""
-    first_kind: dict[str, RecordKind] = {}
-    for kind, records in tables.items():
-        for record_id, count in Counter(r.id for r in records).items():
-            earlier = first_kind.setdefault(record_id, kind)
-            if earlier is not kind:
-                problems.add(
-                    kind.value, f"duplicate id {record_id!r}, already used in {earlier.value}"
-                )
-            elif count > 1:
-                problems.add(kind.value, f"duplicate id {record_id!r} ({count} records)")
+    first: dict[str, _Entry] = {}
+    for entry in entries:
+        if entry.id is None:
+            continue
+        earlier = first.setdefault(entry.id, entry)
+        if earlier is not entry:
+            problems.add(entry.where, f"duplicate id {entry.id!r}, already used by {earlier.where}")
     # Names people type for a city must lead to one place only.
     owners: dict[str, str] = {}
-    for city in (c for c in tables[RecordKind.CITY] if isinstance(c, City)):
+    for entry in entries:
+        city = entry.record
+        if not isinstance(city, City):
+            continue
         for name in sorted({fold(n) for n in (city.id, city.name, *city.aliases)}):
             other = owners.setdefault(name, city.id)
             if other != city.id:
-                problems.add("cities", f"{other!r} and {city.id!r} are both called {name!r}")
+                problems.add(entry.where, f"{other!r} and {city.id!r} are both called {name!r}")
 
 
-def _check_references(tables: Mapping[RecordKind, tuple[Record, ...]], problems: _Problems) -> None:
-    ids = {kind: {r.id for r in records} for kind, records in tables.items()}
+# Which fields refer to which tables: (kinds that have the field, field, target tables).
+_REFERENCES: tuple[tuple[frozenset[RecordKind], str, tuple[RecordKind, ...]], ...] = (
+    (frozenset(RecordKind), "sources", (RecordKind.SOURCE,)),
+    (
+        frozenset({RecordKind.STARTUP, RecordKind.ORGANIZATION, RecordKind.EVENT}),
+        "city",
+        (RecordKind.CITY,),
+    ),
+    (frozenset({RecordKind.CITY}), "agglomeration", (RecordKind.AGGLOMERATION,)),
+    (frozenset({RecordKind.AGGLOMERATION}), "seat", (RecordKind.CITY,)),
+    (frozenset({RecordKind.STARTUP}), "sectors", (RecordKind.SECTOR,)),
+    (frozenset({RecordKind.STARTUP}), "hosted_by", (RecordKind.ORGANIZATION,)),
+    (frozenset({RecordKind.EVENT}), "organizers", (RecordKind.ORGANIZATION, RecordKind.STARTUP)),
+)
 
-    def check(where: str, field: str, value: str, *targets: RecordKind) -> None:
-        known = set().union(*(ids[t] for t in targets))
-        if value not in known:
-            target = " or ".join(t.value for t in targets)
-            problems.add(
-                where,
-                f"{field!r} refers to {value!r}, which is not in {target}"
-                f"{_did_you_mean(value, known)}",
-            )
 
-    for kind, records in tables.items():
-        for record in records:
-            where = f"{kind.value} ({record.id!r})"
-            for source in getattr(record, "sources", ()):
-                check(where, "sources", source, RecordKind.SOURCE)
-            city = getattr(record, "city", None)
-            if city is not None:
-                check(where, "city", city, RecordKind.CITY)
-            if isinstance(record, City) and record.agglomeration is not None:
-                check(where, "agglomeration", record.agglomeration, RecordKind.AGGLOMERATION)
-            if isinstance(record, Agglomeration):
-                check(where, "seat", record.seat, RecordKind.CITY)
-            if isinstance(record, Startup):
-                for sector in record.sectors:
-                    check(where, "sectors", sector, RecordKind.SECTOR)
-                for host in record.hosted_by:
-                    check(where, "hosted_by", host, RecordKind.ORGANIZATION)
-            if isinstance(record, Event):
-                for organizer in record.organizers:
-                    check(
-                        where, "organizers", organizer, RecordKind.ORGANIZATION, RecordKind.STARTUP
+def _check_references(entries: Sequence[_Entry], problems: _Problems) -> None:
+    ids: dict[RecordKind, set[str]] = {kind: set() for kind in RecordKind}
+    for entry in entries:
+        if entry.id is not None:
+            ids[entry.kind].add(entry.id)
+    for entry in entries:
+        for kinds, field, targets in _REFERENCES:
+            value = entry.values.get(field) if entry.kind in kinds else None
+            known = set().union(*(ids[t] for t in targets))
+            for reference in value if isinstance(value, tuple) else [value]:
+                if reference is not None and reference not in known:
+                    problems.add(
+                        entry.where,
+                        f"{field!r} refers to {reference!r}, which is not in "
+                        f"{' or '.join(t.value for t in targets)}{_did_you_mean(reference, known)}",
                     )
-    cities = {c.id: c for c in tables[RecordKind.CITY] if isinstance(c, City)}
-    for record in tables[RecordKind.AGGLOMERATION]:
-        seat = cities.get(record.seat) if isinstance(record, Agglomeration) else None
-        if seat is not None and seat.agglomeration != record.id:
-            problems.add(
-                f"agglomerations ({record.id!r})",
-                f"its seat {seat.id!r} does not belong to it: set agglomeration = {record.id!r}"
-                f" on that city",
-            )
+    cities = {e.record.id: e.record for e in entries if isinstance(e.record, City)}
+    for entry in entries:
+        if isinstance(entry.record, Agglomeration):
+            seat = cities.get(entry.record.seat)
+            if seat is not None and seat.agglomeration != entry.record.id:
+                problems.add(
+                    entry.where,
+                    f"its seat {seat.id!r} does not belong to it: set agglomeration ="
+                    f" {entry.record.id!r} on that city",
+                )

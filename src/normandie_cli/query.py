@@ -70,6 +70,7 @@ class Scene:
     id: str
     name: str
     cities: frozenset[str]
+    agglomeration: str | None = None
 
 
 def resolve_scene(dataset: Dataset, text: str) -> Scene:
@@ -92,7 +93,7 @@ def _agglomeration_scene(dataset: Dataset, agglomeration_id: str) -> Scene:
     agglomeration = next(a for a in dataset.agglomerations if a.id == agglomeration_id)
     seat = next(c for c in dataset.cities if c.id == agglomeration.seat)
     members = frozenset(c.id for c in dataset.cities if c.agglomeration == agglomeration_id)
-    return Scene(seat.id, seat.name, members)
+    return Scene(seat.id, seat.name, members, agglomeration.name)
 
 
 def resolve_commune(dataset: Dataset, text: str) -> City:

@@ -11,6 +11,7 @@ from typing import Any
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -135,13 +136,14 @@ def record_detail(
         if field == "sources" or value in (None, (), False):
             continue
         grid.add_row(Text(_header(field)), Text(names.show(field, value)))
-    listing = Text("Sources", style="bold")
+    listing: list[RenderableType] = [Text(""), Text("Sources", style="bold")]
     for source in sources:
         details = ", ".join(x for x in (source.publisher, names.show("date", source.date)) if x)
-        listing.append(f"\n  {inert(source.title)} ({inert(details)})")
-        listing.append(f"\n    {inert(source.url)}", style="dim")
-        listing.append(f"  [{source.id}]", style="dim")
-    return Group(grid, Text(""), listing)
+        entry = Text(f"{inert(source.title)} ({inert(details)})")
+        entry.append(f"\n{inert(source.url)}", style="dim")
+        entry.append(f"\nid: {source.id}", style="dim")
+        listing.append(Padding(entry, (0, 0, 1, 2)))
+    return Group(grid, *listing)
 
 
 def search_results(
@@ -162,9 +164,8 @@ def comparison_table(summaries: Sequence[SceneSummary], dataset: Dataset) -> Tab
     table = Table(title="Scenes compared", box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("")
     for summary in summaries:
-        communes = len(summary.scene.cities)
         label = Text(inert(summary.scene.name))
-        label.append(f"\n{communes} commune{'s' if communes != 1 else ''}", style="dim")
+        label.append(f"\n{inert(summary.scene.agglomeration or 'commune')}", style="dim")
         table.add_column(label, justify="right")
     metrics = (
         ("Startups", [s.startups for s in summaries]),

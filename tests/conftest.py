@@ -1,0 +1,95 @@
+"""Shared fixtures: a pinned environment, so output does not depend on the developer's shell."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+# Pinned before the app is imported: colour and width would otherwise follow the shell.
+STABLE_ENV: dict[str, str | None] = {
+    "NO_COLOR": "1",
+    "COLUMNS": "120",
+    "_TYPER_FORCE_DISABLE_TERMINAL": "1",
+    "NORMANDIE_DATA": None,
+    "NORMANDIE_TODAY": None,
+}
+for name in ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "CLICOLOR_FORCE"):
+    os.environ.pop(name, None)
+
+from normandie_cli.cli import app  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+# The day the bundled data is read as of in tests: Codeurs en Seine 2026 (19 Nov) is
+# still ahead, everything else is past.
+TODAY = "2026-11-01"
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def invoke() -> Invoke:
+    """Run the app as a user would, with stdout and stderr kept apart."""
+    runner = CliRunner()
+
+    def run(args: Sequence[str], env: dict[str, str | None] | None = None) -> Result:
+        return runner.invoke(app, list(args), env={**STABLE_ENV, **(env or {})})
+
+    return run
+
+
+MINIMAL_DATASET = """\
+[meta]
+title = "Test data"
+version = "1"
+updated = "2026-01-01"
+licence = "CC0"
+
+[[sources]]
+id = "src"
+title = "A source"
+publisher = "Tests"
+url = "https://example.org/a"
+
+[[agglomerations]]
+id = "agglo"
+name = "Agglo"
+seat = "alpha"
+sources = ["src"]
+
+[[cities]]
+id = "alpha"
+name = "Alpha"
+insee = "14001"
+department = "14"
+agglomeration = "agglo"
+sources = ["src"]
+
+[[cities]]
+id = "beta"
+name = "Béta"
+insee = "14002"
+department = "14"
+agglomeration = "agglo"
+sources = ["src"]
+
+[[sectors]]
+id = "data"
+name_fr = "Données"
+name_en = "Data"
+"""
+
+
+@pytest.fixture
+def write_dataset(tmp_path: Path) -> Callable[[str], Path]:
+    """Write a dataset made of the minimal one plus the given TOML; return its path."""
+
+    def write(extra: str, name: str = "data.toml") -> Path:
+        path = tmp_path / name
+        path.write_text(MINIMAL_DATASET + extra, encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,547 @@
+"""The commands as a user drives them: exit codes, stdout and stderr, on bundled and tiny data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, Invoke
+
+from normandie_cli.export import OutputFormat
+
+WriteDataset = Callable[..., Path]
+
+
+def ids(stdout: str) -> list[str]:
+    """The first column of TSV output, header left out."""
+    return [line.split("\t")[0] for line in stdout.splitlines()[1:]]
+
+
+def as_json(stdout: str) -> list[dict[str, object]]:
+    data = json.loads(stdout)
+    assert isinstance(data, list)
+    return data
+
+
+# --- startups ----------------------------------------------------------------------------
+
+
+def test_startups_in_rouen_cover_the_agglomeration_as_tsv_when_piped(invoke: Invoke) -> None:
+    result = invoke(["startups", "--city", "rouen"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "id\tname\tcity\tsectors\tfounded"
+    assert ids(result.stdout) == ["bunkr", "saagie"]
+    assert "\x1b" not in result.stdout
+
+
+@pytest.mark.parametrize("typed", ["le havre", "Le-Havre", "LE HAVRE", "le_havre"])
+def test_city_names_ignore_case_and_separators(invoke: Invoke, typed: str) -> None:
+    result = invoke(["events", "--city", typed])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "typed", ["evreux", "ÉVREUX", "Evreux", "cherbourg", "Cherbourg-Octeville"]
+)
+def test_accents_and_aliases_name_a_known_city(invoke: Invoke, typed: str) -> None:
+    result = invoke(["startups", "--city", typed])
+    assert result.exit_code == 0, result.output
+
+
+def test_city_covers_its_agglomeration_and_commune_narrows(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[startups]]
+id = "in-beta"
+name = "In Beta"
+city = "beta"
+sources = ["src"]
+"""
+    )
+    by_city = invoke(["--data", str(path), "startups", "--city", "alpha"])
+    by_commune = invoke(["--data", str(path), "startups", "--commune", "alpha"])
+    by_agglomeration = invoke(["--data", str(path), "startups", "--city", "Agglo"])
+    assert ids(by_city.stdout) == ["in-beta"]
+    assert ids(by_agglomeration.stdout) == ["in-beta"]
+    assert ids(by_commune.stdout) == []
+    assert by_commune.exit_code == 0
+
+
+def test_unknown_city_is_a_usage_error_with_a_suggestion(invoke: Invoke) -> None:
+    result = invoke(["startups", "--city", "rouenn"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "unknown city 'rouenn'" in result.stderr
+    assert "did you mean 'Rouen'" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_city_outside_normandy_is_an_error(invoke: Invoke) -> None:
+    result = invoke(["startups", "--city", "paris"])
+    assert result.exit_code == 2
+    assert "normandie cities" in result.stderr
+
+
+def test_repeated_filters_or_within_and_across(invoke: Invoke) -> None:
+    both = invoke(["startups", "--city", "caen", "--city", "rouen"])
+    assert set(ids(both.stdout)) == {"bunkr", "saagie", "soyhuce", "yousign"}
+    narrowed = invoke(["startups", "--city", "caen", "--city", "rouen", "--sector", "big-data"])
+    assert ids(narrowed.stdout) == ["saagie", "soyhuce"]
+
+
+def test_sector_by_id_or_name(invoke: Invoke) -> None:
+    by_id = invoke(["startups", "--sector", "big-data"])
+    by_name = invoke(["startups", "--sector", "BIG DATA"])
+    assert ids(by_id.stdout) == ids(by_name.stdout) == ["saagie", "soyhuce"]
+
+
+@pytest.mark.parametrize("option", ["--sector", "--tag"])
+def test_unknown_sector_or_tag_lists_the_known_ones(invoke: Invoke, option: str) -> None:
+    result = invoke(["startups", option, "fintech"])
+    assert result.exit_code == 2
+    assert f"unknown {option[2:]} 'fintech'" in result.stderr
+    assert "Known" in result.stderr
+
+
+def test_tag_filter(invoke: Invoke) -> None:
+    assert ids(invoke(["startups", "--tag", "smart-city"]).stdout) == ["soyhuce"]
+
+
+def test_founding_year_bounds_leave_out_unknown_years(invoke: Invoke) -> None:
+    assert ids(invoke(["startups", "--founded-since", "2013"]).stdout) == ["saagie"]
+    assert ids(invoke(["startups", "--founded-until", "2013"]).stdout) == ["saagie"]
+    result = invoke(["startups", "--founded-until", "2012"])
+    assert result.exit_code == 0
+    assert ids(result.stdout) == []
+    assert "No startups match --founded-until 2012." in result.stderr
+
+
+def test_search_finds_former_names_ignoring_accents(invoke: Invoke) -> None:
+    assert ids(invoke(["startups", "-S", "creative data"]).stdout) == ["saagie"]
+    assert ids(invoke(["startups", "--search", "RAMENE TA FRAISE"]).stdout)
+
+
+def test_sort_reverse_and_limit(invoke: Invoke) -> None:
+    names = ids(invoke(["startups", "--sort", "name"]).stdout)
+    assert names == sorted(names)
+    reverse = ids(invoke(["startups", "--sort", "name", "-r"]).stdout)
+    assert reverse == names[::-1]
+    assert ids(invoke(["startups", "-L", "2"]).stdout) == names[:2]
+    founded = ids(invoke(["startups", "--sort", "founded"]).stdout)
+    assert founded[0] == "saagie"  # the only known year; unknown years go last
+
+
+def test_sort_by_unknown_field_is_a_usage_error(invoke: Invoke) -> None:
+    result = invoke(["startups", "--sort", "nmae"])
+    assert result.exit_code == 2
+    assert "did you mean 'name'" in result.stderr
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "many"])
+def test_limit_must_be_a_positive_number(invoke: Invoke, limit: str) -> None:
+    assert invoke(["startups", "--limit", limit]).exit_code == 2
+
+
+# --- formats -----------------------------------------------------------------------------
+
+
+def test_json_has_every_field_real_utf8_and_iso_dates(invoke: Invoke) -> None:
+    result = invoke(["startups", "--json"])
+    assert result.exit_code == 0, result.output
+    records = as_json(result.stdout)
+    saagie = next(r for r in records if r["id"] == "saagie")
+    assert saagie["founded"] == "2013"
+    assert saagie["former_names"] == ["Creative Data"]
+    assert set(saagie) >= {"id", "name", "city", "sectors", "tags", "sources", "description"}
+    cities = invoke(["cities", "--format", "json"]).stdout
+    assert "Évreux" in cities and "\\u00c9" not in cities
+
+
+def test_every_format_prints_the_same_records(invoke: Invoke) -> None:
+    expected = ids(invoke(["startups", "--city", "caen", "-f", "tsv"]).stdout)
+    for fmt in OutputFormat:
+        result = invoke(["startups", "--city", "caen", "--format", fmt.value])
+        assert result.exit_code == 0, (fmt, result.output)
+        for record_id in expected:
+            assert record_id in result.stdout or fmt is OutputFormat.TABLE
+        if fmt is OutputFormat.TABLE:
+            assert "Soyhuce" in result.stdout and "Yousign" in result.stdout
+
+
+def test_csv_is_rfc4180_with_lists_joined(invoke: Invoke) -> None:
+    result = invoke(["startups", "--csv", "-c", "id,tags"])
+    assert result.stdout_bytes.startswith(b"id,tags\r\n")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["id", "tags"]
+    assert ["saagie", "predictive-analytics|french-tech-120"] in rows
+
+
+def test_jsonl_is_one_object_per_line(invoke: Invoke) -> None:
+    lines = invoke(["organizations", "-f", "jsonl"]).stdout.splitlines()
+    assert len(lines) == len(as_json(invoke(["organizations", "--json"]).stdout))
+    assert all(json.loads(line)["id"] for line in lines)
+
+
+def test_columns_pick_and_order_fields(invoke: Invoke) -> None:
+    result = invoke(["startups", "-c", "name,id", "--city", "rouen"])
+    assert result.stdout.splitlines() == ["name\tid", "Bunkr\tbunkr", "Saagie\tsaagie"]
+    as_objects = as_json(invoke(["startups", "-c", "name", "--json"]).stdout)
+    assert all(list(r) == ["name"] for r in as_objects)
+
+
+def test_unknown_column_lists_the_valid_ones(invoke: Invoke) -> None:
+    result = invoke(["startups", "-c", "id,nme"])
+    assert result.exit_code == 2
+    assert "unknown column 'nme'" in result.stderr
+    assert "Valid columns: id, name" in result.stderr
+
+
+def test_two_formats_at_once_is_a_usage_error(invoke: Invoke) -> None:
+    result = invoke(["startups", "--json", "--csv"])
+    assert result.exit_code == 2
+    assert "choose one output format" in result.stderr
+
+
+def test_unknown_format_is_a_usage_error(invoke: Invoke) -> None:
+    assert invoke(["startups", "--format", "xml"]).exit_code == 2
+
+
+def test_empty_result_is_success(invoke: Invoke) -> None:
+    result = invoke(["startups", "--city", "evreux", "--json"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "[]"
+    table = invoke(["startups", "--city", "evreux", "-f", "table"])
+    assert table.stdout == ""
+    assert "No startups match --city evreux." in table.stderr
+
+
+# --- organisations -------------------------------------------------------------------------
+
+
+def test_orgs_is_an_alias_of_organizations(invoke: Invoke) -> None:
+    full = invoke(["organizations", "--city", "rouen"])
+    short = invoke(["orgs", "--city", "rouen"])
+    assert full.stdout == short.stdout
+    assert ids(full.stdout) == ["seine-innopolis"]
+
+
+def test_organizations_by_kind(invoke: Invoke) -> None:
+    result = invoke(["organizations", "--kind", "network"])
+    assert set(ids(result.stdout)) == {"nwx", "normandy-french-tech"}
+    bad = invoke(["organizations", "--kind", "netwrk"])
+    assert bad.exit_code == 2
+    assert "did you mean 'network'" in bad.stderr
+
+
+def test_organizations_search_finds_aliases(invoke: Invoke) -> None:
+    assert ids(invoke(["orgs", "-S", "nwx"]).stdout) == ["nwx"]
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+def test_upcoming_and_past_follow_today(invoke: Invoke) -> None:
+    upcoming = invoke(["--today", TODAY, "events", "--upcoming"])
+    assert ids(upcoming.stdout) == ["codeurs-en-seine-2026"]
+    past = invoke(["--today", TODAY, "events", "--past", "--limit", "3"])
+    assert ids(past.stdout) == [
+        "codeurs-en-seine-2025",
+        "codeurs-en-seine-2024",
+        "codeurs-en-seine-2023",
+    ]
+
+
+def test_today_from_the_environment(invoke: Invoke) -> None:
+    result = invoke(["events", "--upcoming"], env={"NORMANDIE_TODAY": TODAY})
+    assert ids(result.stdout) == ["codeurs-en-seine-2026"]
+
+
+def test_nothing_upcoming_names_the_latest_event(invoke: Invoke) -> None:
+    result = invoke(["--today", "2026-11-26", "events", "--upcoming", "-f", "table"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "No upcoming event on or after 2026-11-26." in result.stderr
+    assert "Codeurs en Seine 2026 (2026-11-19" in result.stderr
+
+
+def test_partial_dates_count_as_upcoming_until_their_last_day(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[events]]
+id = "this-month"
+name = "Some day this month"
+start = "2026-11"
+sources = ["src"]
+
+[[events]]
+id = "last-month"
+name = "Some day last month"
+start = "2026-10"
+sources = ["src"]
+
+[[events]]
+id = "this-year"
+name = "Some day this year"
+start = "2026"
+sources = ["src"]
+
+[[events]]
+id = "undated"
+name = "No date known"
+sources = ["src"]
+"""
+    )
+    base = ["--data", str(path), "--today", "2026-11-26", "events"]
+    assert ids(invoke([*base, "--upcoming"]).stdout) == ["this-year", "this-month"]
+    assert ids(invoke([*base, "--past"]).stdout) == ["last-month"]
+    in_range = invoke([*base, "--since", "2026-11-20", "--until", "2026-11-20"])
+    assert ids(in_range.stdout) == ["this-year", "this-month"]
+    assert "undated" in ids(invoke(base).stdout)
+
+
+def test_since_and_until_are_inclusive_whole_days(invoke: Invoke) -> None:
+    result = invoke(["events", "--since", "2015-11-26", "--until", "2015-11-26"])
+    assert ids(result.stdout) == ["codeurs-en-seine-2015"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["events", "--upcoming", "--past"], "exclude each other"),
+        (["events", "--since", "2020-01-02", "--until", "2020-01-01"], "is after --until"),
+        (["events", "--since", "19/11/2015"], "--since takes a date like"),
+        (["events", "--until", "2015-13-01"], "--until takes a date like"),
+        (["--today", "tomorrow", "events", "--upcoming"], "--today takes a date like"),
+        (["events", "--organizer", "nobody"], "unknown organizer 'nobody'"),
+    ],
+)
+def test_bad_event_options_are_usage_errors(invoke: Invoke, args: list[str], message: str) -> None:
+    result = invoke(args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_events_by_organizer_id_or_alias(invoke: Invoke) -> None:
+    by_alias = ids(invoke(["events", "--organizer", "NWX"]).stdout)
+    assert "codeurs-en-seine-2015" in by_alias
+    assert ids(invoke(["events", "--organizer", "soyhuce"]).stdout) == ["ramene-ta-fraise"]
+
+
+# --- cities, show, search, compare ---------------------------------------------------------
+
+
+def test_cities_with_counts(invoke: Invoke) -> None:
+    records = as_json(invoke(["cities", "--json"]).stdout)
+    by_id = {r["id"]: r for r in records}
+    assert by_id["rouen"]["startups"] == 2
+    assert by_id["le-petit-quevilly"]["organizations"] == 1
+    assert [r["name"] for r in records][:4] == [
+        "Caen",
+        "Cherbourg-en-Cotentin",
+        "Colombelles",
+        "Évreux",
+    ]
+
+
+def test_show_lists_fields_and_sources(invoke: Invoke) -> None:
+    result = invoke(["show", "saagie", "-f", "table"])
+    assert result.exit_code == 0, result.output
+    assert "Creative Data" in result.stdout
+    assert "Sources" in result.stdout
+    assert "maddyness.com" in result.stdout
+
+
+def test_show_as_json_is_one_object(invoke: Invoke) -> None:
+    record = json.loads(invoke(["show", "le havre", "--json"]).stdout)
+    assert record["table"] == "cities"
+    assert record["insee"] == "76351"
+
+
+def test_show_unknown_id_suggests(invoke: Invoke) -> None:
+    result = invoke(["show", "saagi"])
+    assert result.exit_code == 2
+    assert "did you mean 'saagie'" in result.stderr
+
+
+def test_search_groups_by_kind(invoke: Invoke) -> None:
+    records = as_json(invoke(["search", "innopolis", "--json"]).stdout)
+    kinds = {r["table"] for r in records}
+    assert {"organizations", "startups"} <= kinds
+    table = invoke(["search", "innopolis", "-f", "table"])
+    assert "Organisations (1)" in table.stdout
+    none = invoke(["search", "zzzz"])
+    assert none.exit_code == 0
+    assert ids(none.stdout) == []
+
+
+def test_compare_the_three_scenes(invoke: Invoke) -> None:
+    result = invoke(["--today", TODAY, "compare", "--json"])
+    assert result.exit_code == 0, result.output
+    scenes = {s["city"]: s for s in as_json(result.stdout)}
+    assert list(scenes) == ["caen", "rouen", "le-havre"]
+    assert scenes["rouen"]["organizations"] == 1  # Seine Innopolis, in Le Petit-Quevilly
+    assert scenes["rouen"]["upcoming_events"] == 1
+    assert scenes["caen"]["startups"] == 2
+    assert scenes["caen"]["top_sectors"] == ["big-data:1", "e-signature:1"]
+    table = invoke(["compare", "caen", "rouen", "-f", "table"])
+    assert "Scenes compared" in table.stdout and "Le Havre" not in table.stdout
+
+
+def test_compare_unknown_city(invoke: Invoke) -> None:
+    assert invoke(["compare", "caen", "paris"]).exit_code == 2
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def test_export_csv_to_stdout_has_every_field(invoke: Invoke) -> None:
+    result = invoke(["export", "--csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 9
+    assert {"id", "name", "sources", "hosted_by"} <= set(rows[0])
+
+
+def test_export_json_of_another_entity(invoke: Invoke) -> None:
+    records = as_json(invoke(["export", "--json", "--entity", "events"]).stdout)
+    assert any(r["id"] == "codeurs-en-seine-2015" for r in records)
+
+
+def test_export_writes_a_file_and_keeps_existing_ones(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "startups.csv"
+    first = invoke(["export", "--csv", "-o", str(target)])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("id,name,")
+    target.write_text("mine", encoding="utf-8")
+    again = invoke(["export", "--csv", "-o", str(target)])
+    assert again.exit_code == 2
+    assert "--force" in again.stderr
+    assert target.read_text(encoding="utf-8") == "mine"
+    forced = invoke(["export", "--json", "-o", str(target), "--force"])
+    assert forced.exit_code == 0
+    assert as_json(target.read_text(encoding="utf-8"))
+    assert [p.name for p in tmp_path.iterdir()] == ["startups.csv"]  # no temporary left
+
+
+def test_export_never_overwrites_the_dataset(invoke: Invoke, write_dataset: WriteDataset) -> None:
+    path = write_dataset("")
+    before = path.read_bytes()
+    result = invoke(["--data", str(path), "export", "--csv", "-o", str(path), "--force"])
+    assert result.exit_code == 2
+    assert path.read_bytes() == before
+
+
+def test_export_into_a_missing_folder_is_a_file_error(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(["export", "--csv", "-o", str(tmp_path / "nowhere" / "x.csv")])
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr
+
+
+# --- data files and output hygiene ---------------------------------------------------------
+
+
+def test_invalid_data_file_is_a_clean_error(invoke: Invoke, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[meta\ntitle = 1\n", encoding="utf-8")
+    result = invoke(["--data", str(broken), "startups"])
+    assert result.exit_code == 1
+    assert "TOML syntax error at line 1" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_data_file_from_the_environment(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(["startups"], env={"NORMANDIE_DATA": str(tmp_path / "missing.toml")})
+    assert result.exit_code == 1
+    assert "missing.toml: 1 problem found" in result.stderr
+    assert "no such file" in result.stderr
+
+
+def test_every_problem_in_a_dataset_is_reported(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[startups]]
+id = "bunkr"
+name = "Bunkr"
+founded = "2014ish"
+city = "rouen"
+sources = ["src"]
+"""
+    )
+    result = invoke(["--data", str(path), "startups"])
+    assert result.exit_code == 1
+    assert "startups[0] ('bunkr'): 'founded' is not a valid date" in result.stderr
+    assert "'city' refers to 'rouen', which is not in cities" in result.stderr
+
+
+def test_markup_and_escape_codes_in_data_stay_inert(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[startups]]
+id = "tricky"
+name = "[bold]Tricky[/] \\u001b[31mred\\u001b]0;title\\u0007 [/x]"
+sources = ["src"]
+"""
+    )
+    table = invoke(["--data", str(path), "startups", "-f", "table"])
+    assert table.exit_code == 0, table.output
+    assert "[bold]Tricky[/]" in table.stdout
+    assert "[/x]" in table.stdout
+    assert "\x1b" not in table.stdout and "\x07" not in table.stdout
+    assert "␛[31mred" in table.stdout
+    tsv = invoke(["--data", str(path), "startups"])
+    assert "\x1b" not in tsv.stdout
+    exact = as_json(invoke(["--data", str(path), "startups", "--json"]).stdout)
+    assert exact[0]["name"] == "[bold]Tricky[/] \x1b[31mred\x1b]0;title\x07 [/x]"
+
+
+def test_narrow_terminal_lists_records_one_by_one(invoke: Invoke) -> None:
+    result = invoke(["startups", "--city", "rouen", "-f", "table"], env={"COLUMNS": "40"})
+    assert result.exit_code == 0
+    assert all(len(line) <= 40 for line in result.stdout.splitlines())
+    assert "Saagie" in result.stdout and "Bunkr" in result.stdout
+
+
+def test_version(invoke: Invoke) -> None:
+    result = invoke(["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("normandie ")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "startups",
+        "organizations",
+        "orgs",
+        "events",
+        "cities",
+        "show",
+        "search",
+        "compare",
+        "export",
+    ],
+)
+def test_every_command_has_help_with_examples(invoke: Invoke, command: str) -> None:
+    result = invoke([command, "-h"])
+    assert result.exit_code == 0, result.output
+    assert "Usage: normandie" in result.stdout
+    if command != "orgs":
+        assert "Examples" in result.stdout
+
+
+def test_no_command_shows_help(invoke: Invoke) -> None:
+    result = invoke([])
+    assert "Usage: normandie" in result.output
+    assert "Exit codes" in result.output

@@ -1,0 +1,84 @@
+"""The README is a contract: its examples run, their outputs are real, its commands are CI's.
+
+Run `UPDATE_README=1 pytest tests/test_docs.py` to re-record the outputs after a change.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, STABLE_ENV, Invoke
+
+README = ROOT / "README.md"
+CONSOLE_BLOCK = re.compile(r"```console\n\$ (?P<command>[^\n]+)\n(?P<output>.*?)```", re.DOTALL)
+SH_BLOCK = re.compile(r"```sh\n(?P<body>.*?)```", re.DOTALL)
+# What the README's recorded outputs assume.
+README_ENV = {"COLUMNS": "100", "NORMANDIE_TODAY": "2026-11-26"}
+
+
+def console_examples() -> list[tuple[str, str]]:
+    text = README.read_text(encoding="utf-8")
+    return [(m["command"], m["output"]) for m in CONSOLE_BLOCK.finditer(text)]
+
+
+def shell_lines() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    return [line for m in SH_BLOCK.finditer(text) for line in m["body"].splitlines()]
+
+
+def run_as_in_a_terminal(invoke: Invoke, command: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr("normandie_cli.cli._stdout_is_terminal", lambda: True)
+    args = shlex.split(command)
+    assert args[0] == "normandie", command
+    result = invoke(args[1:], env=README_ENV)
+    assert result.exit_code == 0, result.output
+    return "\n".join(line.rstrip() for line in result.output.splitlines()) + "\n"
+
+
+def test_readme_has_an_example_of_every_command() -> None:
+    shown = {command.split()[1] for command, _ in console_examples()}
+    commands = {"startups", "organizations", "events", "cities", "show", "search", "compare"}
+    assert commands | {"export"} <= shown | {"orgs"}
+
+
+@pytest.mark.parametrize(("command", "expected"), console_examples())
+def test_readme_example_output_is_real(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, command: str, expected: str
+) -> None:
+    actual = run_as_in_a_terminal(invoke, command, monkeypatch)
+    if os.environ.get("UPDATE_README"):
+        text = README.read_text(encoding="utf-8")
+        old = f"```console\n$ {command}\n{expected}```"
+        README.write_text(text.replace(old, f"```console\n$ {command}\n{actual}```"), "utf-8")
+        return
+    assert actual == expected
+
+
+def test_readme_pipe_examples_run_with_the_installed_command() -> None:
+    bin_dir = Path(sys.executable).parent
+    env = {k: v for k, v in os.environ.items() if k not in STABLE_ENV}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    examples = [line for line in shell_lines() if line.startswith("normandie ")]
+    assert examples
+    for line in examples:
+        done = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", line], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, (line, done.stderr)
+        assert done.stdout.strip(), line
+        assert "Traceback" not in done.stderr
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    test_command = next(line for line in shell_lines() if "pytest" in line)
+    install_and_run = next(line for line in shell_lines() if line.startswith("pip install . "))
+    assert "normandie startups --city rouen" in install_and_run
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command in ci
+    assert "set -euo pipefail" in ci
