@@ -545,3 +545,72 @@ def test_no_command_shows_help(invoke: Invoke) -> None:
     result = invoke([])
     assert "Usage: normandie" in result.output
     assert "Exit codes" in result.output
+
+
+def test_reverse_turns_the_past_around(invoke: Invoke) -> None:
+    newest_first = ids(invoke(["--today", TODAY, "events", "--past"]).stdout)
+    oldest_first = ids(invoke(["--today", TODAY, "events", "--past", "-r"]).stdout)
+    assert oldest_first == newest_first[::-1]
+    assert oldest_first[0] == "startup-weekend-caen-2013"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["orgs", "--commune", "le petit-quevilly"], ["seine-innopolis"]),
+        (["orgs", "--commune", "rouen"], []),
+        (["orgs", "--sort", "kind", "-r", "-L", "1"], ["seine-innopolis"]),
+        (["orgs", "--search", "french tech"], ["communaute-caen-la-mer", "normandy-french-tech"]),
+        (["events", "--commune", "caen", "--search", "weekend"], ["startup-weekend-caen-2013"]),
+        (
+            ["events", "--city", "caen", "--sort", "name"],
+            ["ramene-ta-fraise", "startup-weekend-caen-2013"],
+        ),
+        (["startups", "--commune", "colombelles"], ["yousign"]),
+        (["cities", "-c", "id", "--csv"], None),
+    ],
+)
+def test_filter_and_sort_options(
+    invoke: Invoke, args: list[str], expected: list[str] | None
+) -> None:
+    result = invoke(args)
+    assert result.exit_code == 0, result.output
+    if expected is not None:
+        assert ids(result.stdout) == expected
+    else:
+        assert result.stdout.splitlines()[:2] == ["id", "caen"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "saagie", "-f", "tsv"],
+        ["show", "saagie", "-f", "csv"],
+        ["show", "saagie", "-f", "jsonl"],
+        ["search", "rouen", "--csv"],
+        ["search", "rouen", "-f", "jsonl"],
+        ["compare", "-f", "tsv"],
+        ["compare", "--csv"],
+        ["export", "-f", "jsonl", "--entity", "cities"],
+        ["export", "-f", "tsv", "--entity", "sources"],
+    ],
+)
+def test_machine_formats_of_every_command(invoke: Invoke, args: list[str]) -> None:
+    result = invoke(args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip()
+    if "jsonl" in args:
+        assert all(json.loads(line) for line in result.stdout.splitlines())
+
+
+def test_export_writes_machine_formats_only(invoke: Invoke) -> None:
+    result = invoke(["export", "-f", "table"])
+    assert result.exit_code == 2
+    assert "export writes csv, tsv, json or jsonl" in result.stderr
+
+
+def test_export_defaults_to_csv_on_a_terminal(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("normandie_cli.cli._stdout_is_terminal", lambda: True)
+    assert invoke(["export"]).stdout.startswith("id,name,")

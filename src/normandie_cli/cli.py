@@ -540,12 +540,8 @@ def events(
             organizers=query.resolve_organizers(dataset, organizer or []),
             search=search,
         )
-        found = query.filter_events(dataset, filters)
-        if sort or reverse:
-            default = ["start"]
-            found = query.sort_records(
-                found, _check_sort(RecordKind.EVENT, sort or default), reverse
-            )
+        order = _check_sort(RecordKind.EVENT, sort or [])
+        found = query.filter_events(dataset, filters, order, reverse)
         given = {
             "--upcoming": upcoming,
             "--past": past,
@@ -779,8 +775,10 @@ def export(
     from normandie_cli.query import field_names, record_fields
 
     with _reporting():
+        if fmt is OutputFormat.TABLE:
+            raise UsageError("export writes csv, tsv, json or jsonl; for a table use the listings")
         chosen = _choose_format(fmt, as_json, as_csv)
-        if chosen is OutputFormat.TABLE:
+        if chosen is OutputFormat.TABLE:  # the terminal default: a file format is wanted here
             chosen = OutputFormat.CSV
         settings = _settings(ctx)
         dataset = settings.dataset

@@ -310,10 +310,13 @@ def is_past(event: Event, today: date) -> bool:
     return last is not None and last < today
 
 
-def filter_events(dataset: Dataset, filters: EventFilters) -> list[Event]:
+def filter_events(
+    dataset: Dataset, filters: EventFilters, order: Sequence[str] = (), reverse: bool = False
+) -> list[Event]:
     """Events matching the filters; date filters leave out events with no known date.
 
-    Upcoming events come soonest first, past ones most recent first, others in date order.
+    Unless `order` names sort fields, events come in date order, past ones most recent
+    first; `reverse` turns whichever order around.
     """
 
     def keep(e: Event) -> bool:
@@ -334,7 +337,9 @@ def filter_events(dataset: Dataset, filters: EventFilters) -> list[Event]:
             return False
         return _matches_text(filters.search, [e.name, e.venue, e.description, e.series])
 
-    return sort_records([e for e in dataset.events if keep(e)], ["start"], reverse=filters.past)
+    newest_first = filters.past and not order
+    kept = [e for e in dataset.events if keep(e)]
+    return sort_records(kept, list(order) or ["start"], reverse=newest_first != reverse)
 
 
 def latest_event(dataset: Dataset) -> Event | None:
