@@ -35,7 +35,11 @@ from normandie_cli.text import fold, suggest
 DATA_FILE = "normandie.toml"
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
+# A web address: http(s), a dotted host name, then anything printable without spaces.
+_URL = re.compile(
+    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?",
+    re.IGNORECASE | re.ASCII,
+)
 _INSEE = re.compile(r"\d[\dAB]\d{3}", re.ASCII)
 _DEPARTMENT = re.compile(r"\d{2}|2[AB]|97\d", re.ASCII)
 
@@ -76,7 +80,7 @@ def load_dataset(path: Path | None = None) -> Dataset:
     """
     path = path or bundled_data_path()
     raw = read_toml(path)
-    return parse_dataset(raw, path.name)
+    return parse_dataset(raw, str(path))
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -232,7 +236,11 @@ def _convert(name: str, hint: Any, value: Any) -> Any:
     if typing.get_origin(hint) is tuple:
         if not isinstance(value, list):
             raise ValueError(f"must be a list of texts, got {_describe(value)}")
-        return tuple(_convert_text(name, item, in_list=True) for item in value)
+        items = tuple(_convert_text(name, item, in_list=True) for item in value)
+        repeated = sorted({item for item in items if items.count(item) > 1})
+        if repeated:
+            raise ValueError(f"lists {', '.join(map(repr, repeated))} more than once")
+        return items
     converter = _CONVERTERS.get(hint)
     if converter is None:  # pragma: no cover - a model field without a converter is a bug
         raise TypeError(f"no converter for {hint!r}")
@@ -259,7 +267,7 @@ def _convert_text(name: str, value: Any, in_list: bool = False) -> str:
         raise ValueError(
             f"must be a slug like 'le-havre' (lowercase letters, digits, hyphens), got {value!r}"
         )
-    if name in _URL_FIELDS and not _URL.fullmatch(value):
+    if name in _URL_FIELDS and not (_URL.fullmatch(value) and value.isprintable()):
         raise ValueError(f"must be a web address starting with http:// or https://, got {value!r}")
     return value
 
@@ -350,16 +358,23 @@ def _check_ids(entries: Sequence[_Entry], problems: _Problems) -> None:
         earlier = first.setdefault(entry.id, entry)
         if earlier is not entry:
             problems.add(entry.where, f"duplicate id {entry.id!r}, already used by {earlier.where}")
-    # Names people type for a city must lead to one place only.
+    # Names people type for a place (--city) must lead to one place only.
     owners: dict[str, str] = {}
     for entry in entries:
-        city = entry.record
-        if not isinstance(city, City):
+        place = entry.record
+        if isinstance(place, City):
+            names = (place.id, place.name, *place.aliases)
+        elif isinstance(place, Agglomeration):
+            names = (place.id, place.name)
+        else:
             continue
-        for name in sorted({fold(n) for n in (city.id, city.name, *city.aliases)}):
-            other = owners.setdefault(name, city.id)
-            if other != city.id:
-                problems.add(entry.where, f"{other!r} and {city.id!r} are both called {name!r}")
+        for name in sorted({fold(n) for n in names}):
+            if not name:
+                problems.add(entry.where, "a name or alias has no letters or digits")
+                continue
+            other = owners.setdefault(name, place.id)
+            if other != place.id:
+                problems.add(entry.where, f"{other!r} and {place.id!r} are both called {name!r}")
 
 
 # Which fields refer to which tables: (kinds that have the field, field, target tables).

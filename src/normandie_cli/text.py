@@ -10,7 +10,7 @@ _SEPARATORS = re.compile(r"[\s\-_'’.,/]+")
 # characters hide text. Both are made visible rather than obeyed.
 _INVISIBLE = frozenset(
     "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2060\u2066\u2067\u2068\u2069\ufeff"
+    "\u061c\u2060\u2066\u2067\u2068\u2069\ufeff"
 )
 
 
