@@ -34,22 +34,31 @@ def test_startups_in_rouen_cover_the_agglomeration_as_tsv_when_piped(invoke: Inv
     result = invoke(["startups", "--city", "rouen"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "id\tname\tcity\tsectors\tfounded"
-    assert ids(result.stdout) == ["bunkr", "saagie"]
+    assert ids(result.stdout) == ["bunkr", "saagie", "spread", "topovideo"]
     assert "\x1b" not in result.stdout
 
 
-@pytest.mark.parametrize("typed", ["le havre", "Le-Havre", "LE HAVRE", "le_havre"])
-def test_city_names_ignore_case_and_separators(invoke: Invoke, typed: str) -> None:
-    result = invoke(["events", "--city", typed])
-    assert result.exit_code == 0, result.output
-
-
 @pytest.mark.parametrize(
-    "typed", ["evreux", "ÉVREUX", "Evreux", "cherbourg", "Cherbourg-Octeville"]
+    ("typed", "city"),
+    [
+        ("le havre", "le-havre"),
+        ("Le-Havre", "le-havre"),
+        ("LE HAVRE", "le-havre"),
+        ("le_havre", "le-havre"),
+        ("evreux", "evreux"),
+        ("ÉVREUX", "evreux"),
+        ("cherbourg", "cherbourg-en-cotentin"),
+        ("Cherbourg-Octeville", "cherbourg-en-cotentin"),
+        ("le petit quevilly", "rouen"),
+        ("Métropole Rouen Normandie", "rouen"),
+    ],
 )
-def test_accents_and_aliases_name_a_known_city(invoke: Invoke, typed: str) -> None:
-    result = invoke(["startups", "--city", typed])
+def test_city_names_ignore_case_accents_and_separators(
+    invoke: Invoke, typed: str, city: str
+) -> None:
+    result = invoke(["compare", typed, "--json"])
     assert result.exit_code == 0, result.output
+    assert [scene["city"] for scene in as_json(result.stdout)] == [city]
 
 
 def test_city_covers_its_agglomeration_and_commune_narrows(
@@ -90,7 +99,7 @@ def test_a_city_outside_normandy_is_an_error(invoke: Invoke) -> None:
 
 def test_repeated_filters_or_within_and_across(invoke: Invoke) -> None:
     both = invoke(["startups", "--city", "caen", "--city", "rouen"])
-    assert set(ids(both.stdout)) == {"bunkr", "saagie", "soyhuce", "yousign"}
+    assert set(ids(both.stdout)) == {"bunkr", "saagie", "soyhuce", "spread", "topovideo", "yousign"}
     narrowed = invoke(["startups", "--city", "caen", "--city", "rouen", "--sector", "big-data"])
     assert ids(narrowed.stdout) == ["saagie", "soyhuce"]
 
@@ -124,7 +133,8 @@ def test_founding_year_bounds_leave_out_unknown_years(invoke: Invoke) -> None:
 
 def test_search_finds_former_names_ignoring_accents(invoke: Invoke) -> None:
     assert ids(invoke(["startups", "-S", "creative data"]).stdout) == ["saagie"]
-    assert ids(invoke(["startups", "--search", "RAMENE TA FRAISE"]).stdout)
+    hosts = ids(invoke(["startups", "--search", "RAMENE TA FRAISE"]).stdout)
+    assert hosts == ["la-coding-school", "makeidea", "soyhuce", "y-communication", "yousign"]
 
 
 def test_sort_reverse_and_limit(invoke: Invoke) -> None:
@@ -189,7 +199,7 @@ def test_jsonl_is_one_object_per_line(invoke: Invoke) -> None:
 
 
 def test_columns_pick_and_order_fields(invoke: Invoke) -> None:
-    result = invoke(["startups", "-c", "name,id", "--city", "rouen"])
+    result = invoke(["startups", "-c", "name,id", "--commune", "rouen"])
     assert result.stdout.splitlines() == ["name\tid", "Bunkr\tbunkr", "Saagie\tsaagie"]
     as_objects = as_json(invoke(["startups", "-c", "name", "--json"]).stdout)
     assert all(list(r) == ["name"] for r in as_objects)
@@ -614,3 +624,88 @@ def test_export_defaults_to_csv_on_a_terminal(
 ) -> None:
     monkeypatch.setattr("normandie_cli.cli._stdout_is_terminal", lambda: True)
     assert invoke(["export"]).stdout.startswith("id,name,")
+
+
+def test_nothing_upcoming_names_the_latest_event_the_filters_match(invoke: Invoke) -> None:
+    none_in_evreux = invoke(["--today", TODAY, "events", "--city", "evreux", "--upcoming"])
+    assert none_in_evreux.exit_code == 0
+    expected = "No upcoming event on or after 2026-11-01 for --city evreux."
+    assert none_in_evreux.stderr.strip() == expected
+    caen = invoke(["--today", TODAY, "events", "--city", "caen", "--upcoming", "--json"])
+    assert caen.stdout.strip() == "[]"
+    assert "The latest known one is Startup Weekend Caen 2013 (2013-04-09" in caen.stderr
+
+
+def test_export_to_a_file_is_csv_even_from_a_script(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    assert invoke(["export", "-o", str(target)]).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("id,name,sources,")
+    assert invoke(["export"]).stdout.startswith("id,name,sources,")
+
+
+def test_a_replaced_export_keeps_its_permissions(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    assert invoke(["export", "-o", str(target), "--force"]).exit_code == 0
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert target.read_text(encoding="utf-8").startswith("id,")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["search", "   "], ["search", "-"], ["startups", "-S", " "], ["events", "--search", "--"]],
+)
+def test_blank_search_text_is_a_usage_error(invoke: Invoke, args: list[str]) -> None:
+    result = invoke(args)
+    assert result.exit_code == 2
+    assert "needs at least one letter or digit" in result.stderr
+
+
+@pytest.mark.parametrize("today", ["20261101", "2026-W47-1", "2026-11-1", "garbage"])
+def test_today_must_be_year_month_day(invoke: Invoke, today: str) -> None:
+    result = invoke(["--today", today, "cities"])
+    assert result.exit_code == 2
+    assert "--today takes a date like 2026-11-19" in result.stderr
+
+
+def test_founding_bounds_in_the_wrong_order(invoke: Invoke) -> None:
+    result = invoke(["startups", "--founded-since", "2014", "--founded-until", "2012"])
+    assert result.exit_code == 2
+    assert "--founded-since 2014 is after --founded-until 2012" in result.stderr
+
+
+def test_search_finds_records_by_their_city(invoke: Invoke) -> None:
+    records = as_json(invoke(["search", "colombelles", "--json"]).stdout)
+    assert [(r["table"], r["id"]) for r in records] == [
+        ("startups", "yousign"),
+        ("cities", "colombelles"),
+    ]
+
+
+def test_search_with_no_match_says_so(invoke: Invoke) -> None:
+    result = invoke(["search", "zzzz"])
+    assert result.exit_code == 0
+    assert result.stdout == "table\tid\tname\n"
+    assert "Nothing matches 'zzzz'." in result.stderr
+
+
+def test_compare_lists_each_scene_once(invoke: Invoke) -> None:
+    result = invoke(["compare", "rouen", "saint etienne du rouvray", "--json"])
+    assert [s["city"] for s in as_json(result.stdout)] == ["rouen"]
+
+
+def test_messages_end_cleanly(invoke: Invoke) -> None:
+    column = invoke(["startups", "-c", "ID"])
+    assert "unknown column 'ID' (did you mean 'id'?). Valid columns:" in column.stderr
+    sort = invoke(["startups", "--sort", "sectors"])
+    assert "cannot sort by 'sectors'. Sort keys: name, id, city, founded." in sort.stderr
+    sector = invoke(["startups", "--sector", "big dta"])
+    assert "unknown sector 'big dta' (did you mean 'big-data'?)." in sector.stderr
+
+
+def test_show_has_no_empty_sources_heading(invoke: Invoke) -> None:
+    result = invoke(["show", "big-data", "-f", "table"])
+    assert result.exit_code == 0
+    assert "Sources" not in result.stdout
+    assert "Big data" in result.stdout

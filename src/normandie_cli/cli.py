@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -16,7 +17,7 @@ import typer
 from normandie_cli import __version__
 from normandie_cli.errors import ExitCode, NormandieError, UsageError
 from normandie_cli.export import OutputFormat
-from normandie_cli.models import Dataset, Record, RecordKind
+from normandie_cli.models import Dataset, Event, Record, RecordKind
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -47,7 +48,7 @@ class _Settings:
     """What the global options set; the dataset is loaded once, when a command needs it."""
 
     data: Path | None
-    today_text: str | None
+    today: date
     _dataset: Dataset | None = None
 
     @property
@@ -57,14 +58,6 @@ class _Settings:
 
             self._dataset = load_dataset(self.data)
         return self._dataset
-
-    @property
-    def today(self) -> date:
-        if self.today_text is None:
-            return date.today()
-        from normandie_cli.query import parse_date_option
-
-        return parse_date_option(self.today_text, "--today")
 
 
 def _settings(ctx: typer.Context) -> _Settings:
@@ -84,7 +77,13 @@ def _console() -> Console:
     """The terminal's console, made per command so it sees today's environment."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    class PipeAwareConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit 1; a reader that has gone is no error (see _reporting).
+            self.quiet = True
+            raise BrokenPipeError
+
+    return PipeAwareConsole(highlight=False)
 
 
 def _say(message: str, *, style: str = "") -> None:
@@ -111,9 +110,11 @@ def _write(text: str) -> None:
 
 @contextmanager
 def _reporting() -> Iterator[None]:
-    """Turn the core's errors into one stderr line and the documented exit code."""
+    """Turn the core's errors into a message on stderr and the documented exit code."""
     try:
         yield
+    except KeyboardInterrupt:
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     except NormandieError as error:
         _say(f"Error: {error}", style="red")
         raise typer.Exit(int(error.exit_code)) from None
@@ -125,8 +126,10 @@ def _reporting() -> Iterator[None]:
         raise typer.Exit(int(ExitCode.OK)) from None
 
 
-def _choose_format(fmt: OutputFormat | None, as_json: bool, as_csv: bool) -> OutputFormat:
-    """An explicit format wins; otherwise a table on a terminal and TSV in a pipe."""
+def _choose_format(
+    fmt: OutputFormat | None, as_json: bool, as_csv: bool, default: OutputFormat | None = None
+) -> OutputFormat:
+    """An explicit format wins; then `default`; else a table on a terminal, TSV in a pipe."""
     chosen = {f for f, on in ((OutputFormat.JSON, as_json), (OutputFormat.CSV, as_csv)) if on}
     if fmt is not None:
         chosen.add(fmt)
@@ -135,6 +138,8 @@ def _choose_format(fmt: OutputFormat | None, as_json: bool, as_csv: bool) -> Out
         raise UsageError(f"choose one output format, not several ({names})")
     if chosen:
         return chosen.pop()
+    if default is not None:
+        return default
     return OutputFormat.TABLE if _stdout_is_terminal() else OutputFormat.TSV
 
 
@@ -198,19 +203,6 @@ def _no_match(what: str, options: Mapping[str, Any]) -> str:
     return f"No {what} match {described}." if described else f"No {what} in the dataset."
 
 
-def _check_sort(kind: RecordKind, fields: Sequence[str]) -> list[str]:
-    from normandie_cli.query import sort_names
-    from normandie_cli.text import suggest
-
-    valid = sort_names(kind)
-    for field in fields:
-        if field not in valid:
-            close = suggest(field, valid)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise UsageError(f"cannot sort by {field!r}{hint} Sort keys: {', '.join(valid)}.")
-    return list(fields)
-
-
 # --- Shared options ------------------------------------------------------------------------
 
 FormatOption = Annotated[
@@ -263,7 +255,7 @@ SearchOption = Annotated[
         "--search",
         "-S",
         metavar="TEXT",
-        help="Text in the name or description.",
+        help="Text in the name, description, tags or city; case and accents ignored.",
         rich_help_panel=FILTERS,
     ),
 ]
@@ -325,7 +317,11 @@ def root(
 
     Data comes from the bundled, sourced dataset; every record cites its sources.
     """
-    ctx.obj = _Settings(data=data, today_text=today)
+    with _reporting():  # a bad --today is an error whatever the command
+        from normandie_cli.query import parse_date_option
+
+        day = date.today() if today is None else parse_date_option(today, "--today")
+    ctx.obj = _Settings(data=data, today=day)
 
 
 # --- Commands ------------------------------------------------------------------------------
@@ -391,7 +387,7 @@ def startups(
             founded_until=founded_until,
             search=search,
         )
-        order = _check_sort(RecordKind.STARTUP, sort or ["name"])
+        order = query.check_sort_fields(RecordKind.STARTUP, sort or ["name"])
         found = query.sort_records(query.filter_startups(dataset, filters), order, reverse)
         given = {
             "--city": city,
@@ -454,7 +450,7 @@ def organizations(
             kinds=query.resolve_kinds(kind or []),
             search=search,
         )
-        order = _check_sort(RecordKind.ORGANIZATION, sort or ["name"])
+        order = query.check_sort_fields(RecordKind.ORGANIZATION, sort or ["name"])
         found = query.sort_records(query.filter_organizations(dataset, filters), order, reverse)
         given = {"--city": city, "--commune": commune, "--kind": kind, "--search": search}
         _show_records(
@@ -540,7 +536,7 @@ def events(
             organizers=query.resolve_organizers(dataset, organizer or []),
             search=search,
         )
-        order = _check_sort(RecordKind.EVENT, sort or [])
+        order = query.check_sort_fields(RecordKind.EVENT, sort or [])
         found = query.filter_events(dataset, filters, order, reverse)
         given = {
             "--upcoming": upcoming,
@@ -554,7 +550,12 @@ def events(
         }
         empty_message = _no_match("events", given)
         if upcoming and not found:
-            empty_message = _nothing_upcoming(dataset, settings.today)
+            without_upcoming = dataclasses.replace(filters, upcoming=False)
+            empty_message = _nothing_upcoming(
+                query.filter_events(dataset, without_upcoming),
+                settings.today,
+                {**given, "--upcoming": False},
+            )
         _show_records(
             RecordKind.EVENT,
             found[:limit],
@@ -566,14 +567,17 @@ def events(
         )
 
 
-def _nothing_upcoming(dataset: Dataset, today: date) -> str:
+def _nothing_upcoming(matching: Sequence[Event], today: date, options: Mapping[str, Any]) -> str:
+    """Say nothing is upcoming, and name the latest event the other filters match."""
     from normandie_cli.query import latest_event
 
-    latest = latest_event(dataset)
-    message = f"No upcoming event on or after {today.isoformat()}."
+    described = _describe_filters(options)
+    message = f"No upcoming event on or after {today.isoformat()}"
+    message += f" for {described}." if described else "."
+    latest = latest_event(matching)
     if latest is not None:
         when = latest.end or latest.start
-        message += f" The latest known event is {latest.name} ({when}, id {latest.id})."
+        message += f" The latest known one is {latest.name} ({when}, id {latest.id})."
     return message
 
 
@@ -614,6 +618,7 @@ def show(
     record_id: Annotated[str, typer.Argument(metavar="ID", help="The id of any record.")],
     fmt: FormatOption = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """Show every field of one record (startup, organisation, event, city…) and its sources.
 
@@ -626,7 +631,7 @@ def show(
     from normandie_cli.query import find_record, record_fields
 
     with _reporting():
-        output = _choose_format(fmt, as_json, False)
+        output = _choose_format(fmt, as_json, as_csv)
         dataset = _settings(ctx).dataset
         kind, record = find_record(dataset, record_id)
         fields = record_fields(record, dataset)
@@ -672,9 +677,10 @@ def search(
             kind: [record_fields(r, dataset) for r in records]
             for kind, records in search_all(dataset, text).items()
         }
+        if not groups:
+            _say(f"Nothing matches {text!r}.")
         if output is OutputFormat.TABLE:
             if not groups:
-                _say(f"Nothing matches {text!r}.")
                 return
             from normandie_cli.render import search_results
 
@@ -718,7 +724,8 @@ def compare(
         output = _choose_format(fmt, as_json, as_csv)
         settings = _settings(ctx)
         dataset = settings.dataset
-        scenes = [query.resolve_scene(dataset, p) for p in places or query.DEFAULT_SCENES]
+        resolved = [query.resolve_scene(dataset, p) for p in places or query.DEFAULT_SCENES]
+        scenes = list({scene.id: scene for scene in resolved}.values())  # each scene once
         summaries = query.compare_scenes(dataset, scenes, settings.today)
         if output is OutputFormat.TABLE:
             from normandie_cli.render import comparison_table
@@ -761,7 +768,7 @@ def export(
         bool, typer.Option("--force", help="Replace the output file if it exists.")
     ] = False,
 ) -> None:
-    """Export every field of one kind of record as CSV or JSON.
+    """Export every field of one kind of record: CSV by default, or TSV, JSON, JSON Lines.
 
     Lists (sources, sectors…) share one CSV cell, joined with "|".
 
@@ -777,9 +784,7 @@ def export(
     with _reporting():
         if fmt is OutputFormat.TABLE:
             raise UsageError("export writes csv, tsv, json or jsonl; for a table use the listings")
-        chosen = _choose_format(fmt, as_json, as_csv)
-        if chosen is OutputFormat.TABLE:  # the terminal default: a file format is wanted here
-            chosen = OutputFormat.CSV
+        chosen = _choose_format(fmt, as_json, as_csv, default=OutputFormat.CSV)
         settings = _settings(ctx)
         dataset = settings.dataset
         rows = [record_fields(r, dataset) for r in dataset.records(entity)]

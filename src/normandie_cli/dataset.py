@@ -30,7 +30,7 @@ from normandie_cli.models import (
     Source,
     Startup,
 )
-from normandie_cli.text import fold, suggest
+from normandie_cli.text import did_you_mean, fold
 
 DATA_FILE = "normandie.toml"
 
@@ -138,7 +138,7 @@ def parse_dataset(raw: Mapping[str, Any], label: str) -> Dataset:
     problems = _Problems()
     for key in raw:
         if key not in _TOP_LEVEL:
-            problems.add("", f"unknown table {key!r}{_did_you_mean(key, _TOP_LEVEL)}")
+            problems.add("", f"unknown table {key!r}{did_you_mean(key, _TOP_LEVEL)}")
 
     meta = _read_meta(raw.get("meta"), problems)
     entries = [
@@ -164,11 +164,6 @@ def parse_dataset(raw: Mapping[str, Any], label: str) -> Dataset:
         organizations=table(RecordKind.ORGANIZATION, Organization),
         events=table(RecordKind.EVENT, Event),
     )
-
-
-def _did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
-    close = suggest(word, choices, limit=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _read_meta(raw: object, problems: _Problems) -> Meta | None:
@@ -208,7 +203,7 @@ def _build(
     before = len(problems.items)
     for key in raw:
         if key not in fields:
-            problems.add(where, f"unknown field {key!r}{_did_you_mean(key, fields)}")
+            problems.add(where, f"unknown field {key!r}{did_you_mean(key, fields)}")
     values: dict[str, Any] = {}
     for name, field in fields.items():
         if name not in raw:
@@ -312,7 +307,7 @@ def _convert_kind(name: str, value: Any) -> OrganizationKind:
     kinds = [kind.value for kind in OrganizationKind]
     if value not in kinds:
         raise ValueError(
-            f"must be one of {', '.join(kinds)}; got {value!r}{_did_you_mean(str(value), kinds)}"
+            f"must be one of {', '.join(kinds)}; got {value!r}{did_you_mean(str(value), kinds)}"
         )
     return OrganizationKind(value)
 
@@ -407,7 +402,7 @@ def _check_references(entries: Sequence[_Entry], problems: _Problems) -> None:
                     problems.add(
                         entry.where,
                         f"{field!r} refers to {reference!r}, which is not in "
-                        f"{' or '.join(t.value for t in targets)}{_did_you_mean(reference, known)}",
+                        f"{' or '.join(t.value for t in targets)}{did_you_mean(reference, known)}",
                     )
     cities = {e.record.id: e.record for e in entries if isinstance(e.record, City)}
     for entry in entries:

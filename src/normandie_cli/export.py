@@ -137,9 +137,13 @@ def write_file(
     except OSError as error:
         raise NormandieError(f"cannot write in {folder}: {error.strerror}") from None
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; honour the user's umask
+        if path.exists():  # a replaced file keeps its permissions
+            mode = path.stat().st_mode & 0o7777
+        else:  # mkstemp makes 0600; a new file follows the user's umask instead
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temporary, mode)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
             file.write(content)
             file.flush()

@@ -11,14 +11,6 @@ from enum import StrEnum
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 
 
-class Precision(StrEnum):
-    """How much of a date a source gives."""
-
-    YEAR = "year"
-    MONTH = "month"
-    DAY = "day"
-
-
 @dataclass(frozen=True, slots=True)
 class PartialDate:
     """A date known to the year, the month or the day, as sources often give only part."""
@@ -52,12 +44,6 @@ class PartialDate:
     @classmethod
     def from_date(cls, value: date) -> PartialDate:
         return cls(value.year, value.month, value.day)
-
-    @property
-    def precision(self) -> Precision:
-        if self.day is not None:
-            return Precision.DAY
-        return Precision.YEAR if self.month is None else Precision.MONTH
 
     @property
     def first_day(self) -> date:

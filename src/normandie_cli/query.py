@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from normandie_cli.models import (
     RecordKind,
     Startup,
 )
-from normandie_cli.text import fold, french_sort_key, suggest
+from normandie_cli.text import did_you_mean, fold, french_sort_key
 
 _T = TypeVar("_T", bound=Record)
 
@@ -104,13 +105,14 @@ def resolve_commune(dataset: Dataset, text: str) -> City:
             return city
     names = [name for city in dataset.cities for name in (city.name, *city.aliases)]
     raise UsageError(
-        f"unknown city {text!r}{_suggestion(text, names)}. "
+        f"unknown city {text!r}{did_you_mean(text, names)}. "
         "Run `normandie cities` to see the known cities."
     )
 
 
 def resolve_sectors(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
     """Sector ids from ids or French/English names."""
+    sector_names = [n for s in dataset.sectors for n in (s.id, s.name_fr, s.name_en)]
     resolved = set()
     for text in texts:
         key = fold(text)
@@ -124,7 +126,7 @@ def resolve_sectors(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
         )
         if match is None:
             raise UsageError(
-                f"unknown sector {text!r}{_suggestion(text, [s.id for s in dataset.sectors])}. "
+                f"unknown sector {text!r}{did_you_mean(text, sector_names)}. "
                 f"Known sectors: {', '.join(sorted(s.id for s in dataset.sectors))}."
             )
         resolved.add(match)
@@ -153,7 +155,7 @@ def resolve_organizers(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]
         match = next((i for i, names in candidates if key in {fold(n) for n in names}), None)
         if match is None:
             names = [name for _, names in candidates for name in names[1:]]
-            raise UsageError(f"unknown organizer {text!r}{_suggestion(text, names)}.")
+            raise UsageError(f"unknown organizer {text!r}{did_you_mean(text, names)}.")
         resolved.add(match)
     return frozenset(resolved)
 
@@ -165,16 +167,11 @@ def _resolve_choice(what: str, texts: Iterable[str], known: Sequence[str]) -> li
         match = by_key.get(fold(text))
         if match is None:
             raise UsageError(
-                f"unknown {what} {text!r}{_suggestion(text, known)}. "
+                f"unknown {what} {text!r}{did_you_mean(text, known)}. "
                 f"Known {what}s: {', '.join(known)}."
             )
         resolved.append(match)
     return resolved
-
-
-def _suggestion(text: str, choices: Iterable[str]) -> str:
-    close = suggest(text, choices)
-    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
 def union_of_scenes(dataset: Dataset, texts: Sequence[str]) -> frozenset[str] | None:
@@ -191,9 +188,14 @@ def communes(dataset: Dataset, texts: Sequence[str]) -> frozenset[str] | None:
     return frozenset(resolve_commune(dataset, t).id for t in texts)
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
 def parse_date_option(text: str, option: str) -> date:
-    """A whole day in ISO form, as --since, --until and --today take it."""
+    """A whole day written YYYY-MM-DD, as --since, --until and --today take it."""
     try:
+        if not _ISO_DAY.fullmatch(text.strip()):
+            raise ValueError
         return date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(
@@ -207,6 +209,11 @@ def parse_date_option(text: str, option: str) -> date:
 def _in_places(city: str | None, *places: frozenset[str] | None) -> bool:
     """AND across --city and --commune; each set is already an OR of its values."""
     return all(p is None or city in p for p in places)
+
+
+def _check_search(text: str | None) -> None:
+    if text is not None and not fold(text):
+        raise UsageError("the search text needs at least one letter or digit")
 
 
 def _matches_text(needle: str | None, haystack: Iterable[str | None]) -> bool:
@@ -226,6 +233,12 @@ class StartupFilters:
     founded_until: int | None = None
     search: str | None = None
 
+    def __post_init__(self) -> None:
+        _check_search(self.search)
+        since, until = self.founded_since, self.founded_until
+        if since is not None and until is not None and since > until:
+            raise UsageError(f"--founded-since {since} is after --founded-until {until}")
+
 
 def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
     """Startups matching every given filter; any value of a repeated filter will do.
@@ -233,6 +246,7 @@ def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
     A founding-year bound leaves out startups whose founding year is unknown.
     """
     sector_names = {s.id: (s.name_fr, s.name_en) for s in dataset.sectors}
+    city_names = {c.id: c.name for c in dataset.cities}
 
     def keep(s: Startup) -> bool:
         if not _in_places(s.city, filters.cities, filters.communes):
@@ -251,7 +265,8 @@ def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
             return False
         names = [n for sector in s.sectors for n in sector_names[sector]]
         return _matches_text(
-            filters.search, [s.name, *s.former_names, s.description, *s.tags, *names]
+            filters.search,
+            [s.name, *s.former_names, s.description, *s.tags, *names, city_names.get(s.city or "")],
         )
 
     return [s for s in dataset.startups if keep(s)]
@@ -264,14 +279,22 @@ class OrganizationFilters:
     kinds: frozenset[OrganizationKind] = frozenset()
     search: str | None = None
 
+    def __post_init__(self) -> None:
+        _check_search(self.search)
+
 
 def filter_organizations(dataset: Dataset, filters: OrganizationFilters) -> list[Organization]:
+    city_names = {c.id: c.name for c in dataset.cities}
+
     def keep(o: Organization) -> bool:
         if not _in_places(o.city, filters.cities, filters.communes):
             return False
         if filters.kinds and o.kind not in filters.kinds:
             return False
-        return _matches_text(filters.search, [o.name, *o.aliases, o.description, o.kind.value])
+        return _matches_text(
+            filters.search,
+            [o.name, *o.aliases, o.description, o.kind.value, city_names.get(o.city or "")],
+        )
 
     return [o for o in dataset.organizations if keep(o)]
 
@@ -292,6 +315,7 @@ class EventFilters:
     search: str | None = None
 
     def __post_init__(self) -> None:
+        _check_search(self.search)
         if self.upcoming and self.past:
             raise UsageError("--upcoming and --past exclude each other: choose one")
         if self.since and self.until and self.since > self.until:
@@ -319,6 +343,8 @@ def filter_events(
     first; `reverse` turns whichever order around.
     """
 
+    city_names = {c.id: c.name for c in dataset.cities}
+
     def keep(e: Event) -> bool:
         if filters.upcoming and not is_upcoming(e, filters.today):
             return False
@@ -335,16 +361,19 @@ def filter_events(
             return False
         if filters.organizers and not filters.organizers.intersection(e.organizers):
             return False
-        return _matches_text(filters.search, [e.name, e.venue, e.description, e.series])
+        return _matches_text(
+            filters.search,
+            [e.name, e.venue, e.description, e.series, city_names.get(e.city or "")],
+        )
 
     newest_first = filters.past and not order
     kept = [e for e in dataset.events if keep(e)]
     return sort_records(kept, list(order) or ["start"], reverse=newest_first != reverse)
 
 
-def latest_event(dataset: Dataset) -> Event | None:
+def latest_event(events: Iterable[Event]) -> Event | None:
     """The dated event that ends last, to name when nothing is upcoming."""
-    dated = [e for e in dataset.events if e.last_day is not None]
+    dated = [e for e in events if e.last_day is not None]
     return max(dated, key=lambda e: (e.last_day, e.id)) if dated else None
 
 
@@ -371,8 +400,16 @@ def sort_records(records: Iterable[_T], fields: Sequence[str], reverse: bool = F
     return result
 
 
-def sort_names(kind: RecordKind) -> tuple[str, ...]:
-    return SORT_FIELDS.get(kind, ("id",))
+def check_sort_fields(kind: RecordKind, fields: Sequence[str]) -> list[str]:
+    """The --sort fields, checked against what this kind of record can be sorted by."""
+    valid = SORT_FIELDS[kind]
+    for field in fields:
+        if field not in valid:
+            raise UsageError(
+                f"cannot sort by {field!r}{did_you_mean(field, valid)}. "
+                f"Sort keys: {', '.join(valid)}."
+            )
+    return list(fields)
 
 
 def field_names(kind: RecordKind) -> tuple[str, ...]:
@@ -392,7 +429,7 @@ def parse_columns(kind: RecordKind, text: str | None) -> tuple[str, ...] | None:
     for name in wanted:
         if name not in valid:
             raise UsageError(
-                f"unknown column {name!r}{_suggestion(name, valid)}. "
+                f"unknown column {name!r}{did_you_mean(name, valid)}. "
                 f"Valid columns: {', '.join(valid)}."
             )
     if not wanted:
@@ -427,7 +464,7 @@ def city_counts(dataset: Dataset) -> dict[str, dict[str, int]]:
 
 
 def find_record(dataset: Dataset, record_id: str) -> tuple[RecordKind, Record]:
-    """A record of any kind by id (or by a name that folds to it)."""
+    """A record of any kind by id; the typed id is folded, so 'Le Havre' finds 'le-havre'."""
     key = fold(record_id)
     for kind in RecordKind:
         for record in dataset.records(kind):
@@ -435,15 +472,18 @@ def find_record(dataset: Dataset, record_id: str) -> tuple[RecordKind, Record]:
                 return kind, record
     all_ids = [r.id for kind in RecordKind for r in dataset.records(kind)]
     raise UsageError(
-        f"no record has the id {record_id!r}{_suggestion(record_id, all_ids)}. "
+        f"no record has the id {record_id!r}{did_you_mean(record_id, all_ids)}. "
         "Try `normandie search TEXT` to find one."
     )
 
 
 def search_all(dataset: Dataset, text: str) -> dict[RecordKind, list[Record]]:
-    """Records of every kind whose names or descriptions contain the text, by kind."""
+    """Records of every kind whose text (names, descriptions, city…) contains the text,
+    grouped by kind, each group in name order."""
+    _check_search(text)
     startups = filter_startups(dataset, StartupFilters(search=text))
     organizations = filter_organizations(dataset, OrganizationFilters(search=text))
+    # No date filter is set, so the day taken as today plays no part.
     events = filter_events(dataset, EventFilters(today=date.min, search=text))
     cities = [c for c in dataset.cities if _matches_text(text, [c.name, *c.aliases])]
     found: dict[RecordKind, list[Any]] = {
@@ -452,7 +492,7 @@ def search_all(dataset: Dataset, text: str) -> dict[RecordKind, list[Record]]:
         RecordKind.EVENT: events,
         RecordKind.CITY: cities,
     }
-    return {kind: records for kind, records in found.items() if records}
+    return {kind: sort_records(records, ["name"]) for kind, records in found.items() if records}
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,7 +508,7 @@ class SceneSummary:
 def compare_scenes(
     dataset: Dataset, scenes: Sequence[Scene], today: date, top: int = 3
 ) -> list[SceneSummary]:
-    """Side-by-side counts for each scene; sectors ranked by startups, then by name."""
+    """Side-by-side counts for each scene; sectors ranked by startups, then by id."""
 
     summaries = []
     for scene in scenes:

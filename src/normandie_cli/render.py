@@ -136,7 +136,7 @@ def record_detail(
         if field == "sources" or value in (None, (), False):
             continue
         grid.add_row(Text(_header(field)), Text(names.show(field, value)))
-    listing: list[RenderableType] = [Text(""), Text("Sources", style="bold")]
+    listing: list[RenderableType] = [Text(""), Text("Sources", style="bold")] if sources else []
     for source in sources:
         details = ", ".join(x for x in (source.publisher, names.show("date", source.date)) if x)
         entry = Text(f"{inert(source.title)} ({inert(details)})")

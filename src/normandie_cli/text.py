@@ -65,3 +65,9 @@ def suggest(word: str, choices: Iterable[str], limit: int = 3) -> list[str]:
     close = difflib.get_close_matches(key, list(by_key), n=limit, cutoff=0.6)
     ranked = [*prefixed, *(by_key[k] for k in close)]
     return list(dict.fromkeys(ranked))[:limit]
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'Rouen'?)' for the closest known values, or '' when none is close."""
+    close = suggest(word, choices)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
