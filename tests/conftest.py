@@ -17,6 +17,9 @@ STABLE_ENV: dict[str, str | None] = {
     "NORMANDIE_DATA": None,
     "NORMANDIE_TODAY": None,
 }
+# Tests of behaviour run on this frozen copy of the founding article's records, so their
+# expectations do not move as the bundled data grows; `invoke_bundled` runs on the real data.
+SEED = Path(__file__).parent / "fixtures" / "seed.toml"
 for name in ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "CLICOLOR_FORCE"):
     os.environ.pop(name, None)
 
@@ -30,15 +33,25 @@ TODAY = "2026-11-01"
 Invoke = Callable[..., Result]
 
 
-@pytest.fixture
-def invoke() -> Invoke:
-    """Run the app as a user would, with stdout and stderr kept apart."""
+def _invoker(base: dict[str, str | None]) -> Invoke:
     runner = CliRunner()
 
     def run(args: Sequence[str], env: dict[str, str | None] | None = None) -> Result:
-        return runner.invoke(app, list(args), env={**STABLE_ENV, **(env or {})})
+        return runner.invoke(app, list(args), env={**STABLE_ENV, **base, **(env or {})})
 
     return run
+
+
+@pytest.fixture
+def invoke() -> Invoke:
+    """Run the app as a user would, on the seed fixture, with stdout and stderr kept apart."""
+    return _invoker({"NORMANDIE_DATA": str(SEED)})
+
+
+@pytest.fixture
+def invoke_bundled() -> Invoke:
+    """Run the app as a user would, on the bundled dataset."""
+    return _invoker({})
 
 
 MINIMAL_DATASET = """\
@@ -54,10 +67,17 @@ title = "A source"
 publisher = "Tests"
 url = "https://example.org/a"
 
+[[departments]]
+id = "14"
+name = "Calvados"
+former_region = "basse-normandie"
+sources = ["src"]
+
 [[agglomerations]]
 id = "agglo"
 name = "Agglo"
 seat = "alpha"
+members = ["alpha", "beta"]
 sources = ["src"]
 
 [[cities]]
@@ -65,7 +85,6 @@ id = "alpha"
 name = "Alpha"
 insee = "14001"
 department = "14"
-agglomeration = "agglo"
 sources = ["src"]
 
 [[cities]]
@@ -73,7 +92,6 @@ id = "beta"
 name = "Béta"
 insee = "14002"
 department = "14"
-agglomeration = "agglo"
 sources = ["src"]
 
 [[sectors]]

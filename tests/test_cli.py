@@ -169,7 +169,7 @@ def test_json_has_every_field_real_utf8_and_iso_dates(invoke: Invoke) -> None:
     assert saagie["founded"] == "2013"
     assert saagie["former_names"] == ["Creative Data"]
     assert set(saagie) >= {"id", "name", "city", "sectors", "tags", "sources", "description"}
-    cities = invoke(["cities", "--format", "json"]).stdout
+    cities = invoke(["cities", "--all", "--format", "json"]).stdout
     assert "Évreux" in cities and "\\u00c9" not in cities
 
 
@@ -349,7 +349,7 @@ def test_events_by_organizer_id_or_alias(invoke: Invoke) -> None:
 
 
 def test_cities_with_counts(invoke: Invoke) -> None:
-    records = as_json(invoke(["cities", "--json"]).stdout)
+    records = as_json(invoke(["cities", "--all", "--json"]).stdout)
     by_id = {r["id"]: r for r in records}
     assert by_id["rouen"]["startups"] == 2
     assert by_id["le-petit-quevilly"]["organizations"] == 1
@@ -709,3 +709,119 @@ def test_show_has_no_empty_sources_heading(invoke: Invoke) -> None:
     assert result.exit_code == 0
     assert "Sources" not in result.stdout
     assert "Big data" in result.stdout
+
+
+# --- provenance and validation -------------------------------------------------------------
+
+
+def test_sources_count_the_records_citing_them(invoke_bundled: Invoke) -> None:
+    records = as_json(invoke_bundled(["sources", "--json"]).stdout)
+    by_id = {r["id"]: r for r in records}
+    assert by_id["maddyness-2015-11-19"]["cited_by"] >= 15
+    assert by_id["mesr-ilab-laureates"]["licence"] == "Licence Ouverte 2.0"
+    assert all(r["cited_by"] > 0 for r in records)
+    table = invoke_bundled(["sources", "-f", "table"])
+    assert "Maddyness" in table.stdout
+
+
+def test_info_shows_version_counts_and_attributions(invoke_bundled: Invoke) -> None:
+    summary = json.loads(invoke_bundled(["info", "--json"]).stdout)
+    assert summary["version"] and summary["updated"]
+    counts = summary["counts"]
+    assert counts["startups"] + counts["organizations"] + counts["events"] >= 300
+    credited = {a["title"] for a in summary["attributions"]}
+    assert "Lauréats du concours national i-Lab" in credited
+    table = invoke_bundled(["info", "-f", "table"]).stdout
+    assert "Open data reused, with its licence" in table
+    assert "Licence Ouverte 2.0" in table
+
+
+def test_show_prints_awards_and_sources(invoke_bundled: Invoke) -> None:
+    result = invoke_bundled(["show", "yousign", "-f", "table"])
+    assert "i-Lab contest 2012, en émergence" in result.stdout
+    assert "Sources" in result.stdout and "data.gouv.fr" in result.stdout
+    as_tsv = invoke_bundled(["show", "yousign"]).stdout
+    assert "Award(" not in as_tsv and '"contest":"i-lab"' in as_tsv
+
+
+def test_the_bundled_data_passes_strict_validation(invoke_bundled: Invoke) -> None:
+    result = invoke_bundled(["validate", "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "valid (" in result.stderr and "warning" not in result.stderr
+
+
+def test_validate_lists_problems_and_warnings(
+    invoke: Invoke, write_dataset: WriteDataset, tmp_path: Path
+) -> None:
+    warned = write_dataset(
+        """
+[[sources]]
+id = "unused"
+title = "Nobody cites me"
+publisher = "Tests"
+url = "https://example.org/unused"
+
+[[startups]]
+id = "future"
+name = "Future"
+founded = "2099"
+siren = "123456789"
+sources = ["src"]
+
+[[startups]]
+id = "future-bis"
+name = "FUTURE"
+sources = ["src"]
+""",
+        name="warned.toml",
+    )
+    relaxed = invoke(["validate", str(warned)])
+    assert relaxed.exit_code == 0
+    for fragment in (
+        "sources ('unused'): no record cites it",
+        "startups ('future'): founded 2099, after today",
+        "SIREN 123456789 fails its checksum",
+        "'future', 'future-bis' have names that differ only by case",
+    ):
+        assert fragment in relaxed.stderr
+    assert invoke(["validate", "--strict", str(warned)]).exit_code == 1
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[meta]\ntitle = 1\n", encoding="utf-8")
+    both = invoke(["validate", str(broken), str(write_dataset(""))])
+    assert both.exit_code == 1
+    assert "'title' must be text" in both.stderr
+    assert "data.toml: valid" in both.stderr
+
+
+def test_cities_lists_communes_with_records_and_all_on_request(invoke_bundled: Invoke) -> None:
+    with_records = as_json(invoke_bundled(["cities", "--json"]).stdout)
+    everything = as_json(invoke_bundled(["cities", "--all", "--json"]).stdout)
+    assert len(everything) == 2650
+    assert 0 < len(with_records) < 100
+    assert all(c["startups"] + c["organizations"] + c["events"] > 0 for c in with_records)
+    bayeux = next(c for c in everything if c["id"] == "bayeux")
+    assert bayeux["former_region"] == "basse-normandie"
+    assert bayeux["population_year"] == 2021
+
+
+def test_every_commune_is_a_known_city(invoke_bundled: Invoke) -> None:
+    assert invoke_bundled(["startups", "--city", "bayeux"]).exit_code == 0
+    assert invoke_bundled(["startups", "--city", "paris"]).exit_code == 2
+    shared = invoke_bundled(["startups", "--city", "Bénouville"])
+    assert shared.exit_code == 2
+    assert "names several communes: benouville-14" in shared.stderr
+    assert invoke_bundled(["startups", "--city", "benouville-76"]).exit_code == 0
+
+
+def test_old_data_warns_that_the_calendar_may_be_incomplete(invoke_bundled: Invoke) -> None:
+    fresh = invoke_bundled(["--today", "2026-12-01", "events", "--upcoming"])
+    assert "may be incomplete" not in fresh.stderr
+    stale = invoke_bundled(["--today", "2030-01-01", "events", "--upcoming"])
+    assert "the calendar may be incomplete" in stale.stderr
+
+
+def test_vocabulary_labels_work_in_both_languages(invoke_bundled: Invoke) -> None:
+    french = ids(invoke_bundled(["orgs", "--kind", "Université"]).stdout)
+    english = ids(invoke_bundled(["orgs", "--kind", "university"]).stdout)
+    assert french == english and len(french) == 3
+    assert ids(invoke_bundled(["startups", "--sector", "Santé"]).stdout)

@@ -159,11 +159,11 @@ def _show_records(
         TABLE_COLUMNS,
         field_names,
         parse_columns,
-        record_fields,
+        record_rows,
     )
 
     chosen = parse_columns(kind, columns_text)
-    rows = [record_fields(r, dataset) for r in records]
+    rows = record_rows(records, dataset)
     if fmt is OutputFormat.TABLE:
         if not rows:
             _say(empty_message)
@@ -447,7 +447,7 @@ def organizations(
         filters = query.OrganizationFilters(
             cities=query.union_of_scenes(dataset, city or []),
             communes=query.communes(dataset, commune or []),
-            kinds=query.resolve_kinds(kind or []),
+            kinds=query.resolve_kinds(dataset, kind or []),
             search=search,
         )
         order = query.check_sort_fields(RecordKind.ORGANIZATION, sort or ["name"])
@@ -548,6 +548,11 @@ def events(
             "--organizer": organizer,
             "--search": search,
         }
+        if upcoming and query.is_stale(dataset, settings.today):
+            _say(
+                f"Note: the data was last updated on {dataset.meta.updated}; "
+                "the calendar may be incomplete."
+            )
         empty_message = _no_match("events", given)
         if upcoming and not found:
             without_upcoming = dataclasses.replace(filters, upcoming=False)
@@ -584,32 +589,158 @@ def _nothing_upcoming(matching: Sequence[Event], today: date, options: Mapping[s
 @app.command()
 def cities(
     ctx: typer.Context,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Every commune of Normandy, not only those with records.",
+            rich_help_panel=FILTERS,
+        ),
+    ] = False,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
     columns: ColumnsOption = None,
 ) -> None:
-    """List the known cities with their counts of startups, organisations and events.
+    """List the cities that have records, with their counts of startups, organisations, events.
 
     Examples:
 
       normandie cities
 
-      normandie cities --json
+      normandie cities --all --json
+    """
+    from normandie_cli.query import city_counts, sort_records
+
+    with _reporting():
+        output = _choose_format(fmt, as_json, as_csv)
+        dataset = _settings(ctx).dataset
+        counts = city_counts(dataset)
+        shown = [c for c in dataset.cities if show_all or any(counts[c.id].values())]
+        _show_records(
+            RecordKind.CITY,
+            sort_records(shown, ["name"]),
+            dataset,
+            fmt=output,
+            columns_text=columns,
+            empty_message="No city has records yet; `normandie cities --all` lists them all.",
+        )
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    limit: LimitOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+    columns: ColumnsOption = None,
+) -> None:
+    """List the sources the data cites, with how many records cite each.
+
+    Examples:
+
+      normandie sources
+
+      normandie sources --csv -c id,url,cited_by
     """
     from normandie_cli.query import sort_records
 
     with _reporting():
         output = _choose_format(fmt, as_json, as_csv)
         dataset = _settings(ctx).dataset
+        listed = sort_records(dataset.sources, ["id"])
         _show_records(
-            RecordKind.CITY,
-            sort_records(dataset.cities, ["name"]),
+            RecordKind.SOURCE,
+            listed[:limit],
             dataset,
             fmt=output,
             columns_text=columns,
-            empty_message="No cities in the dataset.",
+            empty_message="The dataset cites no source.",
+            total=len(listed),
         )
+
+
+@app.command()
+def info(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the dataset's version, last update, counts, and the licences and attributions.
+
+    Examples:
+
+      normandie info
+
+      normandie info --json
+    """
+    from normandie_cli.query import dataset_summary
+
+    with _reporting():
+        output = _choose_format(fmt, as_json, False)
+        summary = dataset_summary(_settings(ctx).dataset)
+        if output is OutputFormat.TABLE:
+            from normandie_cli.render import summary_view
+
+            _console().print(summary_view(summary))
+            return
+        from normandie_cli.export import format_rows, to_json_object
+
+        if output is OutputFormat.JSON:
+            _write(to_json_object(dataclasses.asdict(summary)))
+        else:
+            rows = [{"kind": k, "records": n} for k, n in summary.counts.items()]
+            _write(format_rows(output, rows, ["kind", "records"]))
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Dataset files or folders. Default: the dataset in use (--data or bundled).",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings as errors (exit 1).")
+    ] = False,
+) -> None:
+    """Check dataset files: every error, then data-quality warnings.
+
+    Exit 0 when valid (warnings are listed), 1 when not valid or, with --strict, when
+    anything is warned about.
+
+    Examples:
+
+      normandie validate --strict
+
+      normandie validate my-data.toml
+    """
+    from normandie_cli.dataset import bundled_data_path, load_dataset
+    from normandie_cli.quality import quality_warnings
+
+    with _reporting():
+        settings = _settings(ctx)
+        failed = False
+        for path in paths or [settings.data or bundled_data_path()]:
+            try:
+                dataset = load_dataset(path)
+            except NormandieError as error:
+                _say(f"{error}", style="red")
+                failed = True
+                continue
+            warnings = quality_warnings(dataset, settings.today)
+            for warning in warnings:
+                _say(f"{path}: warning: {warning}", style="yellow")
+            records = sum(len(dataset.records(kind)) for kind in RecordKind)
+            verdict = "valid" if not warnings else f"valid, {len(warnings)} warning(s)"
+            _say(f"{path}: {verdict} ({records} records).")
+            failed = failed or (strict and bool(warnings))
+        if failed:
+            raise typer.Exit(int(ExitCode.DATA_ERROR))
 
 
 @app.command()
@@ -628,13 +759,13 @@ def show(
 
       normandie show codeurs-en-seine-2015 --json
     """
-    from normandie_cli.query import find_record, record_fields
+    from normandie_cli.query import find_record, record_rows
 
     with _reporting():
         output = _choose_format(fmt, as_json, as_csv)
         dataset = _settings(ctx).dataset
         kind, record = find_record(dataset, record_id)
-        fields = record_fields(record, dataset)
+        (fields,) = record_rows([record], dataset)
         if output is OutputFormat.TABLE:
             from normandie_cli.render import record_detail
 
@@ -668,13 +799,13 @@ def search(
 
       normandie search "big data" --json
     """
-    from normandie_cli.query import DEFAULT_COLUMNS, record_fields, search_all
+    from normandie_cli.query import DEFAULT_COLUMNS, record_rows, search_all
 
     with _reporting():
         output = _choose_format(fmt, as_json, as_csv)
         dataset = _settings(ctx).dataset
         groups = {
-            kind: [record_fields(r, dataset) for r in records]
+            kind: record_rows(records, dataset)
             for kind, records in search_all(dataset, text).items()
         }
         if not groups:
@@ -779,7 +910,7 @@ def export(
       normandie export --json --entity events -o events.json
     """
     from normandie_cli.export import format_rows, write_file
-    from normandie_cli.query import field_names, record_fields
+    from normandie_cli.query import field_names, record_rows
 
     with _reporting():
         if fmt is OutputFormat.TABLE:
@@ -787,7 +918,7 @@ def export(
         chosen = _choose_format(fmt, as_json, as_csv, default=OutputFormat.CSV)
         settings = _settings(ctx)
         dataset = settings.dataset
-        rows = [record_fields(r, dataset) for r in dataset.records(entity)]
+        rows = record_rows(dataset.records(entity), dataset)
         content = format_rows(chosen, rows, field_names(entity))
         if output is None:
             _write(content)

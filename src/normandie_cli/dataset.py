@@ -1,15 +1,23 @@
-"""Find, parse and validate the TOML dataset; the only module that sees raw TOML values."""
+"""Find, parse and validate the TOML dataset; the only module that sees raw TOML values.
+
+A dataset is one TOML file, or a folder of them whose tables are put together (the bundled
+data: hand-kept files plus the files the import scripts generate). Exactly one file holds
+[meta]. Every problem is collected, each with its file, table, record and field, before
+anything is refused.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import importlib.resources
 import math
 import re
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,41 +27,67 @@ from normandie_cli.models import (
     Agglomeration,
     City,
     Dataset,
+    Department,
     Event,
     Meta,
     Organization,
-    OrganizationKind,
     PartialDate,
     Record,
     RecordKind,
-    Sector,
     Source,
     Startup,
+    Term,
 )
 from normandie_cli.text import did_you_mean, fold
 
-DATA_FILE = "normandie.toml"
+DATA_FOLDER = "data"
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
 # A web address: http(s), a dotted host name, then anything printable without spaces.
 _URL = re.compile(
     r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?",
     re.IGNORECASE | re.ASCII,
 )
 _INSEE = re.compile(r"\d[\dAB]\d{3}", re.ASCII)
-_DEPARTMENT = re.compile(r"\d{2}|2[AB]|97\d", re.ASCII)
-
+_DEPARTMENT = re.compile(r"\d{2}|2[ab]|97\d", re.ASCII)
+_SIREN = re.compile(r"\d{9}", re.ASCII)
 _TOP_LEVEL = ("meta", *(kind.value for kind in RecordKind))
 
-# Fields whose text must be a slug or a URL, whatever record they are on.
-_SLUG_FIELDS = frozenset({"id", "tags", "series"})
+# Text fields that hold a slug: ids, keywords, and every reference to another record.
+_SLUG_FIELDS = frozenset(
+    {"id", "tags", "series", "sources", "sectors", "hosted_by", "organizers", "research_units"}
+    | {"parents", "members", "seat", "city", "kind", "contest", "department"}
+)
 _URL_FIELDS = frozenset({"url", "website"})
+
+# Which fields refer to which tables, by the class of the record (or nested entry) holding them.
+_REFERENCES: dict[type, dict[str, tuple[RecordKind, ...]]] = {
+    Agglomeration: {"seat": (RecordKind.CITY,), "members": (RecordKind.CITY,)},
+    City: {"department": (RecordKind.DEPARTMENT,)},
+    Startup: {
+        "city": (RecordKind.CITY,),
+        "sectors": (RecordKind.SECTOR,),
+        "hosted_by": (RecordKind.ORGANIZATION,),
+        "research_units": (RecordKind.ORGANIZATION,),
+    },
+    Organization: {
+        "city": (RecordKind.CITY,),
+        "kind": (RecordKind.ORGANIZATION_KIND,),
+        "parents": (RecordKind.ORGANIZATION,),
+    },
+    Event: {
+        "city": (RecordKind.CITY,),
+        "kind": (RecordKind.EVENT_KIND,),
+        "organizers": (RecordKind.ORGANIZATION, RecordKind.STARTUP),
+    },
+}
+_AWARD_REFERENCES = {"contest": (RecordKind.CONTEST,)}
 
 _R = TypeVar("_R")
 
 
 class _Problems:
-    """Collects every problem of one file, each prefixed with where it is."""
+    """Collects every problem found, each prefixed with where it is."""
 
     def __init__(self) -> None:
         self.items: list[str] = []
@@ -63,24 +97,38 @@ class _Problems:
 
 
 def bundled_data_path() -> Path:
-    """The dataset shipped with the package, or the checkout's data/ in an editable install."""
-    packaged = importlib.resources.files("normandie_cli").joinpath("data", DATA_FILE)
-    if isinstance(packaged, Path) and packaged.is_file():
+    """The data folder shipped in the package, or the checkout's data/ in an editable install."""
+    packaged = importlib.resources.files("normandie_cli").joinpath(DATA_FOLDER)
+    if isinstance(packaged, Path) and packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parents[2] / "data" / DATA_FILE
-    if checkout.is_file():
+    checkout = Path(__file__).resolve().parents[2] / DATA_FOLDER
+    if checkout.is_dir():
         return checkout
-    raise DataError(DATA_FILE, ["the bundled dataset is missing: reinstall normandie"])
+    raise DataError(DATA_FOLDER, ["the bundled dataset is missing: reinstall normandie"])
+
+
+def dataset_files(path: Path) -> list[Path]:
+    """The TOML files a dataset path stands for: the file itself, or a folder's *.toml."""
+    if not path.is_dir():
+        return [path]
+    files = sorted(p for p in path.rglob("*.toml") if p.is_file())
+    if not files:
+        raise DataError(str(path), ["this folder holds no .toml file"])
+    return files
 
 
 def load_dataset(path: Path | None = None) -> Dataset:
-    """Read and validate a dataset file (the bundled one by default).
+    """Read and validate a dataset (the bundled one by default): a TOML file or a folder.
 
-    Raises DataError listing every problem, each with its table, record and field.
+    Raises DataError listing every problem, each with its file, table, record and field.
     """
     path = path or bundled_data_path()
-    raw = read_toml(path)
-    return parse_dataset(raw, str(path))
+    files = dataset_files(path)
+    parts = [
+        (file.relative_to(path).as_posix() if path.is_dir() else "", read_toml(file))
+        for file in files
+    ]
+    return parse_dataset(parts, str(path))
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -108,9 +156,9 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomli.loads(text)
     except tomli.TOMLDecodeError as error:
-        message = error.msg if hasattr(error, "msg") else str(error)
-        where = f"line {error.lineno}, column {error.colno}" if hasattr(error, "lineno") else ""
-        raise DataError(label, [f"TOML syntax error at {where}: {message}"]) from None
+        raise DataError(
+            label, [f"TOML syntax error at line {error.lineno}, column {error.colno}: {error.msg}"]
+        ) from None
     except RecursionError:
         raise DataError(label, ["the TOML is nested too deeply to be read"]) from None
 
@@ -130,65 +178,118 @@ class _Entry:
         return value if isinstance(value, str) else None
 
 
-def parse_dataset(raw: Mapping[str, Any], label: str) -> Dataset:
-    """Turn parsed TOML into a validated Dataset, or raise DataError with every problem.
+def parse_dataset(parts: Sequence[tuple[str, Mapping[str, Any]]], label: str) -> Dataset:
+    """Turn parsed TOML files (name, tables) into one validated Dataset.
 
-    References are checked even on records with other problems, so one run reports all.
+    Raises DataError with every problem. References are checked even on records with other
+    problems, so one run reports all.
     """
     problems = _Problems()
-    for key in raw:
-        if key not in _TOP_LEVEL:
-            problems.add("", f"unknown table {key!r}{did_you_mean(key, _TOP_LEVEL)}")
-
-    meta = _read_meta(raw.get("meta"), problems)
-    entries = [
-        entry
-        for kind, cls in RECORD_TYPES.items()
-        for entry in _read_table(raw.get(kind.value, []), kind, cls, problems)
-    ]
+    metas: list[tuple[str, Meta | None]] = []
+    entries: list[_Entry] = []
+    for name, raw in parts:
+        prefix = f"{name}: " if name else ""
+        for key in raw:
+            if key not in _TOP_LEVEL:
+                problems.add(name, f"unknown table {key!r}{did_you_mean(key, _TOP_LEVEL)}")
+        if "meta" in raw:
+            metas.append((name, _read_meta(raw["meta"], f"{prefix}meta", problems)))
+        for kind, cls in RECORD_TYPES.items():
+            entries += _read_table(raw.get(kind.value, []), kind, cls, prefix, problems)
+    if not metas:
+        problems.add("meta", "the [meta] table is missing")
+    elif len(metas) > 1:
+        names = ", ".join(name for name, _ in metas)
+        problems.add("meta", f"[meta] must be in one file only; found in {names}")
     _check_ids(entries, problems)
     _check_references(entries, problems)
+    agglomeration_of = _check_agglomerations(entries, problems)
+    meta = metas[0][1] if len(metas) == 1 else None
     if problems.items or meta is None:
         raise DataError(label, problems.items)
 
     def table(kind: RecordKind, cls: type[_R]) -> tuple[_R, ...]:
         return tuple(e.record for e in entries if e.kind is kind and isinstance(e.record, cls))
 
+    departments = table(RecordKind.DEPARTMENT, Department)
+    region_of = {d.id: d.former_region for d in departments}
+    cities = tuple(
+        dataclasses.replace(
+            c, agglomeration=agglomeration_of.get(c.id), former_region=region_of[c.department]
+        )
+        for c in table(RecordKind.CITY, City)
+    )
     return Dataset(
         meta=meta,
         sources=table(RecordKind.SOURCE, Source),
+        sectors=table(RecordKind.SECTOR, Term),
+        organization_kinds=table(RecordKind.ORGANIZATION_KIND, Term),
+        event_kinds=table(RecordKind.EVENT_KIND, Term),
+        contests=table(RecordKind.CONTEST, Term),
+        departments=departments,
         agglomerations=table(RecordKind.AGGLOMERATION, Agglomeration),
-        cities=table(RecordKind.CITY, City),
-        sectors=table(RecordKind.SECTOR, Sector),
+        cities=cities,
         startups=table(RecordKind.STARTUP, Startup),
         organizations=table(RecordKind.ORGANIZATION, Organization),
         events=table(RecordKind.EVENT, Event),
     )
 
 
-def _read_meta(raw: object, problems: _Problems) -> Meta | None:
-    if raw is None:
-        problems.add("meta", "the [meta] table is missing")
-        return None
+def _read_meta(raw: object, where: str, problems: _Problems) -> Meta | None:
     if not isinstance(raw, dict):
-        problems.add("meta", "must be a table: [meta]")
+        problems.add(where, "must be a table: [meta]")
         return None
-    return _build(Meta, raw, "meta", problems)[0]
+    return _build(Meta, raw, where, problems)[0]
 
 
 def _read_table(
-    raw: object, kind: RecordKind, cls: type[Record], problems: _Problems
+    raw: object, kind: RecordKind, cls: type[Record], prefix: str, problems: _Problems
 ) -> Iterator[_Entry]:
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
-        problems.add(kind.value, f"must be an array of tables: [[{kind.value}]]")
+        problems.add(f"{prefix}{kind.value}", f"must be an array of tables: [[{kind.value}]]")
         return
     for index, item in enumerate(raw):
         record_id = item.get("id")
-        where = f"{kind.value}[{index}]"
+        where = f"{prefix}{kind.value}[{index}]"
         if isinstance(record_id, str):
             where += f" ({record_id!r})"
         record, values = _build(cls, item, where, problems)
         yield _Entry(kind, where, values, record)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _FieldSpec:
+    """How to read one field: a converter for plain values, or the class of nested tables."""
+
+    required: bool
+    convert: Callable[[str, Any], Any] | None
+    nested: type | None
+
+
+@functools.cache
+def _schema(cls: Any) -> dict[str, _FieldSpec]:
+    """The fields a TOML table may set for this class (derived ones excluded), worked out
+    once per class from the type hints."""
+    hints = typing.get_type_hints(cls)
+    return {
+        f.name: _field_spec(hints[f.name], required=f.default is dataclasses.MISSING)
+        for f in dataclasses.fields(cls)
+        if not f.metadata.get("derived")
+    }
+
+
+def _field_spec(hint: Any, required: bool) -> _FieldSpec:
+    if isinstance(hint, types.UnionType) and type(None) in hint.__args__:
+        (hint,) = (arg for arg in hint.__args__ if arg is not type(None))
+    if typing.get_origin(hint) is tuple:
+        item = typing.get_args(hint)[0]
+        if dataclasses.is_dataclass(item) and isinstance(item, type):
+            return _FieldSpec(required, None, item)
+        return _FieldSpec(required, _convert_text_list, None)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        enum = hint
+        return _FieldSpec(required, lambda name, value: _convert_enum(enum, value), None)
+    return _FieldSpec(required, _CONVERTERS[hint], None)
 
 
 def _build(
@@ -198,21 +299,25 @@ def _build(
 
     Returns the record (None if any field failed) and the values that passed.
     """
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    hints = typing.get_type_hints(cls)
+    specs = _schema(cls)  # type: ignore[arg-type]  # classes are hashable
     before = len(problems.items)
     for key in raw:
-        if key not in fields:
-            problems.add(where, f"unknown field {key!r}{did_you_mean(key, fields)}")
+        if key not in specs:
+            problems.add(where, f"unknown field {key!r}{did_you_mean(key, specs)}")
     values: dict[str, Any] = {}
-    for name, field in fields.items():
+    for name, spec in specs.items():
         if name not in raw:
-            required = field.default is dataclasses.MISSING
-            if required:
+            if spec.required:
                 problems.add(where, f"the required field {name!r} is missing")
             continue
+        if spec.nested is not None:
+            built = _build_nested(spec.nested, raw[name], f"{where}.{name}", problems)
+            if built is not None:
+                values[name] = built
+            continue
+        assert spec.convert is not None
         try:
-            values[name] = _convert(name, hints[name], raw[name])
+            values[name] = spec.convert(name, raw[name])
         except ValueError as error:
             problems.add(where, f"{name!r} {error}")
     if len(problems.items) > before:
@@ -223,23 +328,22 @@ def _build(
     return record, values
 
 
-def _convert(name: str, hint: Any, value: Any) -> Any:
-    """Check one TOML value against a field's type hint and return the model's value."""
-    optional = isinstance(hint, types.UnionType) and type(None) in hint.__args__
-    if optional:
-        (hint,) = (arg for arg in hint.__args__ if arg is not type(None))
-    if typing.get_origin(hint) is tuple:
-        if not isinstance(value, list):
-            raise ValueError(f"must be a list of texts, got {_describe(value)}")
-        items = tuple(_convert_text(name, item, in_list=True) for item in value)
-        repeated = sorted({item for item in items if items.count(item) > 1})
-        if repeated:
-            raise ValueError(f"lists {', '.join(map(repr, repeated))} more than once")
-        return items
-    converter = _CONVERTERS.get(hint)
-    if converter is None:  # pragma: no cover - a model field without a converter is a bug
-        raise TypeError(f"no converter for {hint!r}")
-    return converter(name, value)
+def _build_nested(cls: type, raw: Any, where: str, problems: _Problems) -> tuple[Any, ...] | None:
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        problems.add(where, "must be a list of tables")
+        return None
+    built = [_build(cls, item, f"{where}[{i}]", problems)[0] for i, item in enumerate(raw)]
+    return None if None in built else tuple(built)
+
+
+def _convert_text_list(name: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f"must be a list of texts, got {_describe(value)}")
+    items = tuple(_convert_text(name, item, in_list=True) for item in value)
+    repeated = sorted({item for item in items if items.count(item) > 1})
+    if repeated:
+        raise ValueError(f"lists {', '.join(map(repr, repeated))} more than once")
+    return items
 
 
 def _describe(value: Any) -> str:
@@ -256,9 +360,7 @@ def _convert_text(name: str, value: Any, in_list: bool = False) -> str:
         raise ValueError(f"must be text, got {_describe(value)}")
     if not value.strip():
         raise ValueError(f"must not be empty ({what} is blank)")
-    if (name in _SLUG_FIELDS or name in {"sources", "sectors", "hosted_by", "organizers"}) and (
-        not _SLUG.fullmatch(value)
-    ):
+    if name in _SLUG_FIELDS and not _SLUG.fullmatch(value):
         raise ValueError(
             f"must be a slug like 'le-havre' (lowercase letters, digits, hyphens), got {value!r}"
         )
@@ -303,13 +405,13 @@ def _convert_bool(name: str, value: Any) -> bool:
     return value
 
 
-def _convert_kind(name: str, value: Any) -> OrganizationKind:
-    kinds = [kind.value for kind in OrganizationKind]
-    if value not in kinds:
+def _convert_enum(enum: type[Enum], value: Any) -> Enum:
+    allowed = [member.value for member in enum]
+    if value not in allowed:
         raise ValueError(
-            f"must be one of {', '.join(kinds)}; got {value!r}{did_you_mean(str(value), kinds)}"
+            f"must be one of {', '.join(allowed)}; got {value!r}{did_you_mean(str(value), allowed)}"
         )
-    return OrganizationKind(value)
+    return enum(value)
 
 
 _CONVERTERS: dict[Any, Callable[[str, Any], Any]] = {
@@ -318,17 +420,18 @@ _CONVERTERS: dict[Any, Callable[[str, Any], Any]] = {
     float: _convert_float,
     bool: _convert_bool,
     PartialDate: _convert_date,
-    OrganizationKind: _convert_kind,
 }
 
 
 def _record_checks(record: object) -> Iterator[str]:
     """Rules that span fields of one record."""
-    if isinstance(record, City):
-        if not _INSEE.fullmatch(record.insee):
-            yield f"'insee' must be a 5-character INSEE code like '14118', got {record.insee!r}"
-        if not _DEPARTMENT.fullmatch(record.department):
-            yield f"'department' must be a code like '14', got {record.department!r}"
+    if isinstance(record, City) and not _INSEE.fullmatch(record.insee):
+        yield f"'insee' must be a 5-character INSEE code like '14118', got {record.insee!r}"
+    if isinstance(record, Department) and not _DEPARTMENT.fullmatch(record.id):
+        yield f"'id' must be a department code like '14', got {record.id!r}"
+    siren = getattr(record, "siren", None)
+    if siren is not None and not _SIREN.fullmatch(siren):
+        yield f"'siren' must be 9 digits, got {siren!r}"
     if isinstance(record, Event):
         if record.end is not None and record.start is None:
             yield "'end' is set but 'start' is not"
@@ -338,14 +441,13 @@ def _record_checks(record: object) -> Iterator[str]:
             and record.end.last_day < record.start.first_day
         ):
             yield f"'end' ({record.end}) is before 'start' ({record.start})"
-    if isinstance(record, Startup | Organization | Event | Agglomeration | City) and not (
-        record.sources
-    ):
+    sources = getattr(record, "sources", None)
+    if isinstance(record, Record) and sources is not None and not sources:
         yield "'sources' must name at least one source"
 
 
 def _check_ids(entries: Sequence[_Entry], problems: _Problems) -> None:
-    """Ids are unique across the whole file, so `normandie show ID` is never ambiguous."""
+    """Ids are unique across the whole dataset, so `normandie show ID` is never ambiguous."""
     first: dict[str, _Entry] = {}
     for entry in entries:
         if entry.id is None:
@@ -353,39 +455,12 @@ def _check_ids(entries: Sequence[_Entry], problems: _Problems) -> None:
         earlier = first.setdefault(entry.id, entry)
         if earlier is not entry:
             problems.add(entry.where, f"duplicate id {entry.id!r}, already used by {earlier.where}")
-    # Names people type for a place (--city) must lead to one place only.
-    owners: dict[str, str] = {}
+    # A name that folds to nothing could never be typed (shared names are fine: --city
+    # asks which one is meant).
     for entry in entries:
         place = entry.record
-        if isinstance(place, City):
-            names = (place.id, place.name, *place.aliases)
-        elif isinstance(place, Agglomeration):
-            names = (place.id, place.name)
-        else:
-            continue
-        for name in sorted({fold(n) for n in names}):
-            if not name:
-                problems.add(entry.where, "a name or alias has no letters or digits")
-                continue
-            other = owners.setdefault(name, place.id)
-            if other != place.id:
-                problems.add(entry.where, f"{other!r} and {place.id!r} are both called {name!r}")
-
-
-# Which fields refer to which tables: (kinds that have the field, field, target tables).
-_REFERENCES: tuple[tuple[frozenset[RecordKind], str, tuple[RecordKind, ...]], ...] = (
-    (frozenset(RecordKind), "sources", (RecordKind.SOURCE,)),
-    (
-        frozenset({RecordKind.STARTUP, RecordKind.ORGANIZATION, RecordKind.EVENT}),
-        "city",
-        (RecordKind.CITY,),
-    ),
-    (frozenset({RecordKind.CITY}), "agglomeration", (RecordKind.AGGLOMERATION,)),
-    (frozenset({RecordKind.AGGLOMERATION}), "seat", (RecordKind.CITY,)),
-    (frozenset({RecordKind.STARTUP}), "sectors", (RecordKind.SECTOR,)),
-    (frozenset({RecordKind.STARTUP}), "hosted_by", (RecordKind.ORGANIZATION,)),
-    (frozenset({RecordKind.EVENT}), "organizers", (RecordKind.ORGANIZATION, RecordKind.STARTUP)),
-)
+        if isinstance(place, City) and not all(fold(n) for n in (place.name, *place.aliases)):
+            problems.add(entry.where, "a name or alias has no letters or digits")
 
 
 def _check_references(entries: Sequence[_Entry], problems: _Problems) -> None:
@@ -393,24 +468,44 @@ def _check_references(entries: Sequence[_Entry], problems: _Problems) -> None:
     for entry in entries:
         if entry.id is not None:
             ids[entry.kind].add(entry.id)
-    for entry in entries:
-        for kinds, field, targets in _REFERENCES:
-            value = entry.values.get(field) if entry.kind in kinds else None
+
+    def check(
+        where: str, values: Mapping[str, Any], spec: Mapping[str, tuple[RecordKind, ...]]
+    ) -> None:
+        for field, value in values.items():
+            targets = (RecordKind.SOURCE,) if field == "sources" else spec.get(field)
+            if targets is None:
+                continue
             known = set().union(*(ids[t] for t in targets))
             for reference in value if isinstance(value, tuple) else [value]:
-                if reference is not None and reference not in known:
+                if reference not in known:
                     problems.add(
-                        entry.where,
+                        where,
                         f"{field!r} refers to {reference!r}, which is not in "
                         f"{' or '.join(t.value for t in targets)}{did_you_mean(reference, known)}",
                     )
-    cities = {e.record.id: e.record for e in entries if isinstance(e.record, City)}
+
     for entry in entries:
-        if isinstance(entry.record, Agglomeration):
-            seat = cities.get(entry.record.seat)
-            if seat is not None and seat.agglomeration != entry.record.id:
-                problems.add(
-                    entry.where,
-                    f"its seat {seat.id!r} does not belong to it: set agglomeration ="
-                    f" {entry.record.id!r} on that city",
-                )
+        record_class = RECORD_TYPES[entry.kind]
+        check(entry.where, entry.values, _REFERENCES.get(record_class, {}))
+        for field in ("awards", "funding"):
+            for index, item in enumerate(entry.values.get(field, ())):
+                nested = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
+                check(f"{entry.where}.{field}[{index}]", nested, _AWARD_REFERENCES)
+
+
+def _check_agglomerations(entries: Sequence[_Entry], problems: _Problems) -> dict[str, str]:
+    """Each city belongs to one agglomeration at most, and a seat to its own; returns city ->
+    agglomeration."""
+    agglomeration_of: dict[str, str] = {}
+    for entry in entries:
+        agglomeration = entry.record
+        if not isinstance(agglomeration, Agglomeration):
+            continue
+        if agglomeration.seat not in agglomeration.members:
+            problems.add(entry.where, f"its seat {agglomeration.seat!r} is not among its members")
+        for city in agglomeration.members:
+            other = agglomeration_of.setdefault(city, agglomeration.id)
+            if other != agglomeration.id:
+                problems.add(entry.where, f"{city!r} is already a member of {other!r}")
+    return agglomeration_of

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 
@@ -65,29 +66,37 @@ class PartialDate:
         return text
 
 
-class OrganizationKind(StrEnum):
-    """The closed list of what an organisation can be."""
+class Status(StrEnum):
+    """What is known of a startup's fate."""
 
-    INCUBATOR = "incubator"
-    ACCELERATOR = "accelerator"
-    TECHNOPOLE = "technopole"
-    NETWORK = "network"
-    PUBLIC_BODY = "public-body"
-    COWORKING = "coworking"
-    SCHOOL = "school"
-    RESEARCH = "research"
-    FUND = "fund"
-    COMMUNITY = "community"
-    PROGRAMME = "programme"
+    ACTIVE = "active"
+    ACQUIRED = "acquired"
+    CLOSED = "closed"
+
+
+class FormerRegion(StrEnum):
+    """The two regions that merged into Normandie on 1 January 2016."""
+
+    BASSE_NORMANDIE = "basse-normandie"
+    HAUTE_NORMANDIE = "haute-normandie"
+
+
+def derived(**kwargs: object) -> Any:
+    """A field the loader computes from other records; it is never written in the TOML."""
+    return field(default=None, metadata={"derived": True}, **kwargs)  # type: ignore[call-overload]
 
 
 class RecordKind(StrEnum):
     """The tables of the dataset whose records have ids; the value is the table name."""
 
     SOURCE = "sources"
+    SECTOR = "sectors"
+    ORGANIZATION_KIND = "organization_kinds"
+    EVENT_KIND = "event_kinds"
+    CONTEST = "contests"
+    DEPARTMENT = "departments"
     AGGLOMERATION = "agglomerations"
     CITY = "cities"
-    SECTOR = "sectors"
     STARTUP = "startups"
     ORGANIZATION = "organizations"
     EVENT = "events"
@@ -108,6 +117,26 @@ class Source:
     publisher: str
     url: str
     date: PartialDate | None = None
+    licence: str | None = None  # for open data: the reuse licence, e.g. "Licence Ouverte 2.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word of one of the data's vocabularies (sectors, kinds, contests), in both languages."""
+
+    id: str
+    name_fr: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    """A département; its id is its code ('14')."""
+
+    id: str
+    name: str
+    former_region: FormerRegion
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +146,7 @@ class Agglomeration:
     id: str
     name: str
     seat: str
+    members: tuple[str, ...]
     sources: tuple[str, ...]
 
 
@@ -129,18 +159,36 @@ class City:
     insee: str
     department: str
     sources: tuple[str, ...]
-    agglomeration: str | None = None
     latitude: float | None = None
     longitude: float | None = None
     population: int | None = None
+    population_year: int | None = None
     aliases: tuple[str, ...] = ()
+    agglomeration: str | None = derived()
+    former_region: FormerRegion | None = derived()
 
 
 @dataclass(frozen=True, slots=True)
-class Sector:
-    id: str
-    name_fr: str
-    name_en: str
+class Award:
+    """A contest won, in one year; a grant is an award with an amount, not a funding round."""
+
+    contest: str
+    year: int
+    category: str | None = None
+    project: str | None = None
+    domain: str | None = None  # the contest's own label for the technology domain
+    prize: str | None = None
+    amount: int | None = None  # euros
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FundingRound:
+    sources: tuple[str, ...]
+    amount: int | None = None
+    currency: str = "EUR"
+    date: PartialDate | None = None
+    investors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +200,14 @@ class Startup:
     sectors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     founded: PartialDate | None = None
+    status: Status | None = None
     website: str | None = None
+    siren: str | None = None
     hosted_by: tuple[str, ...] = ()
+    research_units: tuple[str, ...] = ()
     former_names: tuple[str, ...] = ()
+    awards: tuple[Award, ...] = ()
+    funding: tuple[FundingRound, ...] = ()
     description: str | None = None
 
 
@@ -162,12 +215,17 @@ class Startup:
 class Organization:
     id: str
     name: str
-    kind: OrganizationKind
+    kind: str
     sources: tuple[str, ...]
     city: str | None = None
     aliases: tuple[str, ...] = ()
     founded: PartialDate | None = None
     website: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    siren: str | None = None
+    rnsr: str | None = None
+    parents: tuple[str, ...] = ()
     description: str | None = None
 
 
@@ -176,6 +234,7 @@ class Event:
     id: str
     name: str
     sources: tuple[str, ...]
+    kind: str | None = None
     series: str | None = None
     start: PartialDate | None = None
     end: PartialDate | None = None
@@ -193,7 +252,7 @@ class Event:
         return None if last is None else last.last_day
 
 
-Record = Source | Agglomeration | City | Sector | Startup | Organization | Event
+Record = Source | Term | Department | Agglomeration | City | Startup | Organization | Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,9 +261,13 @@ class Dataset:
 
     meta: Meta
     sources: tuple[Source, ...]
+    sectors: tuple[Term, ...]
+    organization_kinds: tuple[Term, ...]
+    event_kinds: tuple[Term, ...]
+    contests: tuple[Term, ...]
+    departments: tuple[Department, ...]
     agglomerations: tuple[Agglomeration, ...]
     cities: tuple[City, ...]
-    sectors: tuple[Sector, ...]
     startups: tuple[Startup, ...]
     organizations: tuple[Organization, ...]
     events: tuple[Event, ...]
@@ -216,9 +279,13 @@ class Dataset:
 
 RECORD_TYPES: dict[RecordKind, type[Record]] = {
     RecordKind.SOURCE: Source,
+    RecordKind.SECTOR: Term,
+    RecordKind.ORGANIZATION_KIND: Term,
+    RecordKind.EVENT_KIND: Term,
+    RecordKind.CONTEST: Term,
+    RecordKind.DEPARTMENT: Department,
     RecordKind.AGGLOMERATION: Agglomeration,
     RecordKind.CITY: City,
-    RecordKind.SECTOR: Sector,
     RecordKind.STARTUP: Startup,
     RecordKind.ORGANIZATION: Organization,
     RecordKind.EVENT: Event,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -17,11 +17,12 @@ from normandie_cli.models import (
     Dataset,
     Event,
     Organization,
-    OrganizationKind,
     PartialDate,
     Record,
     RecordKind,
+    Source,
     Startup,
+    Term,
 )
 from normandie_cli.text import did_you_mean, fold, french_sort_key
 
@@ -44,7 +45,7 @@ DEFAULT_COLUMNS: dict[RecordKind, tuple[str, ...]] = {
         "organizations",
         "events",
     ),
-    RecordKind.SOURCE: ("id", "title", "publisher", "date"),
+    RecordKind.SOURCE: ("id", "publisher", "date", "cited_by", "title"),
     RecordKind.AGGLOMERATION: ("id", "name", "seat"),
     RecordKind.SECTOR: ("id", "name_fr", "name_en"),
 }
@@ -77,8 +78,8 @@ class Scene:
 def resolve_scene(dataset: Dataset, text: str) -> Scene:
     """'rouen', 'Rouen' or 'le petit-quevilly' -> the Rouen agglomeration's communes.
 
-    A commune outside any agglomeration is a scene of its own. Raises UsageError with
-    suggestions when nothing matches.
+    An agglomeration's own name works too. A commune outside any agglomeration is a scene
+    of its own. Raises UsageError with suggestions when nothing matches.
     """
     key = fold(text)
     for agglomeration in dataset.agglomerations:
@@ -93,54 +94,61 @@ def resolve_scene(dataset: Dataset, text: str) -> Scene:
 def _agglomeration_scene(dataset: Dataset, agglomeration_id: str) -> Scene:
     agglomeration = next(a for a in dataset.agglomerations if a.id == agglomeration_id)
     seat = next(c for c in dataset.cities if c.id == agglomeration.seat)
-    members = frozenset(c.id for c in dataset.cities if c.agglomeration == agglomeration_id)
-    return Scene(seat.id, seat.name, members, agglomeration.name)
+    return Scene(seat.id, seat.name, frozenset(agglomeration.members), agglomeration.name)
 
 
 def resolve_commune(dataset: Dataset, text: str) -> City:
-    """One commune by id, name or alias, ignoring case, accents and separators."""
+    """One commune by id, name or alias, ignoring case, accents and separators.
+
+    An id wins over a name and a name over an alias; a name shared by several communes
+    (there are Bénouvilles in Calvados and in Seine-Maritime) asks which one is meant.
+    """
     key = fold(text)
-    for city in dataset.cities:
-        if key in {fold(name) for name in (city.id, city.name, *city.aliases)}:
-            return city
+    for names_of in (
+        lambda c: (c.id,),
+        lambda c: (c.name,),
+        lambda c: c.aliases,
+    ):
+        found = [c for c in dataset.cities if key in {fold(n) for n in names_of(c)}]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            choices = ", ".join(f"{c.id} ({c.name}, {c.department})" for c in found)
+            raise UsageError(f"{text!r} names several communes: {choices}. Give the id.")
     names = [name for city in dataset.cities for name in (city.name, *city.aliases)]
     raise UsageError(
         f"unknown city {text!r}{did_you_mean(text, names)}. "
-        "Run `normandie cities` to see the known cities."
+        "Run `normandie cities --all` to see the known cities."
     )
 
 
-def resolve_sectors(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
-    """Sector ids from ids or French/English names."""
-    sector_names = [n for s in dataset.sectors for n in (s.id, s.name_fr, s.name_en)]
+def _resolve_terms(what: str, terms: Sequence[Term], texts: Iterable[str]) -> frozenset[str]:
+    """Vocabulary ids from ids or French/English labels, as people type them."""
+    by_key = {fold(name): t.id for t in terms for name in (t.id, t.name_fr, t.name_en)}
     resolved = set()
     for text in texts:
-        key = fold(text)
-        match = next(
-            (
-                s.id
-                for s in dataset.sectors
-                if key in {fold(s.id), fold(s.name_fr), fold(s.name_en)}
-            ),
-            None,
-        )
+        match = by_key.get(fold(text))
         if match is None:
+            names = [n for t in terms for n in (t.id, t.name_fr, t.name_en)]
             raise UsageError(
-                f"unknown sector {text!r}{did_you_mean(text, sector_names)}. "
-                f"Known sectors: {', '.join(sorted(s.id for s in dataset.sectors))}."
+                f"unknown {what} {text!r}{did_you_mean(text, names)}. "
+                f"Known {what}s: {', '.join(sorted(t.id for t in terms))}."
             )
         resolved.add(match)
     return frozenset(resolved)
 
 
+def resolve_sectors(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
+    return _resolve_terms("sector", dataset.sectors, texts)
+
+
+def resolve_kinds(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
+    return _resolve_terms("kind", dataset.organization_kinds, texts)
+
+
 def resolve_tags(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
     known = sorted({tag for startup in dataset.startups for tag in startup.tags})
     return frozenset(_resolve_choice("tag", texts, known))
-
-
-def resolve_kinds(texts: Iterable[str]) -> frozenset[OrganizationKind]:
-    known = [kind.value for kind in OrganizationKind]
-    return frozenset(OrganizationKind(k) for k in _resolve_choice("kind", texts, known))
 
 
 def resolve_organizers(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
@@ -276,7 +284,7 @@ def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
 class OrganizationFilters:
     cities: frozenset[str] | None = None
     communes: frozenset[str] | None = None
-    kinds: frozenset[OrganizationKind] = frozenset()
+    kinds: frozenset[str] = frozenset()
     search: str | None = None
 
     def __post_init__(self) -> None:
@@ -293,7 +301,7 @@ def filter_organizations(dataset: Dataset, filters: OrganizationFilters) -> list
             return False
         return _matches_text(
             filters.search,
-            [o.name, *o.aliases, o.description, o.kind.value, city_names.get(o.city or "")],
+            [o.name, *o.aliases, o.description, o.kind, city_names.get(o.city or "")],
         )
 
     return [o for o in dataset.organizations if keep(o)]
@@ -415,9 +423,7 @@ def check_sort_fields(kind: RecordKind, fields: Sequence[str]) -> list[str]:
 def field_names(kind: RecordKind) -> tuple[str, ...]:
     """Every field a record of this kind has in machine output, in schema order."""
     fields = tuple(f.name for f in dataclasses.fields(RECORD_TYPES[kind]))
-    if kind is RecordKind.CITY:
-        fields += ("startups", "organizations", "events")
-    return fields
+    return fields + _COUNTED.get(kind, ())
 
 
 def parse_columns(kind: RecordKind, text: str | None) -> tuple[str, ...] | None:
@@ -437,12 +443,30 @@ def parse_columns(kind: RecordKind, text: str | None) -> tuple[str, ...] | None:
     return tuple(wanted)
 
 
-def record_fields(record: Record, dataset: Dataset) -> dict[str, Any]:
-    """Every field of a record, by name, as model values (cities also get their counts)."""
-    values = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
-    if isinstance(record, City):
-        values.update(city_counts(dataset)[record.id])
-    return values
+# Counts listed with the fields: a city's records, a source's citing records.
+_COUNTED: dict[RecordKind, tuple[str, ...]] = {
+    RecordKind.CITY: ("startups", "organizations", "events"),
+    RecordKind.SOURCE: ("cited_by",),
+}
+
+
+def record_rows(records: Sequence[Record], dataset: Dataset) -> list[dict[str, Any]]:
+    """Every field of each record, by name, as model values, with the counts that belong to
+    its kind (a city's records, a source's citations), each count worked out once."""
+    counts: dict[str, Mapping[str, int]] = {}
+    if any(isinstance(r, City) for r in records):
+        counts.update(city_counts(dataset))
+    if any(isinstance(r, Source) for r in records):
+        from normandie_cli.quality import cited_sources
+
+        counts.update({s: {"cited_by": n} for s, n in cited_sources(dataset).items()})
+    rows = []
+    for record in records:
+        values = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+        if isinstance(record, City | Source):
+            values.update(counts[record.id])
+        rows.append(values)
+    return rows
 
 
 # --- Summaries -----------------------------------------------------------------------------
@@ -531,3 +555,48 @@ def compare_scenes(
             )
         )
     return summaries
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A source reused under a licence, credited as the licence asks (publisher, dataset,
+    date of last update)."""
+
+    licence: str
+    publisher: str
+    title: str
+    updated: str | None
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetSummary:
+    title: str
+    version: str
+    updated: str
+    licence: str
+    counts: dict[str, int]
+    attributions: tuple[Attribution, ...]
+
+
+def dataset_summary(dataset: Dataset) -> DatasetSummary:
+    """What `normandie info` shows: version, date, counts, and whom to credit."""
+    meta = dataset.meta
+    kinds = (RecordKind.STARTUP, RecordKind.ORGANIZATION, RecordKind.EVENT, RecordKind.CITY)
+    counts = {kind.value: len(dataset.records(kind)) for kind in (*kinds, RecordKind.SOURCE)}
+    attributions = tuple(
+        Attribution(s.licence, s.publisher, s.title, None if s.date is None else str(s.date), s.url)
+        for s in sort_records(dataset.sources, ["id"])
+        if s.licence is not None
+    )
+    return DatasetSummary(
+        meta.title, meta.version, str(meta.updated), meta.licence, counts, attributions
+    )
+
+
+# After a year without an update, the calendar is likely to miss new events.
+STALE_AFTER_DAYS = 365
+
+
+def is_stale(dataset: Dataset, today: date) -> bool:
+    return (today - dataset.meta.updated.last_day).days > STALE_AFTER_DAYS

@@ -16,8 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from normandie_cli.export import plain
-from normandie_cli.models import Dataset, PartialDate, RecordKind, Source
-from normandie_cli.query import SceneSummary
+from normandie_cli.models import Award, Dataset, FundingRound, PartialDate, RecordKind, Source
+from normandie_cli.query import DatasetSummary, SceneSummary
 from normandie_cli.text import inert
 
 _TITLES = {
@@ -28,6 +28,10 @@ _TITLES = {
     RecordKind.SOURCE: "Sources",
     RecordKind.AGGLOMERATION: "Agglomerations",
     RecordKind.SECTOR: "Sectors",
+    RecordKind.ORGANIZATION_KIND: "Organisation kinds",
+    RecordKind.EVENT_KIND: "Event kinds",
+    RecordKind.CONTEST: "Contests",
+    RecordKind.DEPARTMENT: "Departments",
 }
 _SINGULAR = {
     RecordKind.STARTUP: "Startup",
@@ -37,10 +41,16 @@ _SINGULAR = {
     RecordKind.SOURCE: "Source",
     RecordKind.AGGLOMERATION: "Agglomeration",
     RecordKind.SECTOR: "Sector",
+    RecordKind.ORGANIZATION_KIND: "Organisation kind",
+    RecordKind.EVENT_KIND: "Event kind",
+    RecordKind.CONTEST: "Contest",
+    RecordKind.DEPARTMENT: "Department",
 }
 # Columns that identify a record are never cut short; long text may wrap.
-_KEY_COLUMNS = frozenset({"id", "name", "start", "end", "founded", "date"})
-_NUMERIC = frozenset({"startups", "organizations", "events", "population"})
+_DATES = frozenset({"start", "end", "founded", "date"})
+_NUMERIC = frozenset({"startups", "organizations", "events", "population", "cited_by"})
+# The columns that identify a record keep their width (up to a point); the others wrap first.
+_IDENTIFYING = frozenset({"id", "name"})
 
 
 class _Names:
@@ -53,16 +63,49 @@ class _Names:
             "agglomeration": {a.id: a.name for a in dataset.agglomerations},
             "sectors": {s.id: s.name_en for s in dataset.sectors},
             "hosted_by": {o.id: o.name for o in dataset.organizations},
+            "contest": {c.id: c.name_en for c in dataset.contests},
             "organizers": {
                 **{o.id: o.name for o in dataset.organizations},
                 **{s.id: s.name for s in dataset.startups},
             },
+            "research_units": {o.id: o.name for o in dataset.organizations},
+            "parents": {o.id: o.name for o in dataset.organizations},
+            "kind": {
+                **{k.id: k.name_en for k in dataset.organization_kinds},
+                **{k.id: k.name_en for k in dataset.event_kinds},
+            },
         }
+
+    def _award(self, award: Award) -> str:
+        """'i-Lab contest 2012, en émergence: project (50 000 €)'."""
+        text = f"{self.show('contest', award.contest)} {award.year}"
+        text += "".join(f", {inert(part)}" for part in (award.category, award.prize) if part)
+        if award.project:
+            text += f": {inert(award.project)}"
+        if award.amount is not None:
+            text += f" ({_euros(award.amount)})"
+        return text
+
+    def _funding(self, round_: FundingRound) -> str:
+        """'2016-11: 4 200 000 € from Fund A, Fund B'."""
+        amount = "amount unknown" if round_.amount is None else _euros(round_.amount)
+        if round_.currency != "EUR" and round_.amount is not None:
+            amount = f"{round_.amount:,} {round_.currency}".replace(",", " ")
+        text = f"{round_.date or 'date unknown'}: {amount}"
+        if round_.investors:
+            text += f" from {inert(', '.join(round_.investors))}"
+        return text
 
     def show(self, field: str, value: Any) -> str:
         names = self.by_field.get(field, {})
+        if isinstance(value, tuple | list) and field in ("awards", "funding"):
+            return "\n".join(self.show(field, v) for v in value)
         if isinstance(value, tuple | list):
             return ", ".join(self.show(field, v) for v in value)
+        if isinstance(value, Award):
+            return self._award(value)
+        if isinstance(value, FundingRound):
+            return self._funding(value)
         if value is None:
             return ""
         if isinstance(value, bool):
@@ -74,6 +117,10 @@ class _Names:
 
 
 _HEADERS = {"department": "Dept.", "organizations": "Orgs", "agglomeration": "Agglomeration"}
+
+
+def _euros(amount: int) -> str:
+    return f"{amount:,} €".replace(",", " ")
 
 
 def _header(field: str) -> str:
@@ -112,10 +159,10 @@ def records_table(
         longest = max((len(names.show(column, row[column])) for row in rows), default=0)
         table.add_column(
             _header(column),
-            # Names may wrap only when they are very long; descriptions wrap first.
-            min_width=min(longest, 20) if column == "name" else None,
+            # Dates and counts never wrap.
+            min_width=min(longest, 12) if column in _IDENTIFYING else None,
             overflow="fold",
-            no_wrap=column in _KEY_COLUMNS and column != "name",
+            no_wrap=column in _DATES or column in _NUMERIC,
             justify="right" if column in _NUMERIC else "left",
         )
     for row in rows:
@@ -189,3 +236,27 @@ def comparison_table(summaries: Sequence[SceneSummary], dataset: Dataset) -> Tab
         ),
     )
     return table
+
+
+def summary_view(summary: DatasetSummary) -> RenderableType:
+    """The dataset at a glance: version, date, counts, then the credits licences require."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(Text("Dataset"), Text(inert(summary.title)))
+    grid.add_row(Text("Version"), Text(inert(summary.version)))
+    grid.add_row(Text("Updated"), Text(inert(summary.updated)))
+    grid.add_row(Text("Licence"), Text(inert(summary.licence)))
+    for kind, count in summary.counts.items():
+        grid.add_row(Text(_TITLES[RecordKind(kind)]), Text(str(count)))
+    parts: list[RenderableType] = [grid]
+    if summary.attributions:
+        parts += [Text(""), Text("Open data reused, with its licence", style="bold")]
+        for item in summary.attributions:
+            line = Text(f"{inert(item.publisher)}, “{inert(item.title)}”")
+            if item.updated:
+                line.append(f", last updated {inert(item.updated)}")
+            line.append(f" — {inert(item.licence)}")
+            line.append(f"\n{inert(item.url)}", style="dim")
+            parts.append(Padding(line, (0, 0, 0, 2)))
+    return Group(*parts)

@@ -1,0 +1,69 @@
+"""Data-quality checks beyond validity: what `normandie validate` warns about.
+
+The loader refuses what is wrong; these are signs that something may be: a source nobody
+cites, a founding year still to come, two records that look like one, a SIREN whose
+checksum fails.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from normandie_cli.models import Dataset, Event, Organization, RecordKind, Startup
+from normandie_cli.text import fold
+
+
+def luhn_valid(number: str) -> bool:
+    """The checksum French SIREN numbers carry (the Luhn algorithm)."""
+    total = 0
+    for index, char in enumerate(reversed(number)):
+        digit = int(char) * (2 if index % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return total % 10 == 0
+
+
+def cited_sources(dataset: Dataset) -> dict[str, int]:
+    """How many records cite each source (awards and funding rounds count for their record)."""
+    counts = {source.id: 0 for source in dataset.sources}
+    for kind in RecordKind:
+        for record in dataset.records(kind):
+            cited = set(getattr(record, "sources", ()))
+            for item in (*getattr(record, "awards", ()), *getattr(record, "funding", ())):
+                cited.update(item.sources)
+            for source in cited:
+                counts[source] += 1
+    return counts
+
+
+def quality_warnings(dataset: Dataset, today: date) -> list[str]:
+    """Every warning about a valid dataset, each naming the record concerned."""
+    warnings = [
+        f"sources ({source!r}): no record cites it"
+        for source, count in cited_sources(dataset).items()
+        if count == 0
+    ]
+    dated: list[Startup | Organization] = [*dataset.startups, *dataset.organizations]
+    for record in dated:
+        where = f"{'startups' if isinstance(record, Startup) else 'organizations'} ({record.id!r})"
+        if record.founded is not None and record.founded.first_day > today:
+            warnings.append(f"{where}: founded {record.founded}, after today")
+        if record.siren is not None and not luhn_valid(record.siren):
+            warnings.append(f"{where}: SIREN {record.siren} fails its checksum")
+    named: tuple[tuple[str, Sequence[Startup | Organization | Event]], ...] = (
+        ("startups", dataset.startups),
+        ("organizations", dataset.organizations),
+        ("events", dataset.events),
+    )
+    for table, records in named:
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for item in records:
+            by_name[fold(item.name)].append(item.id)
+        warnings += [
+            f"{table}: {', '.join(map(repr, ids))} have names that differ only by case, "
+            "accents or punctuation: the same record twice?"
+            for ids in by_name.values()
+            if len(ids) > 1
+        ]
+    return warnings
