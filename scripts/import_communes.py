@@ -23,6 +23,8 @@ SOURCE = {
         "b9874080432e11b943e93aeae75ee372a024697b/France/communes.csv"
     ),
     "date": "2024-08-19",
+    # The INSEE and La Poste data are under Licence Ouverte; the compilation states none.
+    "licence": "Licence Ouverte 2.0 (INSEE, La Poste)",
 }
 
 

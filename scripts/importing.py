@@ -49,6 +49,17 @@ def write_toml(name: str, header: str, tables: Mapping[str, Sequence[Mapping[str
     print(f"wrote {count} records to {folder / name}", file=sys.stderr)
 
 
+def city_ids_by_insee() -> dict[str, str]:
+    """INSEE code -> city id, from the generated communes file (import_communes.py runs first)."""
+    import tomllib
+
+    path = GENERATED / "communes.toml"
+    if not path.is_file():
+        sys.exit(f"{path} is missing: run scripts/import_communes.py first")
+    with path.open("rb") as file:
+        return {city["insee"]: city["id"] for city in tomllib.load(file)["cities"]}
+
+
 def rnsr_id(row: Mapping[str, str]) -> str:
     """The organisation id of a research structure of the RNSR extract: 'rnsr-' and its
     national number, which is stable where acronyms and names are not."""
