@@ -49,9 +49,9 @@ def test_readme_has_an_example_of_every_command() -> None:
 
 @pytest.mark.parametrize(("command", "expected"), console_examples())
 def test_readme_example_output_is_real(
-    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, command: str, expected: str
+    invoke_bundled: Invoke, monkeypatch: pytest.MonkeyPatch, command: str, expected: str
 ) -> None:
-    actual = run_as_in_a_terminal(invoke, command, monkeypatch)
+    actual = run_as_in_a_terminal(invoke_bundled, command, monkeypatch)
     if os.environ.get("UPDATE_README"):
         text = README.read_text(encoding="utf-8")
         old = f"```console\n$ {command}\n{expected}```"

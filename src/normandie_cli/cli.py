@@ -726,6 +726,7 @@ def validate(
         settings = _settings(ctx)
         failed = False
         for path in paths or [settings.data or bundled_data_path()]:
+            label = "the bundled dataset" if path == bundled_data_path() else str(path)
             try:
                 dataset = load_dataset(path)
             except NormandieError as error:
@@ -734,10 +735,10 @@ def validate(
                 continue
             warnings = quality_warnings(dataset, settings.today)
             for warning in warnings:
-                _say(f"{path}: warning: {warning}", style="yellow")
+                _say(f"{label}: warning: {warning}", style="yellow")
             records = sum(len(dataset.records(kind)) for kind in RecordKind)
             verdict = "valid" if not warnings else f"valid, {len(warnings)} warning(s)"
-            _say(f"{path}: {verdict} ({records} records).")
+            _say(f"{label}: {verdict} ({records} records).")
             failed = failed or (strict and bool(warnings))
         if failed:
             raise typer.Exit(int(ExitCode.DATA_ERROR))
