@@ -31,6 +31,7 @@ from typing import Any, NoReturn
 
 from importing import ROOT, city_ids_by_insee, clean, read_csv, rnsr_id, slug, write_toml
 
+from normandie_cli.quality import luhn_valid
 from normandie_cli.text import strip_accents
 
 OUTPUT = "laureates.toml"
@@ -111,11 +112,7 @@ def note(message: str) -> None:
 
 def valid_siren(siren: str) -> bool:
     """Nine digits passing the Luhn check, as every SIREN does."""
-    if not re.fullmatch(r"\d{9}", siren, re.ASCII):
-        return False
-    digits = [int(d) for d in siren]
-    total = sum(d if i % 2 == 0 else (d * 2 - 9 if d > 4 else d * 2) for i, d in enumerate(digits))
-    return total % 10 == 0
+    return re.fullmatch(r"\d{9}", siren, re.ASCII) is not None and luhn_valid(siren)
 
 
 def readable_id(name: str) -> str:

@@ -38,6 +38,8 @@ RNSR_SOURCE = {
     ),
     "publisher": "Ministère de l'Enseignement supérieur et de la Recherche (MESR)",
     "url": "https://www.data.gouv.fr/datasets/structures-de-recherche-publiques-actives-1",
+    # The date of the snapshot the extract was taken from (scripts/input/README.md).
+    "date": "2022-02-08",
     "licence": "Licence Ouverte 2.0",
 }
 
