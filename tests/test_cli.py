@@ -58,7 +58,7 @@ def test_city_names_ignore_case_accents_and_separators(
 ) -> None:
     result = invoke(["compare", typed, "--json"])
     assert result.exit_code == 0, result.output
-    assert [scene["city"] for scene in as_json(result.stdout)] == [city]
+    assert [scene["scene"] for scene in as_json(result.stdout)] == [city]
 
 
 def test_city_covers_its_agglomeration_and_commune_narrows(
@@ -395,7 +395,7 @@ def test_search_groups_by_kind(invoke: Invoke) -> None:
 def test_compare_the_three_scenes(invoke: Invoke) -> None:
     result = invoke(["--today", TODAY, "compare", "--json"])
     assert result.exit_code == 0, result.output
-    scenes = {s["city"]: s for s in as_json(result.stdout)}
+    scenes = {s["scene"]: s for s in as_json(result.stdout)}
     assert list(scenes) == ["caen", "rouen", "le-havre"]
     assert scenes["rouen"]["organizations"] == 1  # Seine Innopolis, in Le Petit-Quevilly
     assert scenes["rouen"]["upcoming_events"] == 1
@@ -616,7 +616,7 @@ def test_machine_formats_of_every_command(invoke: Invoke, args: list[str]) -> No
 def test_export_writes_machine_formats_only(invoke: Invoke) -> None:
     result = invoke(["export", "-f", "table"])
     assert result.exit_code == 2
-    assert "export writes csv, tsv, json or jsonl" in result.stderr
+    assert "'table' is not one of" in result.stderr
 
 
 def test_export_defaults_to_csv_on_a_terminal(
@@ -692,7 +692,7 @@ def test_search_with_no_match_says_so(invoke: Invoke) -> None:
 
 def test_compare_lists_each_scene_once(invoke: Invoke) -> None:
     result = invoke(["compare", "rouen", "saint etienne du rouvray", "--json"])
-    assert [s["city"] for s in as_json(result.stdout)] == ["rouen"]
+    assert [s["scene"] for s in as_json(result.stdout)] == ["rouen"]
 
 
 def test_messages_end_cleanly(invoke: Invoke) -> None:
@@ -825,3 +825,159 @@ def test_vocabulary_labels_work_in_both_languages(invoke_bundled: Invoke) -> Non
     english = ids(invoke_bundled(["orgs", "--kind", "university"]).stdout)
     assert french == english and len(french) == 3
     assert ids(invoke_bundled(["startups", "--sector", "Santé"]).stdout)
+
+
+# --- compare by region and department; exports for other tools ---------------------------
+
+
+def test_compare_by_region_puts_cityless_records_apart(invoke_bundled: Invoke) -> None:
+    result = invoke_bundled(["compare", "--by", "region", "--json"])
+    assert result.exit_code == 0, result.output
+    scenes = {s["scene"]: s for s in as_json(result.stdout)}
+    assert list(scenes) == ["basse-normandie", "haute-normandie", "city-unknown"]
+    total = sum(s["startups"] for s in scenes.values())
+    assert total == len(as_json(invoke_bundled(["startups", "--json"]).stdout))
+    assert scenes["city-unknown"]["startups"] > 0  # i-Lab laureates have no city
+
+
+def test_compare_by_department(invoke_bundled: Invoke) -> None:
+    scenes = as_json(invoke_bundled(["compare", "--by", "department", "--json"]).stdout)
+    assert [s["scene"] for s in scenes] == ["14", "27", "50", "61", "76", "city-unknown"]
+    refused = invoke_bundled(["compare", "--by", "department", "caen"])
+    assert refused.exit_code == 2
+    assert "leave out the cities" in refused.stderr
+
+
+def test_compare_never_passes_a_partial_funding_sum_as_a_total(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[startups]]
+id = "known"
+name = "Known"
+city = "alpha"
+founded = "2024"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 1000000
+date = "2025-01"
+sources = ["src"]
+
+[[startups.funding]]
+sources = ["src"]
+
+[[startups]]
+id = "unknown"
+name = "Unknown"
+city = "beta"
+founded = "2010"
+sources = ["src"]
+"""
+    )
+    result = invoke(["--data", str(path), "--today", "2026-11-26", "compare", "alpha", "--json"])
+    (scene,) = as_json(result.stdout)
+    assert scene["funding_total_eur"] == 1000000
+    assert scene["startups_with_known_funding"] == 1
+    assert scene["startups_without_known_funding"] == 1
+    assert scene["founded_known"] == 2 and scene["founded_last_5_years"] == 1
+    assert scene["median_founded"] == 2017
+    table = invoke(["--data", str(path), "compare", "alpha", "-f", "table"]).stdout
+    assert "1 of 2" in table and "█" in table
+    csv_rows = list(
+        csv.DictReader(
+            io.StringIO(invoke(["--data", str(path), "compare", "alpha", "--csv"]).stdout)
+        )
+    )
+    assert csv_rows[0]["funding_total_eur"] == "1000000"
+
+
+def test_excel_export_has_a_bom_and_semicolons(invoke: Invoke) -> None:
+    result = invoke(["export", "--excel", "--entity", "cities"])
+    assert result.stdout_bytes.startswith("\ufeffid;name;".encode())
+    assert "Évreux" in result.stdout
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[startups]]
+id = "evil"
+name = "=HYPERLINK(\\"http://x\\")"
+description = "@SUM(A1)"
+sources = ["src"]
+"""
+    )
+    rows = list(csv.DictReader(io.StringIO(invoke(["--data", str(path), "export"]).stdout)))
+    assert rows[0]["name"] == '\'=HYPERLINK("http://x")'
+    assert rows[0]["description"] == "'@SUM(A1)"
+
+
+def test_export_filters_and_stdout_dash(invoke_bundled: Invoke) -> None:
+    rouen = list(
+        csv.DictReader(io.StringIO(invoke_bundled(["export", "--city", "rouen", "-o", "-"]).stdout))
+    )
+    assert {r["id"] for r in rouen} >= {"saagie", "bunkr"}
+    assert all(r["city"] for r in rouen)
+    health = invoke_bundled(["export", "--json", "--sector", "health"]).stdout
+    assert all("health" in r["sectors"] for r in as_json(health))
+    wrong = invoke_bundled(["export", "--entity", "sources", "--city", "rouen"])
+    assert wrong.exit_code == 2
+
+
+def test_toml_export_loads_back_identical(invoke_bundled: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "all.toml"
+    assert invoke_bundled(["export", "--toml", "-o", str(target)]).exit_code == 0
+    again = tmp_path / "again.toml"
+    result = invoke_bundled(["--data", str(target), "export", "--toml", "-o", str(again)])
+    assert result.exit_code == 0, result.output
+    assert again.read_bytes() == target.read_bytes()
+    original = invoke_bundled(["export", "--json", "--entity", "events"]).stdout
+    reloaded = invoke_bundled(["--data", str(target), "export", "--json", "--entity", "events"])
+    assert reloaded.stdout == original
+
+
+def test_sqlite_export_answers_a_join(invoke_bundled: Invoke, tmp_path: Path) -> None:
+    import sqlite3
+
+    target = tmp_path / "normandie.db"
+    assert invoke_bundled(["export", "--sqlite", str(target)]).exit_code == 0
+    with sqlite3.connect(target) as db:
+        rows = db.execute(
+            "SELECT s.id FROM startups s JOIN agglomeration_members m ON m.city = s.city "
+            "WHERE m.agglomeration = 'metropole-rouen-normandie' ORDER BY s.id"
+        ).fetchall()
+    assert ("saagie",) in rows and ("spread",) in rows
+    again = invoke_bundled(["export", "--sqlite", str(target)])
+    assert again.exit_code == 2 and "--force" in again.stderr
+    screen = invoke_bundled(["export", "-f", "sqlite"])
+    assert screen.exit_code == 2 and "give --sqlite FILE" in screen.stderr
+
+
+def test_ics_export_reads_back_and_notes_partial_dates(invoke_bundled: Invoke) -> None:
+    import icalendar
+
+    result = invoke_bundled(["export", "--ics", "--city", "rouen"])
+    assert result.exit_code == 0, result.output
+    calendar = icalendar.Calendar.from_ical(result.stdout_bytes)
+    uids = {str(e["UID"]) for e in calendar.walk("VEVENT")}
+    assert "codeurs-en-seine-2015@normandie" in uids
+    assert "Note: " in result.stderr
+
+
+def test_geojson_export_is_a_feature_collection(invoke_bundled: Invoke) -> None:
+    data = json.loads(invoke_bundled(["export", "--geojson"]).stdout)
+    assert data["type"] == "FeatureCollection"
+    rouen = next(f for f in data["features"] if f["properties"]["id"] == "rouen")
+    assert rouen["geometry"]["coordinates"] == [1.09116, 49.44124]
+
+
+def test_export_refuses_two_formats_and_filters_on_whole_dataset_formats(
+    invoke: Invoke,
+) -> None:
+    assert invoke(["export", "--csv", "--ics"]).exit_code == 2
+    refused = invoke(["export", "--toml", "--city", "caen"])
+    assert refused.exit_code == 2 and "leave out the filters" in refused.stderr

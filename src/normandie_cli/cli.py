@@ -16,8 +16,9 @@ import typer
 
 from normandie_cli import __version__
 from normandie_cli.errors import ExitCode, NormandieError, UsageError
-from normandie_cli.export import OutputFormat
+from normandie_cli.export import ExportFormat, OutputFormat
 from normandie_cli.models import Dataset, Event, Record, RecordKind
+from normandie_cli.query import CompareBy
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -293,7 +294,7 @@ def root(
         typer.Option(
             "--data",
             envvar="NORMANDIE_DATA",
-            help="Read this dataset file instead of the bundled one.",
+            help="Read this dataset (a TOML file, or a folder of them) instead of the bundled one.",
             show_envvar=True,
         ),
     ] = None,
@@ -690,8 +691,9 @@ def info(
         if output is OutputFormat.JSON:
             _write(to_json_object(dataclasses.asdict(summary)))
         else:
-            rows = [{"kind": k, "records": n} for k, n in summary.counts.items()]
-            _write(format_rows(output, rows, ["kind", "records"]))
+            from normandie_cli.query import summary_rows
+
+            _write(format_rows(output, summary_rows(summary), ["field", "value"]))
 
 
 @app.command()
@@ -737,7 +739,12 @@ def validate(
             for warning in warnings:
                 _say(f"{label}: warning: {warning}", style="yellow")
             records = sum(len(dataset.records(kind)) for kind in RecordKind)
-            verdict = "valid" if not warnings else f"valid, {len(warnings)} warning(s)"
+            if not warnings:
+                verdict = "valid"
+            elif strict:
+                verdict = f"refused by --strict: {len(warnings)} warning(s)"
+            else:
+                verdict = f"valid, {len(warnings)} warning(s)"
             _say(f"{label}: {verdict} ({records} records).")
             failed = failed or (strict and bool(warnings))
         if failed:
@@ -838,17 +845,35 @@ def compare(
             metavar="[CITY]...", help="Cities to compare. Default: caen rouen le-havre."
         ),
     ] = None,
+    by: Annotated[
+        CompareBy,
+        typer.Option(
+            "--by",
+            case_sensitive=False,
+            help="city: each city with its agglomeration; region: former Basse- against Haute-"
+            "Normandie; department: each department.",
+        ),
+    ] = CompareBy.CITY,
+    top: Annotated[
+        int, typer.Option("--top", min=1, metavar="N", help="How many top sectors to show.")
+    ] = 3,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ) -> None:
-    """Compare cities side by side, each with its whole agglomeration.
+    """Compare scenes side by side: startups, funding, organisations and events.
+
+    By region or department, records whose city is unknown get a column of their own; by
+    city, a city counts its whole agglomeration. Funding sums only the known amounts and
+    says how many startups those are.
 
     Examples:
 
       normandie compare
 
       normandie compare caen rouen --json
+
+      normandie compare --by region
     """
     from normandie_cli import query
 
@@ -856,78 +881,231 @@ def compare(
         output = _choose_format(fmt, as_json, as_csv)
         settings = _settings(ctx)
         dataset = settings.dataset
-        resolved = [query.resolve_scene(dataset, p) for p in places or query.DEFAULT_SCENES]
-        scenes = list({scene.id: scene for scene in resolved}.values())  # each scene once
-        summaries = query.compare_scenes(dataset, scenes, settings.today)
+        if by is not CompareBy.CITY and places:
+            raise UsageError(f"--by {by.value} compares fixed groups: leave out the cities")
+        if by is CompareBy.REGION:
+            scenes = query.region_scenes(dataset)
+        elif by is CompareBy.DEPARTMENT:
+            scenes = query.department_scenes(dataset)
+        else:
+            resolved = [query.resolve_scene(dataset, p) for p in places or query.DEFAULT_SCENES]
+            scenes = list({scene.id: scene for scene in resolved}.values())  # each scene once
+        summaries = query.compare_scenes(dataset, scenes, settings.today, top)
         if output is OutputFormat.TABLE:
             from normandie_cli.render import comparison_table
 
-            _console().print(comparison_table(summaries, dataset))
+            _console().print(comparison_table(summaries, dataset, top))
             return
         from normandie_cli.export import format_rows
 
-        rows = [
-            {
-                "city": s.scene.id,
-                "name": s.scene.name,
-                "communes": sorted(s.scene.cities),
-                "startups": s.startups,
-                "organizations": s.organizations,
-                "events": s.events,
-                "upcoming_events": s.upcoming_events,
-                "top_sectors": [f"{sector}:{count}" for sector, count in s.top_sectors],
-            }
-            for s in summaries
-        ]
+        rows = query.comparison_rows(summaries)
         _write(format_rows(output, rows, list(rows[0])))
+
+
+def _flag(name: str, text: str) -> Any:
+    """An export format's on/off option."""
+    return typer.Option(name, help=text, rich_help_panel=OUTPUT)
 
 
 @app.command()
 def export(
     ctx: typer.Context,
-    as_csv: CsvOption = False,
-    as_json: JsonOption = False,
-    fmt: FormatOption = None,
+    as_csv: Annotated[bool, _flag("--csv", "CSV, RFC 4180, UTF-8 (the default).")] = False,
+    as_excel: Annotated[
+        bool, _flag("--excel", "CSV for a French Excel: ';' separators and a UTF-8 BOM.")
+    ] = False,
+    as_json: Annotated[bool, _flag("--json", "A JSON list of full records.")] = False,
+    as_jsonl: Annotated[bool, _flag("--jsonl", "JSON Lines: one record a line.")] = False,
+    as_toml: Annotated[
+        bool, _flag("--toml", "The whole dataset as one TOML file that --data reads back.")
+    ] = False,
+    as_ics: Annotated[bool, _flag("--ics", "Events as an iCalendar file (RFC 5545).")] = False,
+    as_geojson: Annotated[
+        bool, _flag("--geojson", "Cities and organisations on a map (GeoJSON, RFC 7946).")
+    ] = False,
+    sqlite: Annotated[
+        Path | None,
+        typer.Option(
+            "--sqlite",
+            metavar="FILE",
+            help="The whole dataset as a SQLite database, for sqlite3 or Datasette.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="The format by name.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
     entity: Annotated[
         RecordKind,
-        typer.Option(case_sensitive=False, help="Which records to export."),
+        typer.Option(case_sensitive=False, help="Which records, for CSV, TSV and JSON formats."),
     ] = RecordKind.STARTUP,
+    city: CityOption = None,
+    commune: CommuneOption = None,
+    sector: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sector", metavar="SECTOR", help="Startups of this sector.", rich_help_panel=FILTERS
+        ),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind", metavar="KIND", help="Organisations of this kind.", rich_help_panel=FILTERS
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file instead of the screen."),
+        typer.Option("--output", "-o", help="Write to this file; '-' or nothing: the screen."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the output file if it exists.")
     ] = False,
 ) -> None:
-    """Export every field of one kind of record: CSV by default, or TSV, JSON, JSON Lines.
+    """Export the data for another tool: Excel, a calendar, a map, a database, jq.
 
-    Lists (sources, sectors…) share one CSV cell, joined with "|".
+    CSV, TSV and JSON take one kind of record (--entity) with every field; lists share one
+    CSV cell joined with "|", awards and funding rounds one cell of JSON. Text that a
+    spreadsheet would run as a formula gets a leading '. Files are written whole or not at
+    all, and never replace an existing file without --force.
 
     Examples:
 
-      normandie export --csv > startups.csv
+      normandie export --excel --city rouen -o startups-rouen.csv
 
-      normandie export --json --entity events -o events.json
+      normandie export --ics --city caen -o caen.ics
+
+      normandie export --sqlite normandie.db
     """
-    from normandie_cli.export import format_rows, write_file
-    from normandie_cli.query import field_names, record_rows
+    from normandie_cli.dataset import bundled_data_path
+    from normandie_cli.export import check_target, write_file
 
     with _reporting():
-        if fmt is OutputFormat.TABLE:
-            raise UsageError("export writes csv, tsv, json or jsonl; for a table use the listings")
-        chosen = _choose_format(fmt, as_json, as_csv, default=OutputFormat.CSV)
+        flags = {
+            ExportFormat.CSV: as_csv,
+            ExportFormat.EXCEL: as_excel,
+            ExportFormat.JSON: as_json,
+            ExportFormat.JSONL: as_jsonl,
+            ExportFormat.TOML: as_toml,
+            ExportFormat.ICS: as_ics,
+            ExportFormat.GEOJSON: as_geojson,
+            ExportFormat.SQLITE: sqlite is not None,
+        }
+        chosen = {f for f, on in flags.items() if on} | ({fmt} if fmt else set())
+        if len(chosen) > 1:
+            names = ", ".join(sorted(f.value for f in chosen))
+            raise UsageError(f"choose one export format, not several ({names})")
+        chosen_format = chosen.pop() if chosen else ExportFormat.CSV
         settings = _settings(ctx)
         dataset = settings.dataset
-        rows = record_rows(dataset.records(entity), dataset)
-        content = format_rows(chosen, rows, field_names(entity))
-        if output is None:
+        protect = settings.data or bundled_data_path()
+        to_screen = output is None or str(output) == "-"
+        if chosen_format is ExportFormat.SQLITE:
+            target = sqlite or (None if to_screen else output)
+            if target is None:
+                raise UsageError("a SQLite database is a file: give --sqlite FILE")
+            check_target(target, force=force, protect=protect)
+            from normandie_cli.export_sqlite import write_sqlite
+
+            write_sqlite(dataset, target)
+            _say(f"Wrote the dataset to {target}.")
+            return
+        content, what = _export_content(
+            chosen_format, dataset, settings.today, entity, city, commune, sector, kind
+        )
+        if to_screen:
             _write(content)
             return
-        from normandie_cli.dataset import bundled_data_path
+        assert output is not None
+        write_file(output, content, force=force, protect=protect)
+        _say(f"Wrote {what} to {output}.")
 
-        write_file(output, content, force=force, protect=settings.data or bundled_data_path())
-        _say(f"Wrote {len(rows)} {entity.value} to {output}.")
+
+def _export_content(
+    chosen: ExportFormat,
+    dataset: Dataset,
+    today: date,
+    entity: RecordKind,
+    city: Sequence[str] | None,
+    commune: Sequence[str] | None,
+    sector: Sequence[str] | None,
+    kind: Sequence[str] | None,
+) -> tuple[str, str]:
+    """The exported text, and what it holds, for every format but SQLite."""
+    from normandie_cli import query
+
+    cities = query.union_of_scenes(dataset, city or [])
+    communes = query.communes(dataset, commune or [])
+    if chosen in (ExportFormat.TOML, ExportFormat.GEOJSON) and (
+        cities or communes or sector or kind
+    ):
+        raise UsageError(f"--{chosen.value} exports the whole dataset: leave out the filters")
+    if chosen is ExportFormat.TOML:
+        from normandie_cli.export_toml import to_toml
+
+        return to_toml(dataset), "the dataset"
+    if chosen is ExportFormat.GEOJSON:
+        from normandie_cli.export_geojson import to_geojson
+
+        return to_geojson(dataset), "the map"
+    if chosen is ExportFormat.ICS:
+        from normandie_cli.export_ics import to_ics
+
+        events = query.filter_events(
+            dataset, query.EventFilters(today=today, cities=cities, communes=communes)
+        )
+        calendar, notes = to_ics(events, dataset)
+        for note in notes:
+            _say(f"Note: {note}")
+        return calendar.decode("utf-8"), f"{calendar.count(b'BEGIN:VEVENT')} events"
+    records = _filtered_records(dataset, today, entity, cities, communes, sector, kind)
+    from normandie_cli.export import format_rows
+    from normandie_cli.query import field_names, record_rows
+
+    rows = record_rows(records, dataset)
+    listing_format = OutputFormat(chosen.value)
+    return format_rows(listing_format, rows, field_names(entity)), f"{len(rows)} {entity.value}"
+
+
+def _filtered_records(
+    dataset: Dataset,
+    today: date,
+    entity: RecordKind,
+    cities: frozenset[str] | None,
+    communes: frozenset[str] | None,
+    sector: Sequence[str] | None,
+    kind: Sequence[str] | None,
+) -> Sequence[Record]:
+    """The records of one kind that the export's filters keep."""
+    from normandie_cli import query
+
+    if sector and entity is not RecordKind.STARTUP:
+        raise UsageError("--sector applies to --entity startups")
+    if kind and entity is not RecordKind.ORGANIZATION:
+        raise UsageError("--kind applies to --entity organizations")
+    if entity is RecordKind.STARTUP:
+        sectors = query.resolve_sectors(dataset, sector or [])
+        return query.filter_startups(
+            dataset, query.StartupFilters(cities=cities, communes=communes, sectors=sectors)
+        )
+    if entity is RecordKind.ORGANIZATION:
+        kinds = query.resolve_kinds(dataset, kind or [])
+        return query.filter_organizations(
+            dataset, query.OrganizationFilters(cities=cities, communes=communes, kinds=kinds)
+        )
+    if entity is RecordKind.EVENT:
+        return query.filter_events(
+            dataset, query.EventFilters(today=today, cities=cities, communes=communes)
+        )
+    if cities is not None or communes is not None:
+        raise UsageError("--city and --commune apply to startups, organizations and events")
+    return dataset.records(entity)
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ from normandie_cli.models import (
     Dataset,
     Department,
     Event,
+    FundingRound,
     Meta,
     Organization,
     PartialDate,
@@ -51,6 +52,7 @@ _URL = re.compile(
 _INSEE = re.compile(r"\d[\dAB]\d{3}", re.ASCII)
 _DEPARTMENT = re.compile(r"\d{2}|2[ab]|97\d", re.ASCII)
 _SIREN = re.compile(r"\d{9}", re.ASCII)
+_CURRENCY = re.compile(r"[A-Z]{3}", re.ASCII)
 _TOP_LEVEL = ("meta", *(kind.value for kind in RecordKind))
 
 # Text fields that hold a slug: ids, keywords, and every reference to another record.
@@ -442,8 +444,10 @@ def _record_checks(record: object) -> Iterator[str]:
         ):
             yield f"'end' ({record.end}) is before 'start' ({record.start})"
     sources = getattr(record, "sources", None)
-    if isinstance(record, Record) and sources is not None and not sources:
+    if isinstance(record, Record | FundingRound) and sources is not None and not sources:
         yield "'sources' must name at least one source"
+    if isinstance(record, FundingRound) and not _CURRENCY.fullmatch(record.currency):
+        yield f"'currency' must be a 3-letter code like 'EUR', got {record.currency!r}"
 
 
 def _check_ids(entries: Sequence[_Entry], problems: _Problems) -> None:

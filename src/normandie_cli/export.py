@@ -24,8 +24,23 @@ class OutputFormat(StrEnum):
     TABLE = "table"
     TSV = "tsv"
     CSV = "csv"
+    EXCEL = "excel"
     JSON = "json"
     JSONL = "jsonl"
+
+
+class ExportFormat(StrEnum):
+    """What `normandie export` writes: the listing formats, then whole-dataset ones."""
+
+    CSV = "csv"
+    EXCEL = "excel"
+    TSV = "tsv"
+    JSON = "json"
+    JSONL = "jsonl"
+    TOML = "toml"
+    SQLITE = "sqlite"
+    ICS = "ics"
+    GEOJSON = "geojson"
 
 
 def plain(value: Any) -> Any:
@@ -82,6 +97,19 @@ def to_jsonl(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
+# tabs and carriage returns are already shown as symbols by inert().
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _csv_cell(value: Any) -> str:
+    """A cell a spreadsheet will not run: text that looks like a formula gets a leading '."""
+    text = _cell(value)
+    if text.startswith(_FORMULA_START) and not isinstance(value, int | float):
+        return "'" + text
+    return text
+
+
 def to_csv(rows: Sequence[Row], columns: Sequence[str], delimiter: str = ",") -> str:
     """RFC 4180: a header row, CRLF line ends, quotes where a cell needs them."""
     import csv
@@ -90,8 +118,14 @@ def to_csv(rows: Sequence[Row], columns: Sequence[str], delimiter: str = ",") ->
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows([_cell(row[c]) for c in columns] for row in rows)
+    writer.writerows([_csv_cell(row[c]) for c in columns] for row in rows)
     return buffer.getvalue()
+
+
+def to_excel(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    """CSV as a French Excel opens it by double-click: ';' between cells (',' is the decimal
+    separator there) and a UTF-8 byte order mark, so accents survive."""
+    return "\ufeff" + to_csv(rows, columns, delimiter=";")
 
 
 # inert() has turned tabs and line breaks into control pictures; TSV wants plain spaces.
@@ -111,6 +145,7 @@ def to_tsv(rows: Sequence[Row], columns: Sequence[str]) -> str:
 FORMATTERS: dict[OutputFormat, Callable[[Sequence[Row], Sequence[str]], str]] = {
     OutputFormat.TSV: to_tsv,
     OutputFormat.CSV: to_csv,
+    OutputFormat.EXCEL: to_excel,
     OutputFormat.JSON: to_json,
     OutputFormat.JSONL: to_jsonl,
 }
@@ -123,23 +158,29 @@ def format_rows(fmt: OutputFormat, rows: Sequence[Row], columns: Sequence[str]) 
     return FORMATTERS[fmt](rows, columns)
 
 
+def check_target(path: Path, *, force: bool, protect: Path | None) -> None:
+    """Refuse an output file that would lose data: an existing file without force, and any
+    file of the dataset being read (`protect`, a file or a folder), even with force."""
+    target = path.resolve()
+    if protect is not None and (target == protect.resolve() or protect.resolve() in target.parents):
+        raise UsageError(f"{path} is part of the dataset being read: choose another output file")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder: give a file name")
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists: add --force to replace it")
+    if not path.parent.is_dir():
+        raise NormandieError(f"cannot write {path}: the folder {path.parent} does not exist")
+
+
 def write_file(
     path: Path, content: str, *, force: bool = False, protect: Path | None = None
 ) -> None:
     """Write all or nothing: a temporary file beside the target, synced, then renamed.
 
-    An existing file is kept unless force is set; `protect` (the dataset being read) is
-    never overwritten.
+    The target is checked first (see check_target).
     """
-    if protect is not None and path.resolve() == protect.resolve():
-        raise UsageError(f"{path} is the dataset being read: choose another output file")
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder: give a file name")
-    if path.exists() and not force:
-        raise UsageError(f"{path} already exists: add --force to replace it")
+    check_target(path, force=force, protect=protect)
     folder = path.parent
-    if not folder.is_dir():
-        raise NormandieError(f"cannot write {path}: the folder {folder} does not exist")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     except OSError as error:

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from normandie_cli.errors import UsageError
@@ -16,6 +17,7 @@ from normandie_cli.models import (
     City,
     Dataset,
     Event,
+    FormerRegion,
     Organization,
     PartialDate,
     Record,
@@ -72,7 +74,8 @@ class Scene:
     id: str
     name: str
     cities: frozenset[str]
-    agglomeration: str | None = None
+    subtitle: str | None = None  # what the scene is: its agglomeration, or its departments
+    cityless: bool = False  # stands for the records whose city is unknown
 
 
 def resolve_scene(dataset: Dataset, text: str) -> Scene:
@@ -95,6 +98,46 @@ def _agglomeration_scene(dataset: Dataset, agglomeration_id: str) -> Scene:
     agglomeration = next(a for a in dataset.agglomerations if a.id == agglomeration_id)
     seat = next(c for c in dataset.cities if c.id == agglomeration.seat)
     return Scene(seat.id, seat.name, frozenset(agglomeration.members), agglomeration.name)
+
+
+class CompareBy(StrEnum):
+    """What `compare` puts side by side."""
+
+    CITY = "city"
+    REGION = "region"
+    DEPARTMENT = "department"
+
+
+_REGION_NAMES = {
+    FormerRegion.BASSE_NORMANDIE: "Basse-Normandie",
+    FormerRegion.HAUTE_NORMANDIE: "Haute-Normandie",
+}
+_CITYLESS = Scene("city-unknown", "City unknown", frozenset(), "records with no city", True)
+
+
+def region_scenes(dataset: Dataset) -> list[Scene]:
+    """The two former regions (the 2016 merger), then the records whose city is unknown."""
+    scenes = []
+    for region, name in _REGION_NAMES.items():
+        departments = [d for d in dataset.departments if d.former_region is region]
+        cities = frozenset(c.id for c in dataset.cities if c.former_region is region)
+        subtitle = ", ".join(d.name for d in departments)
+        scenes.append(Scene(region.value, name, cities, subtitle))
+    return [*scenes, _CITYLESS]
+
+
+def department_scenes(dataset: Dataset) -> list[Scene]:
+    """Each department, then the records whose city is unknown."""
+    scenes = [
+        Scene(
+            d.id,
+            d.name,
+            frozenset(c.id for c in dataset.cities if c.department == d.id),
+            _REGION_NAMES[d.former_region],
+        )
+        for d in sort_records(dataset.departments, ["id"])
+    ]
+    return [*scenes, _CITYLESS]
 
 
 def resolve_commune(dataset: Dataset, text: str) -> City:
@@ -521,37 +564,72 @@ def search_all(dataset: Dataset, text: str) -> dict[RecordKind, list[Record]]:
 
 @dataclass(frozen=True, slots=True)
 class SceneSummary:
+    """The metrics of one scene in a comparison.
+
+    Funding is summed only over the startups whose amounts are known, and says how many those
+    are, so a partial sum is never taken for a total.
+    """
+
     scene: Scene
     startups: int
-    organizations: int
-    events: int
-    upcoming_events: int
+    founded_known: int
+    founded_recently: int  # in the last five years: this year and the four before
+    median_founded: float | None
     top_sectors: tuple[tuple[str, int], ...]
+    awards: int
+    funding_total: int
+    funded_known: int  # startups with at least one round of known amount
+    organizations: int
+    organizations_by_kind: tuple[tuple[str, int], ...]
+    events: int
+    events_by_year: tuple[tuple[int, int], ...]
+    upcoming_events: int
+
+
+def _ranked(counter: Counter[str], top: int | None = None) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:top])
 
 
 def compare_scenes(
     dataset: Dataset, scenes: Sequence[Scene], today: date, top: int = 3
 ) -> list[SceneSummary]:
-    """Side-by-side counts for each scene; sectors ranked by startups, then by id."""
+    """Side-by-side metrics for each scene; sectors and kinds ranked by count, then by id."""
+    import statistics
 
     summaries = []
     for scene in scenes:
 
         def inside(record: Startup | Organization | Event, scene: Scene = scene) -> bool:
+            if scene.cityless:
+                return record.city is None
             return record.city in scene.cities
 
         startups = [s for s in dataset.startups if inside(s)]
+        organizations = [o for o in dataset.organizations if inside(o)]
         events = [e for e in dataset.events if inside(e)]
-        sectors = Counter(sector for s in startups for sector in s.sectors)
-        ranked = sorted(sectors.items(), key=lambda item: (-item[1], item[0]))[:top]
+        years = [s.founded.year for s in startups if s.founded is not None]
+        amounts = [
+            sum(r.amount for r in s.funding if r.amount is not None)
+            for s in startups
+            if any(r.amount is not None for r in s.funding)
+        ]
+        event_years = Counter(e.start.year for e in events if e.start is not None)
         summaries.append(
             SceneSummary(
                 scene=scene,
                 startups=len(startups),
-                organizations=sum(1 for o in dataset.organizations if inside(o)),
+                founded_known=len(years),
+                founded_recently=sum(1 for y in years if today.year - 5 < y <= today.year),
+                median_founded=statistics.median(years) if years else None,
+                top_sectors=_ranked(Counter(x for s in startups for x in s.sectors), top),
+                awards=sum(len(s.awards) for s in startups),
+                funding_total=sum(amounts),
+                funded_known=len(amounts),
+                organizations=len(organizations),
+                organizations_by_kind=_ranked(Counter(o.kind for o in organizations)),
                 events=len(events),
+                events_by_year=tuple(sorted(event_years.items())),
                 upcoming_events=sum(1 for e in events if is_upcoming(e, today)),
-                top_sectors=tuple(ranked),
             )
         )
     return summaries
@@ -594,9 +672,50 @@ def dataset_summary(dataset: Dataset) -> DatasetSummary:
     )
 
 
+def summary_rows(summary: DatasetSummary) -> list[dict[str, str]]:
+    """`normandie info` as field/value rows, for TSV and CSV: nothing of the table is lost."""
+    rows = [
+        {"field": "title", "value": summary.title},
+        {"field": "version", "value": summary.version},
+        {"field": "updated", "value": summary.updated},
+        {"field": "licence", "value": summary.licence},
+    ]
+    rows += [{"field": kind, "value": str(count)} for kind, count in summary.counts.items()]
+    for item in summary.attributions:
+        updated = f", last updated {item.updated}" if item.updated else ""
+        value = f"{item.publisher}, {item.title}{updated}, {item.licence}, {item.url}"
+        rows.append({"field": "attribution", "value": value})
+    return rows
+
+
 # After a year without an update, the calendar is likely to miss new events.
 STALE_AFTER_DAYS = 365
 
 
 def is_stale(dataset: Dataset, today: date) -> bool:
     return (today - dataset.meta.updated.last_day).days > STALE_AFTER_DAYS
+
+
+def comparison_rows(summaries: Sequence[SceneSummary]) -> list[dict[str, Any]]:
+    """One flat object per scene, as `compare --format json|csv` writes it."""
+    return [
+        {
+            "scene": s.scene.id,
+            "name": s.scene.name,
+            "startups": s.startups,
+            "founded_known": s.founded_known,
+            "founded_last_5_years": s.founded_recently,
+            "median_founded": s.median_founded,
+            "top_sectors": [f"{sector}:{count}" for sector, count in s.top_sectors],
+            "awards": s.awards,
+            "funding_total_eur": s.funding_total,
+            "startups_with_known_funding": s.funded_known,
+            "startups_without_known_funding": s.startups - s.funded_known,
+            "organizations": s.organizations,
+            "organizations_by_kind": [f"{kind}:{n}" for kind, n in s.organizations_by_kind],
+            "events": s.events,
+            "events_by_year": [f"{year}:{n}" for year, n in s.events_by_year],
+            "upcoming_events": s.upcoming_events,
+        }
+        for s in summaries
+    ]

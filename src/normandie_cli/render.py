@@ -46,7 +46,6 @@ _SINGULAR = {
     RecordKind.CONTEST: "Contest",
     RecordKind.DEPARTMENT: "Department",
 }
-# Columns that identify a record are never cut short; long text may wrap.
 _DATES = frozenset({"start", "end", "founded", "date"})
 _NUMERIC = frozenset({"startups", "organizations", "events", "population", "cited_by"})
 # The columns that identify a record keep their width (up to a point); the others wrap first.
@@ -69,6 +68,10 @@ class _Names:
                 **{s.id: s.name for s in dataset.startups},
             },
             "research_units": {o.id: o.name for o in dataset.organizations},
+            "former_region": {
+                "basse-normandie": "Basse-Normandie",
+                "haute-normandie": "Haute-Normandie",
+            },
             "parents": {o.id: o.name for o in dataset.organizations},
             "kind": {
                 **{k.id: k.name_en for k in dataset.organization_kinds},
@@ -178,7 +181,7 @@ def record_detail(
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row(Text("Kind"), Text(_SINGULAR[kind]))
+    grid.add_row(Text("Record"), Text(_SINGULAR[kind]))
     for field, value in fields.items():
         if field == "sources" or value in (None, (), False):
             continue
@@ -205,35 +208,68 @@ def search_results(
     )
 
 
-def comparison_table(summaries: Sequence[SceneSummary], dataset: Dataset) -> Table:
-    """Metrics as rows, scenes as columns; the highest count of each row in bold."""
-    sector_names = {s.id: s.name_en for s in dataset.sectors}
+_BAR_WIDTH = 10
+
+
+def _bar(value: float, best: float) -> str:
+    """A bar of up to ten blocks, in eighths, so the leader of a metric shows at a glance."""
+    if best <= 0 or value <= 0:
+        return ""
+    eighths = max(1, round(value / best * _BAR_WIDTH * 8))
+    return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
+
+
+def _counted(pairs: Sequence[tuple[Any, int]], names: Mapping[str, str]) -> str:
+    return "\n".join(f"{inert(names.get(str(k), str(k)))} ({n})" for k, n in pairs) or "—"
+
+
+def comparison_table(summaries: Sequence[SceneSummary], dataset: Dataset, top: int = 3) -> Table:
+    """Metrics as rows, scenes as columns: each count with a bar, the leader in bold."""
+    sectors = {s.id: s.name_en for s in dataset.sectors}
+    kinds = {k.id: k.name_en for k in dataset.organization_kinds}
     table = Table(title="Scenes compared", box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("")
     for summary in summaries:
-        label = Text(inert(summary.scene.name))
-        label.append(f"\n{inert(summary.scene.agglomeration or 'commune')}", style="dim")
-        table.add_column(label, justify="right")
-    metrics = (
-        ("Startups", [s.startups for s in summaries]),
-        ("Organisations", [s.organizations for s in summaries]),
-        ("Events", [s.events for s in summaries]),
-        ("Upcoming events", [s.upcoming_events for s in summaries]),
-    )
-    for metric, values in metrics:
+        label = Text(inert(summary.scene.name), style="bold")
+        if summary.scene.subtitle:
+            label.append(f"\n{inert(summary.scene.subtitle)}", style="dim")
+        table.add_column(label, overflow="fold")
+
+    def counts(metric: str, values: Sequence[int]) -> None:
         best = max(values, default=0)
-        table.add_row(
-            Text(metric),
-            *(Text(str(v), style="bold" if v == best and v > 0 else "") for v in values),
-        )
+        cells = []
+        for value in values:
+            cell = Text(f"{value:,}".replace(",", " "), style="bold" if value == best > 0 else "")
+            cell.append(f" {_bar(value, best)}", style="cyan")
+            cells.append(cell)
+        table.add_row(Text(metric), *cells)
+
+    counts("Startups", [s.startups for s in summaries])
+    counts("  with a known founding year", [s.founded_known for s in summaries])
+    counts("  founded in the last 5 years", [s.founded_recently for s in summaries])
     table.add_row(
-        Text("Top sectors"),
-        *(
-            Text(
-                "\n".join(f"{inert(sector_names[s])} ({n})" for s, n in summary.top_sectors) or "—"
-            )
-            for summary in summaries
-        ),
+        Text("  median founding year"),
+        *(Text("—" if s.median_founded is None else f"{s.median_founded:g}") for s in summaries),
+    )
+    table.add_row(
+        Text("  top sectors"), *(Text(_counted(s.top_sectors, sectors)) for s in summaries)
+    )
+    counts("  awards", [s.awards for s in summaries])
+    counts("  funding raised, € (known amounts)", [s.funding_total for s in summaries])
+    table.add_row(
+        Text("  startups with a known amount"),
+        *(Text(f"{s.funded_known} of {s.startups}") for s in summaries),
+    )
+    counts("Organisations", [s.organizations for s in summaries])
+    table.add_row(
+        Text("  top kinds"),
+        *(Text(_counted(s.organizations_by_kind[:top], kinds)) for s in summaries),
+    )
+    counts("Events", [s.events for s in summaries])
+    counts("  upcoming", [s.upcoming_events for s in summaries])
+    table.add_row(
+        Text("  per year"),
+        *(Text("  ".join(f"{y}: {n}" for y, n in s.events_by_year) or "—") for s in summaries),
     )
     return table
 

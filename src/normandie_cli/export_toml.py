@@ -1,0 +1,70 @@
+"""The whole dataset as one TOML document in the schema of data/README.md, loadable again.
+
+The contract: `load_dataset(file holding to_toml(dataset)) == dataset`. Derived fields are
+left out (the loader computes them again), and so are None values and empty lists, because
+TOML has no null and the schema reads an absent field as "not known".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from normandie_cli.models import RECORD_TYPES, Dataset, PartialDate
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+# Lists of records nested in a record, written as arrays of tables under their owner.
+_NESTED = ("awards", "funding")
+
+
+def to_toml(dataset: Dataset) -> str:
+    """The dataset as one TOML document: [meta], then every table in schema order."""
+    # tomli_w is imported here: the listing commands never pay for it.
+    import tomli_w
+
+    def body(values: dict[str, Any]) -> str:
+        # tomli_w writes the keys and values (quoting, escapes, numbers); the table headers
+        # are ours, because tomli_w would turn a short record into an inline table.
+        return tomli_w.dumps(values) if values else ""
+
+    chunks = [f"[meta]\n{body(_fields(dataset.meta))}"]
+    for kind in RECORD_TYPES:
+        for record in dataset.records(kind):
+            values = _fields(record)
+            nested = {name: values.pop(name) for name in _NESTED if name in values}
+            chunks.append(f"[[{kind.value}]]\n{body(values)}")
+            for name, items in nested.items():
+                chunks.extend(f"[[{kind.value}.{name}]]\n{body(item)}" for item in items)
+    return "\n".join(chunks)
+
+
+def _fields(record: DataclassInstance) -> dict[str, Any]:
+    """A record's written fields as TOML values, in the order of the model."""
+    return dict(_written(record))
+
+
+def _written(record: DataclassInstance) -> Iterator[tuple[str, Any]]:
+    for field in dataclasses.fields(record):
+        if field.metadata.get("derived"):
+            continue
+        value = getattr(record, field.name)
+        if value is None or value == ():
+            continue
+        yield field.name, _toml_value(value)
+
+
+def _toml_value(value: object) -> Any:
+    if isinstance(value, PartialDate):
+        # Text, not a TOML date: a partial date ("2015-11") has no TOML form.
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_toml_value(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _fields(value)
+    return value
