@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,8 +21,10 @@ STABLE_ENV: dict[str, str | None] = {
 # Tests of behaviour run on this frozen copy of the founding article's records, so their
 # expectations do not move as the bundled data grows; `invoke_bundled` runs on the real data.
 SEED = Path(__file__).parent / "fixtures" / "seed.toml"
-for name in ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "CLICOLOR_FORCE"):
+for name in ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "CLICOLOR_FORCE", "NORMANDIE_NO_CACHE"):
     os.environ.pop(name, None)
+# The cache of every test run, installed commands included, goes to a folder of its own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="normandie-test-cache-")
 
 from normandie_cli.cli import app  # noqa: E402
 

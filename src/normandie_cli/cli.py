@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 EPILOG = (
-    "Environment: NORMANDIE_DATA (another dataset file), NORMANDIE_TODAY (the date taken as"
-    " today), NO_COLOR (no colours), COLUMNS (table width).  "
+    "Environment: NORMANDIE_DATA (another dataset), NORMANDIE_TODAY (the date taken as"
+    " today), NORMANDIE_NO_CACHE (no cache), NO_COLOR (no colours), COLUMNS (table width).  "
     "Exit codes: 0 success (an empty result too), 1 invalid or unreadable data or file,"
     " 2 bad option or unknown value, 130 interrupted."
 )
@@ -50,15 +50,39 @@ class _Settings:
 
     data: Path | None
     today: date
+    use_cache: bool = True
     _dataset: Dataset | None = None
 
     @property
     def dataset(self) -> Dataset:
         if self._dataset is None:
-            from normandie_cli.dataset import load_dataset
-
-            self._dataset = load_dataset(self.data)
+            self._dataset = _load(self.data, self.use_cache)
         return self._dataset
+
+
+# Above this many bytes of TOML, reading takes long enough (half a second or more) to say so.
+SLOW_LOAD_BYTES = 2_000_000
+
+
+def _load(data: Path | None, use_cache: bool) -> Dataset:
+    """The dataset, from the cache when it is current; a long read shows a spinner on a
+    terminal's stderr."""
+    from normandie_cli.cache import load_with_cache
+    from normandie_cli.dataset import bundled_data_path, dataset_files, load_dataset
+
+    path = data or bundled_data_path()
+    files = dataset_files(path)
+
+    def read() -> Dataset:
+        size = sum(f.stat().st_size for f in files if f.is_file())
+        if size < SLOW_LOAD_BYTES or not _stderr_is_terminal():
+            return load_dataset(path)
+        from rich.console import Console
+
+        with Console(stderr=True).status("Reading and checking the dataset…"):
+            return load_dataset(path)
+
+    return load_with_cache(path, files, read) if use_cache else read()
 
 
 def _settings(ctx: typer.Context) -> _Settings:
@@ -72,6 +96,10 @@ def _settings(ctx: typer.Context) -> _Settings:
 
 def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
 
 
 def _console() -> Console:
@@ -307,6 +335,15 @@ def root(
             help="Take this date as today (for --upcoming and --past).",
         ),
     ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            envvar="NORMANDIE_NO_CACHE",
+            help="Read and check the dataset again instead of using the cache.",
+            show_envvar=True,
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -322,7 +359,7 @@ def root(
         from normandie_cli.query import parse_date_option
 
         day = date.today() if today is None else parse_date_option(today, "--today")
-    ctx.obj = _Settings(data=data, today=day)
+    ctx.obj = _Settings(data=data, today=day, use_cache=not no_cache)
 
 
 # --- Commands ------------------------------------------------------------------------------
@@ -900,6 +937,25 @@ def compare(
 
         rows = query.comparison_rows(summaries)
         _write(format_rows(output, rows, list(rows[0])))
+
+
+cache_app = typer.Typer(help="Manage the cache of the checked dataset.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove the cached dataset; the next command reads and checks the TOML again.
+
+    Examples:
+
+      normandie cache clear
+    """
+    from normandie_cli.cache import cache_folder, clear_cache
+
+    with _reporting():
+        removed = clear_cache()
+        _say(f"Removed {removed} cache file(s) from {cache_folder()}.")
 
 
 def _flag(name: str, text: str) -> Any:
