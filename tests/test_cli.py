@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, Invoke
+from conftest import SEED, TODAY, Invoke
 
 from normandie_cli.export import OutputFormat
 
@@ -865,32 +865,77 @@ amount = 1000000
 date = "2025-01"
 sources = ["src"]
 
+[[startups]]
+id = "partly-known"
+name = "Partly known"
+city = "alpha"
+founded = "2010"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 500000
+sources = ["src"]
+
 [[startups.funding]]
 sources = ["src"]
 
 [[startups]]
-id = "unknown"
-name = "Unknown"
+id = "in-dollars"
+name = "In dollars"
 city = "beta"
-founded = "2010"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 2000000
+currency = "USD"
 sources = ["src"]
 """
     )
     result = invoke(["--data", str(path), "--today", "2026-11-26", "compare", "alpha", "--json"])
     (scene,) = as_json(result.stdout)
-    assert scene["funding_total_eur"] == 1000000
+    assert scene["funding_total_eur"] == 1000000  # neither the partial history nor dollars
     assert scene["startups_with_known_funding"] == 1
-    assert scene["startups_without_known_funding"] == 1
+    assert scene["startups_without_known_funding"] == 2
     assert scene["founded_known"] == 2 and scene["founded_last_5_years"] == 1
-    assert scene["median_founded"] == 2017
+    assert scene["median_founded"] == 2017.0
     table = invoke(["--data", str(path), "compare", "alpha", "-f", "table"]).stdout
-    assert "1 of 2" in table and "█" in table
-    csv_rows = list(
-        csv.DictReader(
-            io.StringIO(invoke(["--data", str(path), "compare", "alpha", "--csv"]).stdout)
-        )
-    )
-    assert csv_rows[0]["funding_total_eur"] == "1000000"
+    assert "1 of 3" in table and "█" in table
+    csv_text = invoke(["--data", str(path), "compare", "alpha", "--csv"]).stdout
+    assert list(csv.DictReader(io.StringIO(csv_text)))[0]["funding_total_eur"] == "1000000"
+
+
+def test_export_refuses_what_it_would_silently_ignore(invoke: Invoke, tmp_path: Path) -> None:
+    database = tmp_path / "d.db"
+    for args, message in (
+        (["--sqlite", str(database), "--city", "rouen"], "leave out the filters"),
+        (["--sqlite", str(database), "-o", str(tmp_path / "b.db")], "not also -o"),
+        (["--sqlite", "-"], "a SQLite database is a file"),
+        (["--ics", "--sector", "big-data"], "--sector and --kind do not apply"),
+    ):
+        result = invoke(["export", *args])
+        assert result.exit_code == 2, args
+        assert message in result.stderr
+    assert not database.exists()
+
+
+def test_an_empty_calendar_is_not_written(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "none.ics"
+    result = invoke(["export", "--ics", "--commune", "evreux", "-o", str(target)])
+    assert result.exit_code == 0
+    assert "No event with a known day matches: nothing was written." in result.stderr
+    assert not target.exists()
+
+
+def test_export_refuses_a_new_file_inside_the_dataset_folder(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mydata"
+    folder.mkdir()
+    (folder / "seed.toml").write_bytes(SEED.read_bytes())
+    result = invoke(["--data", str(folder), "export", "-o", str(folder / "new.csv")])
+    assert result.exit_code == 2
+    assert "part of the dataset being read" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["seed.toml"]
 
 
 def test_excel_export_has_a_bom_and_semicolons(invoke: Invoke) -> None:

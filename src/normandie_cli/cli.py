@@ -892,7 +892,10 @@ def compare(
         ),
     ] = CompareBy.CITY,
     top: Annotated[
-        int, typer.Option("--top", min=1, metavar="N", help="How many top sectors to show.")
+        int,
+        typer.Option(
+            "--top", min=1, metavar="N", help="How many top sectors (and, in the table, kinds)."
+        ),
     ] = 3,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -1063,8 +1066,12 @@ def export(
         protect = settings.data or bundled_data_path()
         to_screen = output is None or str(output) == "-"
         if chosen_format is ExportFormat.SQLITE:
+            if sqlite is not None and not to_screen:
+                raise UsageError("give the database file once: --sqlite FILE, not also -o")
+            if city or commune or sector or kind:
+                raise UsageError("--sqlite exports the whole dataset: leave out the filters")
             target = sqlite or (None if to_screen else output)
-            if target is None:
+            if target is None or str(target) == "-":
                 raise UsageError("a SQLite database is a file: give --sqlite FILE")
             check_target(target, force=force, protect=protect)
             from normandie_cli.export_sqlite import write_sqlite
@@ -1072,15 +1079,23 @@ def export(
             write_sqlite(dataset, target)
             _say(f"Wrote the dataset to {target}.")
             return
-        content, what = _export_content(
-            chosen_format, dataset, settings.today, entity, city, commune, sector, kind
-        )
+        try:
+            content, what = _export_content(
+                chosen_format, dataset, settings.today, entity, city, commune, sector, kind
+            )
+        except NoMatch as empty:
+            _say(str(empty))
+            return
         if to_screen:
             _write(content)
             return
         assert output is not None
         write_file(output, content, force=force, protect=protect)
         _say(f"Wrote {what} to {output}.")
+
+
+class NoMatch(Exception):
+    """Nothing to export: said on stderr, and not an error (exit 0)."""
 
 
 def _export_content(
@@ -1113,13 +1128,18 @@ def _export_content(
     if chosen is ExportFormat.ICS:
         from normandie_cli.export_ics import to_ics
 
+        if sector or kind:
+            raise UsageError("--ics exports events: --sector and --kind do not apply")
         events = query.filter_events(
             dataset, query.EventFilters(today=today, cities=cities, communes=communes)
         )
         calendar, notes = to_ics(events, dataset)
         for note in notes:
             _say(f"Note: {note}")
-        return calendar.decode("utf-8"), f"{calendar.count(b'BEGIN:VEVENT')} events"
+        count = calendar.count(b"BEGIN:VEVENT")
+        if count == 0:  # RFC 5545 wants at least one event in a calendar
+            raise NoMatch("No event with a known day matches: nothing was written.")
+        return calendar.decode("utf-8"), f"{count} events"
     records = _filtered_records(dataset, today, entity, cities, communes, sector, kind)
     from normandie_cli.export import format_rows
     from normandie_cli.query import field_names, record_rows

@@ -566,8 +566,8 @@ def search_all(dataset: Dataset, text: str) -> dict[RecordKind, list[Record]]:
 class SceneSummary:
     """The metrics of one scene in a comparison.
 
-    Funding is summed only over the startups whose amounts are known, and says how many those
-    are, so a partial sum is never taken for a total.
+    Funding is summed only over the startups whose every round has a known amount in euros,
+    and says how many those are, so a partial sum is never taken for a total.
     """
 
     scene: Scene
@@ -578,7 +578,7 @@ class SceneSummary:
     top_sectors: tuple[tuple[str, int], ...]
     awards: int
     funding_total: int
-    funded_known: int  # startups with at least one round of known amount
+    funded_known: int  # startups whose every round has a known amount in euros
     organizations: int
     organizations_by_kind: tuple[tuple[str, int], ...]
     events: int
@@ -611,7 +611,7 @@ def compare_scenes(
         amounts = [
             sum(r.amount for r in s.funding if r.amount is not None)
             for s in startups
-            if any(r.amount is not None for r in s.funding)
+            if s.funding and all(r.amount is not None and r.currency == "EUR" for r in s.funding)
         ]
         event_years = Counter(e.start.year for e in events if e.start is not None)
         summaries.append(
@@ -620,7 +620,7 @@ def compare_scenes(
                 startups=len(startups),
                 founded_known=len(years),
                 founded_recently=sum(1 for y in years if today.year - 5 < y <= today.year),
-                median_founded=statistics.median(years) if years else None,
+                median_founded=float(statistics.median(years)) if years else None,
                 top_sectors=_ranked(Counter(x for s in startups for x in s.sectors), top),
                 awards=sum(len(s.awards) for s in startups),
                 funding_total=sum(amounts),
