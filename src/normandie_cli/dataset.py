@@ -342,6 +342,8 @@ def _convert_text_list(name: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise ValueError(f"must be a list of texts, got {_describe(value)}")
     items = tuple(_convert_text(name, item, in_list=True) for item in value)
+    if len(set(items)) == len(items):
+        return items
     repeated = sorted({item for item in items if items.count(item) > 1})
     if repeated:
         raise ValueError(f"lists {', '.join(map(repr, repeated))} more than once")
@@ -473,6 +475,9 @@ def _check_references(entries: Sequence[_Entry], problems: _Problems) -> None:
         if entry.id is not None:
             ids[entry.kind].add(entry.id)
 
+    # One set of known ids per group of target tables, built once: checking stays linear.
+    known_in: dict[tuple[RecordKind, ...], set[str]] = {}
+
     def check(
         where: str, values: Mapping[str, Any], spec: Mapping[str, tuple[RecordKind, ...]]
     ) -> None:
@@ -480,7 +485,9 @@ def _check_references(entries: Sequence[_Entry], problems: _Problems) -> None:
             targets = (RecordKind.SOURCE,) if field == "sources" else spec.get(field)
             if targets is None:
                 continue
-            known = set().union(*(ids[t] for t in targets))
+            known = known_in.get(targets)
+            if known is None:
+                known = known_in[targets] = set().union(*(ids[t] for t in targets))
             for reference in value if isinstance(value, tuple) else [value]:
                 if reference not in known:
                     problems.add(
