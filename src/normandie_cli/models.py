@@ -12,8 +12,19 @@ from typing import Any
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 
 
+class _Picklable:
+    """Pickles as a constructor call: much faster to load from the cache than the generic
+    state dictionaries of slotted dataclasses."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        fields: dict[str, Any] = getattr(self, "__dataclass_fields__")  # noqa: B009
+        return (type(self), tuple(getattr(self, name) for name in fields))
+
+
 @dataclass(frozen=True, slots=True)
-class PartialDate:
+class PartialDate(_Picklable):
     """A date known to the year, the month or the day, as sources often give only part."""
 
     year: int
@@ -103,7 +114,7 @@ class RecordKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Meta:
+class Meta(_Picklable):
     title: str
     version: str
     updated: PartialDate
@@ -111,7 +122,7 @@ class Meta:
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class Source(_Picklable):
     id: str
     title: str
     publisher: str
@@ -121,7 +132,7 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
-class Term:
+class Term(_Picklable):
     """A word of one of the data's vocabularies (sectors, kinds, contests), in both languages."""
 
     id: str
@@ -130,7 +141,7 @@ class Term:
 
 
 @dataclass(frozen=True, slots=True)
-class Department:
+class Department(_Picklable):
     """A département; its id is its code ('14')."""
 
     id: str
@@ -140,7 +151,7 @@ class Department:
 
 
 @dataclass(frozen=True, slots=True)
-class Agglomeration:
+class Agglomeration(_Picklable):
     """An intercommunal body (Caen la Mer, Métropole Rouen Normandie…): a city's scene."""
 
     id: str
@@ -151,7 +162,7 @@ class Agglomeration:
 
 
 @dataclass(frozen=True, slots=True)
-class City:
+class City(_Picklable):
     """A commune."""
 
     id: str
@@ -169,7 +180,7 @@ class City:
 
 
 @dataclass(frozen=True, slots=True)
-class Award:
+class Award(_Picklable):
     """A contest won, in one year; a grant is an award with an amount, not a funding round."""
 
     contest: str
@@ -183,7 +194,7 @@ class Award:
 
 
 @dataclass(frozen=True, slots=True)
-class FundingRound:
+class FundingRound(_Picklable):
     sources: tuple[str, ...]
     amount: int | None = None
     currency: str = "EUR"
@@ -192,7 +203,7 @@ class FundingRound:
 
 
 @dataclass(frozen=True, slots=True)
-class Startup:
+class Startup(_Picklable):
     id: str
     name: str
     sources: tuple[str, ...]
@@ -212,7 +223,7 @@ class Startup:
 
 
 @dataclass(frozen=True, slots=True)
-class Organization:
+class Organization(_Picklable):
     id: str
     name: str
     kind: str
@@ -230,7 +241,7 @@ class Organization:
 
 
 @dataclass(frozen=True, slots=True)
-class Event:
+class Event(_Picklable):
     id: str
     name: str
     sources: tuple[str, ...]
