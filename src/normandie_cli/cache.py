@@ -13,32 +13,18 @@ and rebuilt, never an error.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from normandie_cli import __version__
+from normandie_cli.dataset import collector_paused
 from normandie_cli.models import Dataset
 
 # Bump when the models change shape: an old pickle must never be read into new classes.
 CACHE_FORMAT = 2
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Building hundreds of thousands of objects that all stay alive: the garbage collector's
-    passes over them would find nothing to free and take a third of the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def cache_folder() -> Path:
@@ -80,7 +66,7 @@ def read_cached(dataset_path: Path, key: str) -> Dataset | None:
     if not _trusted(path):
         return None
     try:
-        with path.open("rb") as file, _collector_paused():
+        with path.open("rb") as file, collector_paused():
             stored_key, dataset = pickle.load(file)
     except Exception:  # a corrupt, truncated or foreign file: rebuild it
         return None
@@ -124,8 +110,7 @@ def load_with_cache(dataset_path: Path, files: list[Path], load: Callable[[], Da
     cached = read_cached(dataset_path, key)
     if cached is not None:
         return cached
-    with _collector_paused():
-        dataset = load()
+    dataset = load()
     write_cached(dataset_path, key, dataset)
     return dataset
 
