@@ -16,6 +16,8 @@ _INVISIBLE = frozenset(
 
 def strip_accents(text: str) -> str:
     """Remove diacritics: 'Évreux' -> 'Evreux'."""
+    if text.isascii():  # most names: nothing to remove
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
