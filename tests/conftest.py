@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +27,7 @@ for name in ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "CLICOLOR_FORCE", "NO
     os.environ.pop(name, None)
 # The cache of every test run, installed commands included, goes to a folder of its own.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="normandie-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 from normandie_cli.cli import app  # noqa: E402
 
