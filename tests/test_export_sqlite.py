@@ -392,7 +392,7 @@ def test_a_failed_rename_leaves_the_existing_file_byte_identical(
     def refuse(source: object, target: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(export_sqlite.os, "replace", refuse)
+    monkeypatch.setattr("os.replace", refuse)
     with pytest.raises(NormandieError, match="Permission denied; nothing was changed"):
         write_sqlite(small(), path)
     assert path.read_bytes() == b"precious"

@@ -278,6 +278,25 @@ CommuneOption = Annotated[
         rich_help_panel=FILTERS,
     ),
 ]
+SectorOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--sector",
+        metavar="SECTOR",
+        help="Startups of this sector: its id, French or English name. Repeatable.",
+        rich_help_panel=FILTERS,
+    ),
+]
+KindOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help="Organisations of this kind: incubator, technopole, network, public-body, school…"
+        " Repeatable.",
+        rich_help_panel=FILTERS,
+    ),
+]
 SearchOption = Annotated[
     str | None,
     typer.Option(
@@ -370,15 +389,7 @@ def startups(
     ctx: typer.Context,
     city: CityOption = None,
     commune: CommuneOption = None,
-    sector: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--sector",
-            metavar="SECTOR",
-            help="A sector id or name. Repeatable.",
-            rich_help_panel=FILTERS,
-        ),
-    ] = None,
+    sector: SectorOption = None,
     tag: Annotated[
         list[str] | None,
         typer.Option("--tag", metavar="TAG", help="A tag. Repeatable.", rich_help_panel=FILTERS),
@@ -451,15 +462,7 @@ def organizations(
     ctx: typer.Context,
     city: CityOption = None,
     commune: CommuneOption = None,
-    kind: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--kind",
-            metavar="KIND",
-            help="incubator, technopole, network, public-body, coworking, school… Repeatable.",
-            rich_help_panel=FILTERS,
-        ),
-    ] = None,
+    kind: KindOption = None,
     search: SearchOption = None,
     sort: SortOption = None,
     reverse: ReverseOption = False,
@@ -1007,18 +1010,8 @@ def export(
     ] = RecordKind.STARTUP,
     city: CityOption = None,
     commune: CommuneOption = None,
-    sector: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--sector", metavar="SECTOR", help="Startups of this sector.", rich_help_panel=FILTERS
-        ),
-    ] = None,
-    kind: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--kind", metavar="KIND", help="Organisations of this kind.", rich_help_panel=FILTERS
-        ),
-    ] = None,
+    sector: SectorOption = None,
+    kind: KindOption = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file; '-' or nothing: the screen."),

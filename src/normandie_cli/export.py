@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
@@ -175,31 +175,47 @@ def check_target(path: Path, *, force: bool, protect: Path | None) -> None:
 def write_file(
     path: Path, content: str, *, force: bool = False, protect: Path | None = None
 ) -> None:
-    """Write all or nothing: a temporary file beside the target, synced, then renamed.
-
-    The target is checked first (see check_target).
-    """
+    """Write all or nothing, after checking the target (see check_target)."""
     check_target(path, force=force, protect=protect)
-    folder = path.parent
+    with replacing(path) as temporary:
+        temporary.write_text(content, encoding="utf-8", newline="")
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """Write a file all or nothing: the caller fills a temporary file beside `path`, which is
+    then synced and renamed onto it. On any error the temporary file goes and `path` stays as
+    it was. A replaced file keeps its permissions; a new one follows the user's umask."""
+    import tempfile
+
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
-        raise NormandieError(f"cannot write in {folder}: {error.strerror}") from None
-    try:
-        if path.exists():  # a replaced file keeps its permissions
-            mode = path.stat().st_mode & 0o7777
-        else:  # mkstemp makes 0600; a new file follows the user's umask instead
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise NormandieError(
             f"cannot write {path}: {error.strerror}; nothing was changed"
         ) from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.chmod(temporary, _file_mode(path))
+        with temporary.open("rb+") as file:
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise NormandieError(
+            f"cannot write {path}: {error.strerror or error}; nothing was changed"
+        ) from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _file_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:  # mkstemp makes 0600; a new file follows the umask instead
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

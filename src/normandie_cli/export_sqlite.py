@@ -80,8 +80,6 @@ Examples:
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 import typing
 from collections.abc import Iterator, Sequence
 from enum import Enum
@@ -90,6 +88,7 @@ from types import UnionType
 from typing import TYPE_CHECKING, Any
 
 from normandie_cli.errors import NormandieError
+from normandie_cli.export import replacing
 from normandie_cli.models import (
     RECORD_TYPES,
     Award,
@@ -167,51 +166,21 @@ _SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "REAL", bool: "INTEGER", Parti
 def write_sqlite(dataset: Dataset, path: Path) -> None:
     """Write the dataset as a SQLite database at `path`, replacing any file there.
 
-    All or nothing: the database is built in a temporary file beside `path`, committed,
-    synced, then renamed onto it; on any error the temporary file is removed and `path` is
-    left as it was. Raises NormandieError when the file cannot be written.
+    All or nothing (export.replacing): the database is built in a temporary file beside
+    `path`, then synced and renamed onto it. Raises NormandieError when it cannot be written.
     """
     import sqlite3
 
-    folder = path.parent
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise NormandieError(
-            f"cannot write {path}: {error.strerror or error}; nothing was changed"
-        ) from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        # No implicit transactions: _build opens and commits its one transaction itself.
-        connection = sqlite3.connect(temporary, isolation_level=None)
-        try:
-            _build(connection, dataset)
-        finally:
-            connection.close()
-        os.chmod(temporary, _file_mode(path))
-        with open(temporary, "rb+") as file:
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException as error:
-        temporary.unlink(missing_ok=True)
-        Path(f"{temporary}-journal").unlink(missing_ok=True)
-        if isinstance(error, OSError | sqlite3.Error):
-            reason = error.strerror if isinstance(error, OSError) else None
-            raise NormandieError(
-                f"cannot write {path}: {reason or error}; nothing was changed"
-            ) from None
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """A replaced file keeps its permissions; a new one follows the umask (mkstemp gives 0600)."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        with replacing(path) as temporary:
+            # No implicit transactions: _build opens and commits its one transaction itself.
+            connection = sqlite3.connect(temporary, isolation_level=None)
+            try:
+                _build(connection, dataset)
+            finally:
+                connection.close()
+    except sqlite3.Error as error:
+        raise NormandieError(f"cannot write {path}: {error}; nothing was changed") from None
 
 
 def _build(connection: sqlite3.Connection, dataset: Dataset) -> None:

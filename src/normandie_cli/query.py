@@ -108,7 +108,7 @@ class CompareBy(StrEnum):
     DEPARTMENT = "department"
 
 
-_REGION_NAMES = {
+REGION_NAMES = {
     FormerRegion.BASSE_NORMANDIE: "Basse-Normandie",
     FormerRegion.HAUTE_NORMANDIE: "Haute-Normandie",
 }
@@ -118,7 +118,7 @@ _CITYLESS = Scene("city-unknown", "City unknown", frozenset(), "records with no 
 def region_scenes(dataset: Dataset) -> list[Scene]:
     """The two former regions (the 2016 merger), then the records whose city is unknown."""
     scenes = []
-    for region, name in _REGION_NAMES.items():
+    for region, name in REGION_NAMES.items():
         departments = [d for d in dataset.departments if d.former_region is region]
         cities = frozenset(c.id for c in dataset.cities if c.former_region is region)
         subtitle = ", ".join(d.name for d in departments)
@@ -133,7 +133,7 @@ def department_scenes(dataset: Dataset) -> list[Scene]:
             d.id,
             d.name,
             frozenset(c.id for c in dataset.cities if c.department == d.id),
-            _REGION_NAMES[d.former_region],
+            REGION_NAMES[d.former_region],
         )
         for d in sort_records(dataset.departments, ["id"])
     ]

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from normandie_cli.export import plain
 from normandie_cli.models import Award, Dataset, FundingRound, PartialDate, RecordKind, Source
-from normandie_cli.query import DatasetSummary, SceneSummary
+from normandie_cli.query import REGION_NAMES, DatasetSummary, SceneSummary
 from normandie_cli.text import inert
 
 _TITLES = {
@@ -68,10 +68,7 @@ class _Names:
                 **{s.id: s.name for s in dataset.startups},
             },
             "research_units": {o.id: o.name for o in dataset.organizations},
-            "former_region": {
-                "basse-normandie": "Basse-Normandie",
-                "haute-normandie": "Haute-Normandie",
-            },
+            "former_region": {region.value: name for region, name in REGION_NAMES.items()},
             "parents": {o.id: o.name for o in dataset.organizations},
             "kind": {
                 **{k.id: k.name_en for k in dataset.organization_kinds},
