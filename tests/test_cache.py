@@ -42,7 +42,7 @@ def loads_counted(path: Path) -> tuple[list[str], int]:
         reads += 1
         return load_dataset(path)
 
-    dataset = cache.load_with_cache(path, dataset_files(path), read)  # type: ignore[arg-type]
+    dataset = cache.load_with_cache([path], dataset_files(path), read)  # type: ignore[arg-type]
     return [s.id for s in dataset.startups], reads
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from normandie_cli import __version__
@@ -32,8 +32,10 @@ def cache_folder() -> Path:
     return Path(base) / "normandie"
 
 
-def _cache_file(dataset_path: Path) -> Path:
-    name = hashlib.blake2b(str(dataset_path.resolve()).encode(), digest_size=16).hexdigest()
+def _cache_file(origin: Sequence[Path]) -> Path:
+    """One cache file per dataset path, and per overlay amending it."""
+    named = "\0".join(str(path.resolve()) for path in origin)
+    name = hashlib.blake2b(named.encode(), digest_size=16).hexdigest()
     return cache_folder() / f"{name}.pickle"
 
 
@@ -58,11 +60,11 @@ def _trusted(path: Path) -> bool:
     return private and stat.S_ISREG(file.st_mode) and file.st_uid == uid
 
 
-def read_cached(dataset_path: Path, key: str) -> Dataset | None:
+def read_cached(origin: Sequence[Path], key: str) -> Dataset | None:
     """The cached dataset if it was made from exactly these files, else None."""
     import pickle
 
-    path = _cache_file(dataset_path)
+    path = _cache_file(origin)
     if not _trusted(path):
         return None
     try:
@@ -73,7 +75,7 @@ def read_cached(dataset_path: Path, key: str) -> Dataset | None:
     return dataset if stored_key == key and isinstance(dataset, Dataset) else None
 
 
-def write_cached(dataset_path: Path, key: str, dataset: Dataset) -> None:
+def write_cached(origin: Sequence[Path], key: str, dataset: Dataset) -> None:
     """Store the dataset; failing to (read-only home, full disk) only costs speed next time."""
     import pickle
     import tempfile
@@ -87,7 +89,7 @@ def write_cached(dataset_path: Path, key: str, dataset: Dataset) -> None:
         try:
             with os.fdopen(handle, "wb") as file:
                 pickle.dump((key, dataset), file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, _cache_file(dataset_path))
+            os.replace(temporary, _cache_file(origin))
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
@@ -101,17 +103,22 @@ def _trusted_folder(folder: Path) -> bool:
     return mine and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def load_with_cache(dataset_path: Path, files: list[Path], load: Callable[[], Dataset]) -> Dataset:
-    """The cached dataset when it is current, else `load()`'s, which is then cached."""
+def load_with_cache(
+    origin: Sequence[Path], files: list[Path], load: Callable[[], Dataset]
+) -> Dataset:
+    """The cached dataset when it is current, else `load()`'s, which is then cached.
+
+    `origin` names what was loaded (the dataset path, and the overlay if there is one);
+    `files` are every file read, whose content makes the key."""
     try:
         key = cache_key(files)
     except OSError:  # a missing or unreadable file: the loader says what is wrong
         return load()
-    cached = read_cached(dataset_path, key)
+    cached = read_cached(origin, key)
     if cached is not None:
         return cached
     dataset = load()
-    write_cached(dataset_path, key, dataset)
+    write_cached(origin, key, dataset)
     return dataset
 
 

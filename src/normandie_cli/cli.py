@@ -50,39 +50,51 @@ class _Settings:
 
     data: Path | None
     today: date
+    overlay: Path | None = None
     use_cache: bool = True
     _dataset: Dataset | None = None
 
     @property
     def dataset(self) -> Dataset:
+        """The dataset with the overlay's changes."""
         if self._dataset is None:
-            self._dataset = _load(self.data, self.use_cache)
+            self._dataset = _load(self.data, self.overlay, self.use_cache)
         return self._dataset
+
+    def base_dataset(self) -> Dataset:
+        """The dataset as it is, without the overlay."""
+        return _load(self.data, None, self.use_cache)
 
 
 # Above this many bytes of TOML, reading takes long enough (half a second or more) to say so.
 SLOW_LOAD_BYTES = 2_000_000
 
 
-def _load(data: Path | None, use_cache: bool) -> Dataset:
-    """The dataset, from the cache when it is current; a long read shows a spinner on a
-    terminal's stderr."""
+def _load(data: Path | None, overlay: Path | None, use_cache: bool) -> Dataset:
+    """The dataset, amended by the overlay if it exists, from the cache when it is current;
+    a long read shows a spinner on a terminal's stderr."""
     from normandie_cli.cache import load_with_cache
     from normandie_cli.dataset import bundled_data_path, dataset_files, load_dataset
 
     path = data or bundled_data_path()
     files = dataset_files(path)
+    origin = [path]
+    if overlay is not None and overlay.exists():
+        origin.append(overlay)
+        files.append(overlay)
+    else:
+        overlay = None
 
     def read() -> Dataset:
         size = sum(f.stat().st_size for f in files if f.is_file())
         if size < SLOW_LOAD_BYTES or not _stderr_is_terminal():
-            return load_dataset(path)
+            return load_dataset(path, overlay)
         from rich.console import Console
 
         with Console(stderr=True).status("Reading and checking the dataset…"):
-            return load_dataset(path)
+            return load_dataset(path, overlay)
 
-    return load_with_cache(path, files, read) if use_cache else read()
+    return load_with_cache(origin, files, read) if use_cache else read()
 
 
 def _settings(ctx: typer.Context) -> _Settings:
@@ -354,6 +366,21 @@ def root(
             help="Take this date as today (for --upcoming and --past).",
         ),
     ] = None,
+    overlay: Annotated[
+        Path | None,
+        typer.Option(
+            "--overlay",
+            envvar="NORMANDIE_OVERLAY",
+            metavar="FILE",
+            help="Your additions and corrections (see `normandie add`). Default:"
+            " $XDG_DATA_HOME/normandie/overlay.toml, read when it exists.",
+            show_envvar=True,
+        ),
+    ] = None,
+    no_overlay: Annotated[
+        bool,
+        typer.Option("--no-overlay", help="Read the dataset without your overlay."),
+    ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
@@ -378,7 +405,13 @@ def root(
         from normandie_cli.query import parse_date_option
 
         day = date.today() if today is None else parse_date_option(today, "--today")
-    ctx.obj = _Settings(data=data, today=day, use_cache=not no_cache)
+    if not no_overlay and overlay is None:
+        from normandie_cli.overlay import default_overlay_path
+
+        overlay = default_overlay_path()
+    ctx.obj = _Settings(
+        data=data, today=day, overlay=None if no_overlay else overlay, use_cache=not no_cache
+    )
 
 
 # --- Commands ------------------------------------------------------------------------------

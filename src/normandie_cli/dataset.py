@@ -37,6 +37,7 @@ from normandie_cli.models import (
     PartialDate,
     Record,
     RecordKind,
+    Retirement,
     Source,
     Startup,
     Term,
@@ -56,6 +57,9 @@ _DEPARTMENT = re.compile(r"\d{2}|2[ab]|97\d", re.ASCII)
 _SIREN = re.compile(r"\d{9}", re.ASCII)
 _CURRENCY = re.compile(r"[A-Z]{3}", re.ASCII)
 _TOP_LEVEL = ("meta", *(kind.value for kind in RecordKind))
+# An overlay holds records and retirements, never [meta]: it amends a dataset.
+RETIRED = "retired"
+_OVERLAY_TOP_LEVEL = (*(kind.value for kind in RecordKind), RETIRED)
 
 # Text fields that hold a slug: ids, keywords, and every reference to another record.
 _SLUG_FIELDS = frozenset(
@@ -136,29 +140,32 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_dataset(path: Path | None = None) -> Dataset:
-    """Read and validate a dataset (the bundled one by default): a TOML file or a folder.
+def load_dataset(path: Path | None = None, overlay: Path | None = None) -> Dataset:
+    """Read and validate a dataset (the bundled one by default): a TOML file or a folder,
+    amended by an overlay file when one is given and exists (see parse_dataset).
 
     Raises DataError listing every problem, each with its file, table, record and field.
     """
     path = path or bundled_data_path()
     files = dataset_files(path)
     with collector_paused():
-        return _load_files(path, files)
+        parts = read_parts(path, files)
+        amendment = None
+        if overlay is not None and overlay.exists():
+            amendment = (str(overlay), read_toml(overlay))
+        return parse_dataset(parts, str(path), amendment)
 
 
-def _load_files(path: Path, files: list[Path]) -> Dataset:
-    parts = [
+def read_parts(path: Path, files: list[Path]) -> list[tuple[str, dict[str, Any]]]:
+    """The parsed files of a dataset, each named by its place in the dataset's folder."""
+    return [
         (file.relative_to(path).as_posix() if path.is_dir() else "", read_toml(file))
         for file in files
     ]
-    return parse_dataset(parts, str(path))
 
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file, turning every way it can fail into one DataError."""
-    import tomli
-
     label = str(path)
     try:
         content = path.read_bytes()
@@ -170,6 +177,13 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise DataError(label, ["permission denied: the file cannot be read"]) from None
     except OSError as error:
         raise DataError(label, [f"cannot be read: {error.strerror or error}"]) from None
+    return parse_toml(content, label)
+
+
+def parse_toml(content: bytes, label: str) -> dict[str, Any]:
+    """Parse TOML bytes read from `label`, turning every way it can fail into one DataError."""
+    import tomli
+
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -202,8 +216,16 @@ class _Entry:
         return value if isinstance(value, str) else None
 
 
-def parse_dataset(parts: Sequence[tuple[str, Mapping[str, Any]]], label: str) -> Dataset:
+def parse_dataset(
+    parts: Sequence[tuple[str, Mapping[str, Any]]],
+    label: str,
+    overlay: tuple[str, Mapping[str, Any]] | None = None,
+) -> Dataset:
     """Turn parsed TOML files (name, tables) into one validated Dataset.
+
+    An overlay (name, tables) amends the dataset: a record with a new id is added, one with
+    the id of a record of its table replaces it, and a [[retired]] entry hides one. The
+    whole result is then checked, so an overlay cannot leave a reference dangling.
 
     Raises DataError with every problem. References are checked even on records with other
     problems, so one run reports all.
@@ -213,13 +235,12 @@ def parse_dataset(parts: Sequence[tuple[str, Mapping[str, Any]]], label: str) ->
     entries: list[_Entry] = []
     for name, raw in parts:
         prefix = f"{name}: " if name else ""
-        for key in raw:
-            if key not in _TOP_LEVEL:
-                problems.add(name, f"unknown table {key!r}{did_you_mean(key, _TOP_LEVEL)}")
+        _check_tables(name, raw, _TOP_LEVEL, problems)
         if "meta" in raw:
             metas.append((name, _read_meta(raw["meta"], f"{prefix}meta", problems)))
-        for kind, cls in RECORD_TYPES.items():
-            entries += _read_table(raw.get(kind.value, []), kind, cls, prefix, problems)
+        entries += _read_records(raw, prefix, problems)
+    if overlay is not None:
+        entries = _apply_overlay(entries, *overlay, problems)
     if not metas:
         problems.add("meta", "the [meta] table is missing")
     elif len(metas) > 1:
@@ -257,6 +278,77 @@ def parse_dataset(parts: Sequence[tuple[str, Mapping[str, Any]]], label: str) ->
         organizations=table(RecordKind.ORGANIZATION, Organization),
         events=table(RecordKind.EVENT, Event),
     )
+
+
+def _check_tables(
+    name: str, raw: Mapping[str, Any], allowed: Sequence[str], problems: _Problems
+) -> None:
+    for key in raw:
+        if key not in allowed:
+            problems.add(name, f"unknown table {key!r}{did_you_mean(key, allowed)}")
+
+
+def _read_records(raw: Mapping[str, Any], prefix: str, problems: _Problems) -> list[_Entry]:
+    entries: list[_Entry] = []
+    for kind, cls in RECORD_TYPES.items():
+        entries += _read_table(raw.get(kind.value, []), kind, cls, prefix, problems)
+    return entries
+
+
+def _read_retirements(raw: Mapping[str, Any], where: str, problems: _Problems) -> list[Retirement]:
+    """The [[retired]] entries of an overlay that are complete and well formed."""
+    table = raw.get(RETIRED, [])
+    if not isinstance(table, list) or not all(isinstance(item, dict) for item in table):
+        problems.add(f"{where}{RETIRED}", f"must be an array of tables: [[{RETIRED}]]")
+        return []
+    built = (
+        _build(Retirement, item, f"{where}{RETIRED}[{index}]", problems)[0]
+        for index, item in enumerate(table)
+    )
+    return [retirement for retirement in built if retirement is not None]
+
+
+def overlay_retirements(raw: Mapping[str, Any], label: str) -> list[Retirement]:
+    """The [[retired]] entries of an overlay; raises DataError if one is malformed."""
+    problems = _Problems()
+    retirements = _read_retirements(raw, f"{label}: ", problems)
+    if problems.items:
+        raise DataError(label, problems.items)
+    return retirements
+
+
+def _apply_overlay(
+    entries: list[_Entry], name: str, raw: Mapping[str, Any], problems: _Problems
+) -> list[_Entry]:
+    """The dataset's entries with the overlay's additions, replacements and retirements."""
+    prefix = f"{name}: "
+    _check_tables(name, raw, _OVERLAY_TOP_LEVEL, problems)
+    amended = _read_records(raw, prefix, problems)
+    retirements = _read_retirements(raw, prefix, problems)
+    replaced = {(entry.kind, entry.id) for entry in amended}
+    known = {entry.id for entry in entries}
+    source_ids = {e.id for e in (*entries, *amended) if e.kind is RecordKind.SOURCE and e.id}
+    retired: set[str] = set()
+    for index, retirement in enumerate(retirements):
+        where = f"{prefix}{RETIRED}[{index}] ({retirement.id!r})"
+        if retirement.id not in known:
+            problems.add(where, f"retires {retirement.id!r}, which is not in the dataset")
+        if retirement.id in {entry.id for entry in amended}:
+            problems.add(where, f"{retirement.id!r} is both retired and listed in the overlay")
+        for source in retirement.sources:
+            if source not in source_ids:
+                problems.add(
+                    where,
+                    f"'sources' refers to {source!r}, which is not in sources"
+                    f"{did_you_mean(source, source_ids)}",
+                )
+        retired.add(retirement.id)
+    kept = [
+        entry
+        for entry in entries
+        if (entry.kind, entry.id) not in replaced and entry.id not in retired
+    ]
+    return kept + amended
 
 
 def _read_meta(raw: object, where: str, problems: _Problems) -> Meta | None:
@@ -468,7 +560,11 @@ def _record_checks(record: object) -> Iterator[str]:
         ):
             yield f"'end' ({record.end}) is before 'start' ({record.start})"
     sources = getattr(record, "sources", None)
-    if isinstance(record, Record | FundingRound) and sources is not None and not sources:
+    if (
+        isinstance(record, Record | FundingRound | Retirement)
+        and sources is not None
+        and not sources
+    ):
         yield "'sources' must name at least one source"
     if isinstance(record, FundingRound) and not _CURRENCY.fullmatch(record.currency):
         yield f"'currency' must be a 3-letter code like 'EUR', got {record.currency!r}"

@@ -23,26 +23,32 @@ _NESTED = ("awards", "funding")
 
 def to_toml(dataset: Dataset) -> str:
     """The dataset as one TOML document: [meta], then every table in schema order."""
-    # tomli_w is imported here: the listing commands never pay for it.
-    import tomli_w
-
-    def body(values: dict[str, Any]) -> str:
-        # tomli_w writes the keys and values (quoting, escapes, numbers); the table headers
-        # are ours, because tomli_w would turn a short record into an inline table.
-        return tomli_w.dumps(values) if values else ""
-
-    chunks = [f"[meta]\n{body(_fields(dataset.meta))}"]
+    chunks = [f"[meta]\n{_body(record_fields(dataset.meta))}"]
     for kind in RECORD_TYPES:
-        for record in dataset.records(kind):
-            values = _fields(record)
-            nested = {name: values.pop(name) for name in _NESTED if name in values}
-            chunks.append(f"[[{kind.value}]]\n{body(values)}")
-            for name, items in nested.items():
-                chunks.extend(f"[[{kind.value}.{name}]]\n{body(item)}" for item in items)
+        chunks.extend(table_toml(kind.value, record_fields(r)) for r in dataset.records(kind))
     return "\n".join(chunks)
 
 
-def _fields(record: DataclassInstance) -> dict[str, Any]:
+def table_toml(table: str, values: dict[str, Any]) -> str:
+    """One entry of an array of tables, `[[table]]` then its fields and nested entries."""
+    values = dict(values)
+    nested = {name: values.pop(name) for name in _NESTED if name in values}
+    chunks = [f"[[{table}]]\n{_body(values)}"]
+    for name, items in nested.items():
+        chunks.extend(f"[[{table}.{name}]]\n{_body(item)}" for item in items)
+    return "\n".join(chunks)
+
+
+def _body(values: dict[str, Any]) -> str:
+    # tomli_w writes the keys and values (quoting, escapes, numbers); the table headers are
+    # ours, because tomli_w would turn a short record into an inline table. It is imported
+    # here: the listing commands never pay for it.
+    import tomli_w
+
+    return tomli_w.dumps(values) if values else ""
+
+
+def record_fields(record: DataclassInstance) -> dict[str, Any]:
     """A record's written fields as TOML values, in the order of the model."""
     return dict(_written(record))
 
@@ -66,5 +72,5 @@ def _toml_value(value: object) -> Any:
     if isinstance(value, tuple):
         return [_toml_value(item) for item in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _fields(value)
+        return record_fields(value)
     return value

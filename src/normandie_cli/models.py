@@ -263,6 +263,16 @@ class Event(_Picklable):
         return None if last is None else last.last_day
 
 
+@dataclass(frozen=True, slots=True)
+class Retirement(_Picklable):
+    """An overlay's statement that a record is no longer true (a startup closed, an event
+    cancelled): the record is hidden, and the reason and its sources kept."""
+
+    id: str
+    reason: str
+    sources: tuple[str, ...]
+
+
 Record = Source | Term | Department | Agglomeration | City | Startup | Organization | Event
 
 

@@ -165,20 +165,21 @@ def resolve_commune(dataset: Dataset, text: str) -> City:
     )
 
 
+def resolve_term(what: str, terms: Sequence[Term], text: str) -> str:
+    """A vocabulary id from an id or a French/English label, as people type it."""
+    key = fold(text)
+    for term in terms:
+        if key in (term.id, fold(term.name_fr), fold(term.name_en)):
+            return term.id
+    names = [n for t in terms for n in (t.id, t.name_fr, t.name_en)]
+    raise UsageError(
+        f"unknown {what} {text!r}{did_you_mean(text, names)}. "
+        f"Known {what}s: {', '.join(sorted(t.id for t in terms))}."
+    )
+
+
 def _resolve_terms(what: str, terms: Sequence[Term], texts: Iterable[str]) -> frozenset[str]:
-    """Vocabulary ids from ids or French/English labels, as people type them."""
-    by_key = {fold(name): t.id for t in terms for name in (t.id, t.name_fr, t.name_en)}
-    resolved = set()
-    for text in texts:
-        match = by_key.get(fold(text))
-        if match is None:
-            names = [n for t in terms for n in (t.id, t.name_fr, t.name_en)]
-            raise UsageError(
-                f"unknown {what} {text!r}{did_you_mean(text, names)}. "
-                f"Known {what}s: {', '.join(sorted(t.id for t in terms))}."
-            )
-        resolved.add(match)
-    return frozenset(resolved)
+    return frozenset(resolve_term(what, terms, text) for text in texts)
 
 
 def resolve_sectors(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:

@@ -5,6 +5,7 @@ import unicodedata
 from collections.abc import Iterable
 
 _SEPARATORS = re.compile(r"[\s\-_'’.,/]+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 # Bidirectional overrides and isolates can reorder what a terminal shows; zero-width
 # characters hide text. Both are made visible rather than obeyed.
@@ -28,6 +29,12 @@ def fold(text: str) -> str:
     'Le Havre', 'le-havre' and 'LE_HAVRE' all fold to 'le-havre'.
     """
     return _SEPARATORS.sub("-", strip_accents(text).casefold()).strip("-")
+
+
+def slugify(text: str) -> str:
+    """An id from a name: 'Protect'écran' -> 'protect-ecran' (ASCII letters, digits, hyphens)."""
+    ascii_text = strip_accents(text).casefold().replace("œ", "oe").replace("æ", "ae")
+    return _NOT_SLUG.sub("-", ascii_text).strip("-")
 
 
 def french_sort_key(text: str) -> tuple[str, str]:

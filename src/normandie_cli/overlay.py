@@ -1,0 +1,473 @@
+"""The personal overlay: records people add, correct or retire in a TOML file of their own,
+merged with the dataset when it is loaded (the rules are in dataset.parse_dataset).
+
+Changes are made to the file's text, not by writing it again from parsed values: a new or
+corrected record is rendered with tomli-w and appended, or put in place of its earlier
+version, so the rest of the file (comments and layout included) stays byte for byte as it
+was. Every change is checked against the whole dataset before the file is replaced, all or
+nothing, under a lock that lets two commands run at the same moment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import sys
+import typing
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from normandie_cli.dataset import RETIRED, overlay_retirements, parse_toml
+from normandie_cli.errors import DataError, NormandieError, UsageError
+from normandie_cli.models import (
+    RECORD_TYPES,
+    Dataset,
+    PartialDate,
+    Record,
+    RecordKind,
+    Retirement,
+    Source,
+)
+from normandie_cli.text import did_you_mean, fold, slugify
+
+OVERLAY_FILE = "overlay.toml"
+# Nested lists of tables: corrected in the file itself, not with --set.
+_NESTED = frozenset({"awards", "funding"})
+_TRUE = frozenset({"true", "yes", "oui", "1"})
+_FALSE = frozenset({"false", "no", "non", "0"})
+
+
+def default_overlay_path() -> Path:
+    """$XDG_DATA_HOME/normandie/overlay.toml, by default ~/.local/share/normandie/…"""
+    base = os.environ.get("XDG_DATA_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".local" / "share")
+        except RuntimeError:  # no home folder: nothing can have been saved
+            base = os.path.join(os.sep, "nonexistent")
+    return Path(base) / "normandie" / OVERLAY_FILE
+
+
+def read_overlay(path: Path) -> dict[str, Any]:
+    """The overlay's tables; an overlay not yet written is empty."""
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise DataError(str(path), [f"cannot be read: {error.strerror or error}"]) from None
+    return parse_toml(content, str(path)) if content.strip() else {}
+
+
+def overlay_ids(raw: Mapping[str, Any]) -> set[str]:
+    """The ids of the records an overlay adds or replaces."""
+    return {
+        item["id"]
+        for kind in RecordKind
+        for item in raw.get(kind.value, ())
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
+    }
+
+
+# --- Turning what people type into field values --------------------------------------------
+
+
+def field_value(dataset: Dataset, kind: RecordKind, field: str, text: str) -> Any:
+    """The TOML value of a record's field from text typed on the command line.
+
+    Lists are comma-separated; cities, sectors and kinds are matched the way the filters
+    match them ('Évreux', 'big data'). Raises UsageError naming what is wrong.
+    """
+    from normandie_cli import query
+
+    if field in _NESTED:
+        raise UsageError(f"{field} are lists of tables: correct them in the overlay file itself")
+    hint = _field_hints(kind).get(field)
+    if hint is None:
+        known = sorted(_field_hints(kind))
+        raise UsageError(
+            f"{kind.value} have no field {field!r}{did_you_mean(field, known)}. "
+            f"Fields: {', '.join(known)}."
+        )
+    text = text.strip()
+    if field == "city":
+        return query.resolve_commune(dataset, text).id
+    if field == "kind":
+        terms = dataset.event_kinds if kind is RecordKind.EVENT else dataset.organization_kinds
+        return query.resolve_term("kind", terms, text)
+    if _is_list(hint):
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        if field == "sectors":
+            items = [query.resolve_term("sector", dataset.sectors, item) for item in items]
+        elif field == "tags":
+            items = [slugify(item) for item in items]
+        elif field in {"hosted_by", "research_units", "parents", "organizers"}:
+            items = [min(query.resolve_organizers(dataset, [item])) for item in items]
+        return list(dict.fromkeys(items))
+    if bool in _types(hint):
+        answer = fold(text)
+        if answer not in _TRUE | _FALSE:
+            raise UsageError(f"{field} must be true or false (oui/non), got {text!r}")
+        return answer in _TRUE
+    if PartialDate in _types(hint):
+        try:
+            return str(PartialDate.parse(text))
+        except ValueError as error:
+            raise UsageError(f"{field}: {error}") from None
+    for number in (int, float):
+        if number in _types(hint):
+            try:
+                return number(text)
+            except ValueError:
+                raise UsageError(f"{field} must be a number, got {text!r}") from None
+    return text
+
+
+@typing.no_type_check
+def _field_hints(kind: RecordKind) -> dict[str, Any]:
+    """The fields of a kind's records that people may set: not the id, not derived ones."""
+    cls = RECORD_TYPES[kind]
+    hints = typing.get_type_hints(cls)
+    return {
+        f.name: hints[f.name]
+        for f in dataclasses.fields(cls)
+        if f.name != "id" and f.name not in _NESTED and not f.metadata.get("derived")
+    }
+
+
+def _types(hint: Any) -> tuple[Any, ...]:
+    return typing.get_args(hint) or (hint,)
+
+
+def _is_list(hint: Any) -> bool:
+    return any(typing.get_origin(t) is tuple for t in _types(hint))
+
+
+def settable_fields(kind: RecordKind) -> list[str]:
+    return list(_field_hints(kind))
+
+
+def required_fields(kind: RecordKind) -> list[str]:
+    """The fields a new record of this kind must have, besides its id and its sources."""
+    return [
+        f.name
+        for f in dataclasses.fields(RECORD_TYPES[kind])
+        if f.default is dataclasses.MISSING and f.name not in {"id", "sources"}
+    ]
+
+
+def new_id(text: str) -> str:
+    """An id for a new record from its name: 'Protect'écran' -> 'protect-ecran'."""
+    slug = slugify(text)
+    if not slug:
+        raise UsageError(f"no id can be made from {text!r}: give one with --id")
+    return slug
+
+
+def check_new_id(dataset: Dataset, record_id: str) -> None:
+    taken = {r.id for kind in RecordKind for r in dataset.records(kind)}
+    if record_id in taken:
+        raise UsageError(
+            f"the id {record_id!r} is taken: choose another with --id, or correct the "
+            f"record with `normandie edit {record_id} --set FIELD=VALUE`"
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Citation:
+    """The sources a new or corrected record cites, and the new sources they need."""
+
+    ids: tuple[str, ...]
+    new_sources: tuple[dict[str, Any], ...]
+
+
+def cite(
+    dataset: Dataset,
+    texts: Sequence[str],
+    *,
+    title: str | None = None,
+    publisher: str | None = None,
+) -> Citation:
+    """Source ids from known ids or web addresses; an address not cited yet becomes a new
+    source, titled and published as given, else by its address and its site."""
+    from urllib.parse import urlsplit
+
+    if not texts:
+        raise UsageError("a record must cite a source: give --source ID or --source URL")
+    known = {source.id: source for source in dataset.sources}
+    by_url = {source.url: source.id for source in dataset.sources}
+    ids: list[str] = []
+    new: list[dict[str, Any]] = []
+    for text in texts:
+        text = text.strip()
+        if text.startswith(("http://", "https://")):
+            if text in by_url:
+                ids.append(by_url[text])
+                continue
+            parts = urlsplit(text)
+            host = (parts.hostname or "").removeprefix("www.")
+            source_id = _unused(slugify(f"{host} {parts.path}")[:60].strip("-") or "source", known)
+            source = {"id": source_id, "title": title or text, "publisher": publisher or host}
+            source["url"] = text
+            new.append(source)
+            known[source_id] = Source(source_id, source["title"], source["publisher"], text)
+            by_url[text] = source_id
+            ids.append(source_id)
+        elif fold(text) in known:
+            ids.append(fold(text))
+        else:
+            raise UsageError(
+                f"unknown source {text!r}{did_you_mean(text, known)}: give a source id "
+                "(`normandie sources`) or a web address starting with https://"
+            )
+    return Citation(tuple(dict.fromkeys(ids)), tuple(new))
+
+
+def _unused(candidate: str, taken: Mapping[str, object]) -> str:
+    number, name = 1, candidate
+    while name in taken:
+        number += 1
+        name = f"{candidate}-{number}"
+    return name
+
+
+def corrected(record: Record, changes: Mapping[str, Any], sources: Sequence[str]) -> dict[str, Any]:
+    """A record's fields with some set (None removes one) and more sources cited."""
+    from normandie_cli.export_toml import record_fields
+
+    values = record_fields(record)
+    for field, value in changes.items():
+        if value is None or value == []:
+            values.pop(field, None)
+        else:
+            values[field] = value
+    values["sources"] = list(dict.fromkeys([*values.get("sources", []), *sources]))
+    return values
+
+
+# --- Editing the file's text ---------------------------------------------------------------
+
+# A table header line: [name] or [[name]], the name possibly dotted or quoted.
+_HEADER = re.compile(r"\s*\[\[?\s*([^\[\]#]+?)\s*\]\]?\s*(?:#.*)?")
+
+
+def append_table(text: str, table: str, values: Mapping[str, Any]) -> str:
+    """The text with one more entry of an array of tables at its end."""
+    from normandie_cli.export_toml import table_toml
+
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + ("\n" if text.strip() else "") + table_toml(table, dict(values))
+
+
+def replace_table(text: str, table: str, record_id: str, values: Mapping[str, Any] | None) -> str:
+    """The text with the entry of `table` whose id is given put in place of the old one
+    (or removed, when values is None); the rest of the text is kept as it was."""
+    from normandie_cli.export_toml import table_toml
+
+    raw = parse_toml(text.encode("utf-8"), "overlay")
+    items = raw.get(table, [])
+    index = next(i for i, item in enumerate(items) if item.get("id") == record_id)
+    lines = text.splitlines(keepends=True)
+    start, end = _span(lines, table, index)
+    chunk = "" if values is None else table_toml(table, dict(values))
+    result = "".join(lines[:start]) + chunk + "".join(lines[end:])
+    expected = [*items[:index], *([] if values is None else [dict(values)]), *items[index + 1 :]]
+    if parse_toml(result.encode("utf-8"), "overlay").get(table, []) != expected:
+        # A layout this simple reading cannot follow (a header inside a multi-line text):
+        # better to refuse than to write something else than was asked.
+        raise NormandieError(
+            f"the entry {record_id!r} of [[{table}]] could not be found safely in the overlay:"
+            " edit that file by hand; nothing was changed"
+        )
+    return result
+
+
+def _span(lines: Sequence[str], table: str, index: int) -> tuple[int, int]:
+    """The lines of the index-th [[table]] entry, its nested tables included, without the
+    comments and blank lines that end it (they introduce what follows)."""
+    starts = [i for i, line in enumerate(lines) if _header(line) == ("[[", table)]
+    start = starts[index]
+    end = len(lines)
+    for number in range(start + 1, len(lines)):
+        header = _header(lines[number])
+        if header is not None and not header[1].startswith(f"{table}."):
+            end = number
+            break
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip()[0] == "#"):
+        end -= 1
+    return start, end
+
+
+def _header(line: str) -> tuple[str, str] | None:
+    match = _HEADER.fullmatch(line.rstrip("\r\n"))
+    if match is None:
+        return None
+    opening = "[[" if line.lstrip().startswith("[[") else "["
+    name = ".".join(part.strip().strip("\"'") for part in match.group(1).split("."))
+    return opening, name
+
+
+# --- Writing the file ----------------------------------------------------------------------
+
+
+def update_overlay(path: Path, change: Callable[[str], str], check: Callable[[str], None]) -> str:
+    """Change the overlay's text: under a lock, read it, change it, check the result (which
+    raises to refuse it), then replace the file all or nothing. Returns the new text."""
+    from normandie_cli.export import replacing
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise NormandieError(
+            f"cannot create the folder {path.parent}: {error.strerror or error}"
+        ) from None
+    with _locked(path):
+        try:
+            before = path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            before = ""
+        except UnicodeDecodeError:
+            raise DataError(str(path), ["not UTF-8 text: fix or move the file first"]) from None
+        except OSError as error:
+            raise DataError(str(path), [f"cannot be read: {error.strerror or error}"]) from None
+        after = change(before)
+        check(after)
+        with replacing(path) as temporary:
+            temporary.write_bytes(after.encode("utf-8"))
+    return after
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold a lock beside the overlay for the whole read, check and write."""
+    lock = path.with_name(f".{path.name}.lock")
+    try:
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise NormandieError(f"cannot lock {path}: {error.strerror or error}") from None
+    try:
+        if sys.platform == "win32":  # pragma: no cover - Windows has no flock
+            import msvcrt
+
+            msvcrt.locking(handle, msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+# --- Reviewing ----------------------------------------------------------------------------
+
+
+class Change(StrEnum):
+    ADDED = "added"
+    REPLACED = "replaced"
+    RETIRED = "retired"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OverlayEntry:
+    """One thing the overlay does to the dataset."""
+
+    change: Change
+    kind: RecordKind
+    id: str
+    name: str
+    fields: tuple[FieldChange, ...] = ()
+    reason: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+def overlay_entries(base: Dataset, merged: Dataset, raw: Mapping[str, Any]) -> list[OverlayEntry]:
+    """What the overlay adds, replaces (field by field) and retires, in the file's order."""
+    entries: list[OverlayEntry] = []
+    for kind in RecordKind:
+        listed = {item.get("id") for item in raw.get(kind.value, ()) if isinstance(item, dict)}
+        if not listed:
+            continue
+        before = {r.id: r for r in base.records(kind)}
+        for record in merged.records(kind):
+            if record.id not in listed:
+                continue
+            old = before.get(record.id)
+            if old is None:
+                entries.append(OverlayEntry(Change.ADDED, kind, record.id, _name(record)))
+            else:
+                entries.append(
+                    OverlayEntry(
+                        Change.REPLACED, kind, record.id, _name(record), _differences(old, record)
+                    )
+                )
+    for retirement in overlay_retirements(raw, "overlay"):
+        kind, record = _find(base, retirement)
+        entries.append(
+            OverlayEntry(
+                Change.RETIRED,
+                kind,
+                record.id,
+                _name(record),
+                reason=retirement.reason,
+                sources=retirement.sources,
+            )
+        )
+    return entries
+
+
+def _find(dataset: Dataset, retirement: Retirement) -> tuple[RecordKind, Record]:
+    for kind in RecordKind:
+        for record in dataset.records(kind):
+            if record.id == retirement.id:
+                return kind, record
+    raise AssertionError("the merged dataset was checked: a retired id exists")
+
+
+def _name(record: Record) -> str:
+    return str(getattr(record, "name", None) or getattr(record, "title", record.id))
+
+
+def _differences(before: Record, after: Record) -> tuple[FieldChange, ...]:
+    from normandie_cli.export_toml import record_fields
+
+    old = record_fields(before)
+    new = record_fields(after)
+    return tuple(
+        FieldChange(field, old.get(field), new.get(field))
+        for field in dict.fromkeys([*old, *new])
+        if old.get(field) != new.get(field)
+    )
+
+
+def changes_document(merged: Dataset, raw: Mapping[str, Any], today: date) -> str:
+    """The overlay's records and retirements as a TOML file of their own, to send to the
+    maintainers: valid against the dataset it amends, without the overlay's comments."""
+    from normandie_cli.export_toml import record_fields, table_toml
+
+    header = (
+        f"# Changes to the normandie dataset, written by `normandie overlay export` on {today}.\n"
+        "# Load them with: normandie --overlay THIS-FILE validate\n"
+    )
+    chunks = [header]
+    listed = overlay_ids(raw)
+    for kind in RecordKind:
+        for record in merged.records(kind):
+            if record.id in listed:
+                chunks.append(table_toml(kind.value, record_fields(record)))
+    for retirement in overlay_retirements(raw, "overlay"):
+        chunks.append(table_toml(RETIRED, record_fields(retirement)))
+    return "\n".join(chunks)
