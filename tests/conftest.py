@@ -19,6 +19,7 @@ STABLE_ENV: dict[str, str | None] = {
     "_TYPER_FORCE_DISABLE_TERMINAL": "1",
     "NORMANDIE_DATA": None,
     "NORMANDIE_TODAY": None,
+    "NORMANDIE_OVERLAY": None,
 }
 # Tests of behaviour run on this frozen copy of the founding article's records, so their
 # expectations do not move as the bundled data grows; `invoke_bundled` runs on the real data.
@@ -28,6 +29,9 @@ for name in ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "CLICOLOR_FORCE", "NO
 # The cache of every test run, installed commands included, goes to a folder of its own.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="normandie-test-cache-")
 atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
+# Nor may a developer's own overlay of additions and corrections change what tests see.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="normandie-test-data-")
+atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], ignore_errors=True)
 
 from normandie_cli.cli import app  # noqa: E402
 

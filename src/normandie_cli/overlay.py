@@ -14,6 +14,7 @@ import dataclasses
 import os
 import re
 import sys
+import types
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -53,6 +54,18 @@ def default_overlay_path() -> Path:
     return Path(base) / "normandie" / OVERLAY_FILE
 
 
+def read_overlay_text(path: Path) -> str:
+    """The overlay's text; an overlay not yet written is empty."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return ""
+    except UnicodeDecodeError:
+        raise DataError(str(path), ["not UTF-8 text: fix or move the file first"]) from None
+    except OSError as error:
+        raise DataError(str(path), [f"cannot be read: {error.strerror or error}"]) from None
+
+
 def read_overlay(path: Path) -> dict[str, Any]:
     """The overlay's tables; an overlay not yet written is empty."""
     try:
@@ -85,15 +98,7 @@ def field_value(dataset: Dataset, kind: RecordKind, field: str, text: str) -> An
     """
     from normandie_cli import query
 
-    if field in _NESTED:
-        raise UsageError(f"{field} are lists of tables: correct them in the overlay file itself")
-    hint = _field_hints(kind).get(field)
-    if hint is None:
-        known = sorted(_field_hints(kind))
-        raise UsageError(
-            f"{kind.value} have no field {field!r}{did_you_mean(field, known)}. "
-            f"Fields: {', '.join(known)}."
-        )
+    hint = check_field(kind, field)
     text = text.strip()
     if field == "city":
         return query.resolve_commune(dataset, text).id
@@ -128,6 +133,20 @@ def field_value(dataset: Dataset, kind: RecordKind, field: str, text: str) -> An
     return text
 
 
+def check_field(kind: RecordKind, field: str) -> Any:
+    """The type of a field people may set; raises UsageError for any other name."""
+    if field in _NESTED:
+        raise UsageError(f"{field} are lists of tables: correct them in the overlay file itself")
+    hint = _field_hints(kind).get(field)
+    if hint is None:
+        known = sorted(_field_hints(kind))
+        raise UsageError(
+            f"{kind.value} have no field {field!r}{did_you_mean(field, known)}. "
+            f"Fields: {', '.join(known)}."
+        )
+    return hint
+
+
 @typing.no_type_check
 def _field_hints(kind: RecordKind) -> dict[str, Any]:
     """The fields of a kind's records that people may set: not the id, not derived ones."""
@@ -141,7 +160,8 @@ def _field_hints(kind: RecordKind) -> dict[str, Any]:
 
 
 def _types(hint: Any) -> tuple[Any, ...]:
-    return typing.get_args(hint) or (hint,)
+    """The types a hint allows: those of a union ('str | None'), else the hint itself."""
+    return typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
 
 
 def _is_list(hint: Any) -> bool:
@@ -159,6 +179,51 @@ def required_fields(kind: RecordKind) -> list[str]:
         for f in dataclasses.fields(RECORD_TYPES[kind])
         if f.default is dataclasses.MISSING and f.name not in {"id", "sources"}
     ]
+
+
+_ASKED = {
+    RecordKind.STARTUP: ("name", "city", "sectors"),
+    RecordKind.ORGANIZATION: ("name", "kind", "city"),
+    RecordKind.EVENT: ("name", "start", "city", "kind"),
+    RecordKind.SOURCE: ("title", "publisher", "url", "date"),
+}
+
+
+def fields_to_ask(kind: RecordKind) -> tuple[str, ...]:
+    """The fields a terminal asks for, in this order, when a new record lacks one it needs."""
+    return _ASKED[kind]
+
+
+def choices_hint(dataset: Dataset, kind: RecordKind, field: str) -> str:
+    """The known values of a field with a closed vocabulary, to show before asking for it."""
+    if field == "sectors":
+        return (
+            f"Sectors (ids or names, comma-separated): {', '.join(t.id for t in dataset.sectors)}"
+        )
+    if field == "kind":
+        terms = dataset.event_kinds if kind is RecordKind.EVENT else dataset.organization_kinds
+        return f"Kinds: {', '.join(t.id for t in terms)}"
+    return ""
+
+
+def new_record(
+    kind: RecordKind, record_id: str, values: Mapping[str, Any], sources: Sequence[str]
+) -> dict[str, Any]:
+    """A new record's TOML table, its fields in the model's order."""
+    given = {"id": record_id, **values}
+    if sources:
+        given["sources"] = list(sources)
+    return {
+        f.name: given[f.name] for f in dataclasses.fields(RECORD_TYPES[kind]) if f.name in given
+    }
+
+
+def check_id(text: str) -> str:
+    """An id as given with --id: already a slug, or made one ('Ma Startup' -> 'ma-startup')."""
+    record_id = slugify(text)
+    if not record_id:
+        raise UsageError(f"{text!r} cannot be an id: use letters, digits and hyphens")
+    return record_id
 
 
 def new_id(text: str) -> str:
@@ -192,12 +257,13 @@ def cite(
     *,
     title: str | None = None,
     publisher: str | None = None,
+    required: bool = True,
 ) -> Citation:
     """Source ids from known ids or web addresses; an address not cited yet becomes a new
     source, titled and published as given, else by its address and its site."""
     from urllib.parse import urlsplit
 
-    if not texts:
+    if not texts and required:
         raise UsageError("a record must cite a source: give --source ID or --source URL")
     known = {source.id: source for source in dataset.sources}
     by_url = {source.url: source.id for source in dataset.sources}
@@ -265,6 +331,25 @@ def append_table(text: str, table: str, values: Mapping[str, Any]) -> str:
     return text + ("\n" if text.strip() else "") + table_toml(table, dict(values))
 
 
+def put_table(text: str, table: str, values: Mapping[str, Any]) -> str:
+    """The text with this record in `table`: in place of an entry with its id, else added."""
+    if values["id"] in _ids_in(text, table):
+        return replace_table(text, table, values["id"], values)
+    return append_table(text, table, values)
+
+
+def drop_table(text: str, table: str, record_id: str) -> str:
+    """The text without the entry of `table` with this id, if it has one."""
+    if record_id in _ids_in(text, table):
+        return replace_table(text, table, record_id, None)
+    return text
+
+
+def _ids_in(text: str, table: str) -> list[Any]:
+    raw = parse_toml(text.encode("utf-8"), "overlay") if text.strip() else {}
+    return [item.get("id") for item in raw.get(table, []) if isinstance(item, dict)]
+
+
 def replace_table(text: str, table: str, record_id: str, values: Mapping[str, Any] | None) -> str:
     """The text with the entry of `table` whose id is given put in place of the old one
     (or removed, when values is None); the rest of the text is kept as it was."""
@@ -275,6 +360,8 @@ def replace_table(text: str, table: str, record_id: str, values: Mapping[str, An
     index = next(i for i, item in enumerate(items) if item.get("id") == record_id)
     lines = text.splitlines(keepends=True)
     start, end = _span(lines, table, index)
+    if values is None and start > 0 and not lines[start - 1].strip():
+        start -= 1  # the blank line that set the entry apart goes with it
     chunk = "" if values is None else table_toml(table, dict(values))
     result = "".join(lines[:start]) + chunk + "".join(lines[end:])
     expected = [*items[:index], *([] if values is None else [dict(values)]), *items[index + 1 :]]
@@ -328,14 +415,7 @@ def update_overlay(path: Path, change: Callable[[str], str], check: Callable[[st
             f"cannot create the folder {path.parent}: {error.strerror or error}"
         ) from None
     with _locked(path):
-        try:
-            before = path.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            before = ""
-        except UnicodeDecodeError:
-            raise DataError(str(path), ["not UTF-8 text: fix or move the file first"]) from None
-        except OSError as error:
-            raise DataError(str(path), [f"cannot be read: {error.strerror or error}"]) from None
+        before = read_overlay_text(path)
         after = change(before)
         check(after)
         with replacing(path) as temporary:
@@ -451,6 +531,48 @@ def _differences(before: Record, after: Record) -> tuple[FieldChange, ...]:
         for field in dict.fromkeys([*old, *new])
         if old.get(field) != new.get(field)
     )
+
+
+ENTRY_COLUMNS = ("change", "table", "id", "name", "fields", "reason", "sources")
+
+
+def entry_rows(entries: Sequence[OverlayEntry]) -> list[dict[str, Any]]:
+    """The review as rows for the machine formats: changed fields as 'field: before -> after'."""
+    return [
+        {
+            "change": entry.change.value,
+            "table": entry.kind.value,
+            "id": entry.id,
+            "name": entry.name,
+            "fields": tuple(describe_change(change) for change in entry.fields),
+            "reason": entry.reason,
+            "sources": entry.sources,
+        }
+        for entry in entries
+    ]
+
+
+def describe_change(change: FieldChange) -> str:
+    """'founded: 2013 -> 2012'; for lists, the items added and removed: 'sources: +new'."""
+    before, after = change.before, change.after
+    if isinstance(before, list | None) and isinstance(after, list | None):
+        old, new = before or [], after or []
+        if all(not isinstance(item, dict) for item in (*old, *new)):
+            added = [f"+{describe_value(item)}" for item in new if item not in old]
+            removed = [f"-{describe_value(item)}" for item in old if item not in new]
+            return f"{change.field}: {', '.join(added + removed)}"
+    return f"{change.field}: {describe_value(before)} -> {describe_value(after)}"
+
+
+def describe_value(value: Any) -> str:
+    """A field's TOML value as one line of text; an absent value is '(none)'."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(describe_value(item) for item in value) or "(none)"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {describe_value(v)}" for k, v in value.items()) + "}"
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def changes_document(merged: Dataset, raw: Mapping[str, Any], today: date) -> str:

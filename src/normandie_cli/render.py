@@ -7,7 +7,7 @@ markup and escape sequences are shown, not obeyed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -19,6 +19,9 @@ from normandie_cli.export import plain
 from normandie_cli.models import Award, Dataset, FundingRound, PartialDate, RecordKind, Source
 from normandie_cli.query import REGION_NAMES, DatasetSummary, SceneSummary
 from normandie_cli.text import inert
+
+if TYPE_CHECKING:
+    from normandie_cli.overlay import OverlayEntry
 
 _TITLES = {
     RecordKind.STARTUP: "Startups",
@@ -171,14 +174,19 @@ def records_table(
 
 
 def record_detail(
-    kind: RecordKind, fields: Mapping[str, Any], sources: Sequence[Source], dataset: Dataset
+    kind: RecordKind,
+    fields: Mapping[str, Any],
+    sources: Sequence[Source],
+    dataset: Dataset,
+    origin: str,
 ) -> RenderableType:
-    """Every field of one record, then the sources it cites."""
+    """Every field of one record, where it comes from, then the sources it cites."""
     names = _Names(dataset)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     grid.add_row(Text("Record"), Text(_SINGULAR[kind]))
+    grid.add_row(Text("From"), Text(inert(origin)))
     for field, value in fields.items():
         if field == "sources" or value in (None, (), False):
             continue
@@ -191,6 +199,29 @@ def record_detail(
         entry.append(f"\nid: {source.id}", style="dim")
         listing.append(Padding(entry, (0, 0, 1, 2)))
     return Group(grid, *listing)
+
+
+def overlay_table(entries: Sequence[OverlayEntry], path: str) -> RenderableType:
+    """What an overlay adds, replaces and retires: a row each, with the fields it changes."""
+    from normandie_cli.overlay import describe_change
+
+    table = Table(
+        title=Text(f"Your overlay: {inert(path)} ({len(entries)})"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for header in ("Change", "Record", "Id", "Name", "Details"):
+        table.add_column(header, overflow="fold")
+    for entry in entries:
+        lines = [describe_change(c) for c in entry.fields] or [entry.reason or ""]
+        table.add_row(
+            Text(entry.change.value),
+            Text(_SINGULAR[entry.kind]),
+            Text(entry.id),
+            Text(inert(entry.name)),
+            Text("\n".join(inert(line) for line in lines)),
+        )
+    return table
 
 
 def search_results(
