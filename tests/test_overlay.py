@@ -495,3 +495,14 @@ def test_the_exported_changes_stand_on_their_own(
     assert again.exit_code == 2
     assert "add --force" in again.stderr
     assert run(["overlay", "export", "-o", str(exported), "--force"]).exit_code == 0
+
+
+def test_validate_checks_the_dataset_with_the_overlay(run: Invoke, overlay: Path) -> None:
+    assert run(NEW_STARTUP).exit_code == 0
+    done = run(["validate"])
+    assert done.exit_code == 0, done.stderr
+    assert f"with the overlay {overlay}: valid" in done.stderr
+    overlay.write_text('[[retired]]\nid = "ghost"\nreason = "x"\nsources = ["x"]\n', "utf-8")
+    refused = run(["validate"])
+    assert refused.exit_code == 1
+    assert "retires 'ghost', which is not in the dataset" in refused.stderr

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 EPILOG = (
-    "Environment: NORMANDIE_DATA (another dataset), NORMANDIE_TODAY (the date taken as"
-    " today), NORMANDIE_NO_CACHE (no cache), NO_COLOR (no colours), COLUMNS (table width).  "
+    "Environment: NORMANDIE_DATA (another dataset), NORMANDIE_OVERLAY (your changes),"
+    " NORMANDIE_TODAY (the date taken as today), NORMANDIE_NO_CACHE (no cache),"
+    " NO_COLOR (no colours), COLUMNS (table width).  "
     "Exit codes: 0 success (an empty result too), 1 invalid or unreadable data or file,"
     " 2 bad option or unknown value, 130 interrupted."
 )
@@ -802,8 +803,12 @@ def validate(
         failed = False
         for path in paths or [settings.data or bundled_data_path()]:
             label = "the bundled dataset" if path == bundled_data_path() else str(path)
+            # The dataset in use is checked as it is used: with the overlay, if there is one.
+            overlay = settings.overlay if not paths else None
+            if overlay is not None and overlay.exists():
+                label += f" with the overlay {overlay}"
             try:
-                dataset = load_dataset(path)
+                dataset = load_dataset(path, overlay)
             except NormandieError as error:
                 _say(f"{error}", style="red")
                 failed = True
