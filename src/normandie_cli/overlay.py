@@ -68,13 +68,8 @@ def read_overlay_text(path: Path) -> str:
 
 def read_overlay(path: Path) -> dict[str, Any]:
     """The overlay's tables; an overlay not yet written is empty."""
-    try:
-        content = path.read_bytes()
-    except FileNotFoundError:
-        return {}
-    except OSError as error:
-        raise DataError(str(path), [f"cannot be read: {error.strerror or error}"]) from None
-    return parse_toml(content, str(path)) if content.strip() else {}
+    text = read_overlay_text(path)
+    return parse_toml(text.encode("utf-8"), str(path)) if text.strip() else {}
 
 
 def overlay_ids(raw: Mapping[str, Any]) -> set[str]:
