@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -263,6 +264,10 @@ def _in_places(city: str | None, *places: frozenset[str] | None) -> bool:
     return all(p is None or city in p for p in places)
 
 
+def _located_in(places: frozenset[str], record: Startup | Organization | Event) -> bool:
+    return record.city in places
+
+
 def _check_search(text: str | None) -> None:
     if text is not None and not fold(text):
         raise UsageError("the search text needs at least one letter or digit")
@@ -299,29 +304,39 @@ def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
     """
     sector_names = {s.id: (s.name_fr, s.name_en) for s in dataset.sectors}
     city_names = {c.id: c.name for c in dataset.cities}
+    since, until = filters.founded_since, filters.founded_until
 
-    def keep(s: Startup) -> bool:
-        if not _in_places(s.city, filters.cities, filters.communes):
-            return False
-        if filters.sectors and not filters.sectors.intersection(s.sectors):
-            return False
-        if filters.tags and not filters.tags.intersection(s.tags):
-            return False
-        if filters.founded_since is not None and (
-            s.founded is None or s.founded.year < filters.founded_since
-        ):
-            return False
-        if filters.founded_until is not None and (
-            s.founded is None or s.founded.year > filters.founded_until
-        ):
-            return False
+    def text_of(s: Startup) -> list[str | None]:
         names = [n for sector in s.sectors for n in sector_names[sector]]
-        return _matches_text(
-            filters.search,
-            [s.name, *s.former_names, s.description, *s.tags, *names, city_names.get(s.city or "")],
-        )
+        return [
+            s.name,
+            *s.former_names,
+            s.description,
+            *s.tags,
+            *names,
+            city_names.get(s.city or ""),
+        ]
 
-    return [s for s in dataset.startups if keep(s)]
+    # Only the filters given are applied, each a pass over what the previous ones kept: on
+    # 100,000 startups, checking the unused ones cost more than the filtering itself.
+    tests: list[Callable[[Startup], bool]] = []
+    for places in (filters.cities, filters.communes):
+        if places is not None:
+            tests.append(functools.partial(_located_in, places))
+    if filters.sectors:
+        tests.append(lambda s: not filters.sectors.isdisjoint(s.sectors))
+    if filters.tags:
+        tests.append(lambda s: not filters.tags.isdisjoint(s.tags))
+    if since is not None:
+        tests.append(lambda s: s.founded is not None and s.founded.year >= since)
+    if until is not None:
+        tests.append(lambda s: s.founded is not None and s.founded.year <= until)
+    if filters.search:
+        tests.append(lambda s: _matches_text(filters.search, text_of(s)))
+    kept: Sequence[Startup] = dataset.startups
+    for test in tests:
+        kept = [s for s in kept if test(s)]
+    return list(kept)
 
 
 @dataclass(frozen=True, slots=True)
