@@ -506,3 +506,18 @@ def test_validate_checks_the_dataset_with_the_overlay(run: Invoke, overlay: Path
     refused = run(["validate"])
     assert refused.exit_code == 1
     assert "retires 'ghost', which is not in the dataset" in refused.stderr
+
+
+def test_leaving_a_question_unanswered_writes_nothing(
+    overlay: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("normandie_cli.cli._stdin_is_terminal", lambda: True)
+    done = CliRunner().invoke(
+        app,
+        ["--data", str(SEED), "--overlay", str(overlay), "add", "startup"],
+        input="Half Done\n",  # then the input ends, as with Ctrl-D
+        env=STABLE_ENV,
+    )
+    assert done.exit_code == 130
+    assert "Traceback" not in done.output
+    assert not overlay.exists()

@@ -155,7 +155,7 @@ def _reporting() -> Iterator[None]:
     """Turn the core's errors into a message on stderr and the documented exit code."""
     try:
         yield
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):  # Abort: Ctrl-C or Ctrl-D at a question
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     except NormandieError as error:
         _say(f"Error: {error}", style="red")
