@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from normandie_cli import __version__
+from normandie_cli.completion import Completable
 from normandie_cli.errors import ExitCode, NormandieError, UsageError
 from normandie_cli.export import ExportFormat, OutputFormat
 from normandie_cli.models import Dataset, Event, Record, RecordKind
@@ -37,7 +38,7 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 FILTERS = "Filters"
@@ -232,6 +233,82 @@ def _no_match(what: str, options: Mapping[str, Any]) -> str:
     return f"No {what} match {described}." if described else f"No {what} in the dataset."
 
 
+# --- Completion ------------------------------------------------------------------------------
+# Typer calls these on Tab with the words typed so far; a failure (no dataset, a broken file)
+# offers nothing rather than a traceback in the middle of the person's command line.
+
+Completer = Callable[[typer.Context, str], list[tuple[str, str]] | list[str]]
+
+# The kind of record each listing lists, for --columns and --sort.
+_COMMAND_KINDS = {
+    "startups": RecordKind.STARTUP,
+    "organizations": RecordKind.ORGANIZATION,
+    "orgs": RecordKind.ORGANIZATION,
+    "events": RecordKind.EVENT,
+    "cities": RecordKind.CITY,
+    "sources": RecordKind.SOURCE,
+}
+
+
+def _completion_dataset(ctx: typer.Context) -> Dataset:
+    """The dataset the command line names, from the cache when it is current, so a Tab press
+    does not read and check the TOML again; never a spinner on the person's prompt."""
+    from normandie_cli.cache import load_with_cache
+    from normandie_cli.dataset import bundled_data_path, dataset_files, load_dataset
+
+    data = ctx.find_root().params.get("data")  # as typed: Typer converts only when running
+    path = Path(data) if data else bundled_data_path()
+    return load_with_cache(path, dataset_files(path), lambda: load_dataset(path))
+
+
+# Longer descriptions would wrap, and a shell reads a wrapped line as another suggestion.
+COMPLETION_DESCRIPTION_WIDTH = 50
+
+
+def _shorten(text: str) -> str:
+    limit = COMPLETION_DESCRIPTION_WIDTH
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _completer(what: Completable) -> Completer:
+    """Tab completion of one kind of dataset value (see completion.Completable)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        try:
+            from rich.markup import escape
+
+            from normandie_cli.completion import dataset_choices, matching
+            from normandie_cli.text import inert
+
+            choices = dataset_choices(_completion_dataset(ctx), what)
+            found = matching(choices, incomplete)
+            # zsh and fish show the description on one line, after Typer has read it as Rich
+            # markup and wrapped it to the terminal: keep it short, and literal.
+            return [(value, escape(inert(_shorten(about)))) for value, about in found]
+        except Exception:
+            return []
+
+    return complete
+
+
+def _complete_columns(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        from normandie_cli.completion import column_choices
+
+        return column_choices(_COMMAND_KINDS[ctx.command.name or ""], incomplete)
+    except Exception:
+        return []
+
+
+def _complete_sort(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        from normandie_cli.completion import sort_choices
+
+        return sort_choices(_COMMAND_KINDS[ctx.command.name or ""], incomplete)
+    except Exception:
+        return []
+
+
 # --- Shared options ------------------------------------------------------------------------
 
 FormatOption = Annotated[
@@ -258,6 +335,7 @@ ColumnsOption = Annotated[
         metavar="A,B,C",
         help="Fields to show, in this order (e.g. id,name,city).",
         rich_help_panel=OUTPUT,
+        autocompletion=_complete_columns,
     ),
 ]
 CityOption = Annotated[
@@ -267,6 +345,7 @@ CityOption = Annotated[
         metavar="CITY",
         help="A city and its agglomeration: rouen includes Le Petit-Quevilly. Repeatable.",
         rich_help_panel=FILTERS,
+        autocompletion=_completer(Completable.CITY),
     ),
 ]
 CommuneOption = Annotated[
@@ -276,6 +355,7 @@ CommuneOption = Annotated[
         metavar="COMMUNE",
         help="Exactly this commune. Repeatable.",
         rich_help_panel=FILTERS,
+        autocompletion=_completer(Completable.CITY),
     ),
 ]
 SectorOption = Annotated[
@@ -285,6 +365,7 @@ SectorOption = Annotated[
         metavar="SECTOR",
         help="Startups of this sector: its id, French or English name. Repeatable.",
         rich_help_panel=FILTERS,
+        autocompletion=_completer(Completable.SECTOR),
     ),
 ]
 KindOption = Annotated[
@@ -295,6 +376,7 @@ KindOption = Annotated[
         help="Organisations of this kind: incubator, technopole, network, public-body, school…"
         " Repeatable.",
         rich_help_panel=FILTERS,
+        autocompletion=_completer(Completable.ORGANIZATION_KIND),
     ),
 ]
 SearchOption = Annotated[
@@ -314,6 +396,7 @@ SortOption = Annotated[
         metavar="FIELD",
         help="Sort by this field; repeat for ties.",
         rich_help_panel=OUTPUT,
+        autocompletion=_complete_sort,
     ),
 ]
 ReverseOption = Annotated[
@@ -392,7 +475,13 @@ def startups(
     sector: SectorOption = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", metavar="TAG", help="A tag. Repeatable.", rich_help_panel=FILTERS),
+        typer.Option(
+            "--tag",
+            metavar="TAG",
+            help="A tag. Repeatable.",
+            rich_help_panel=FILTERS,
+            autocompletion=_completer(Completable.TAG),
+        ),
     ] = None,
     founded_since: Annotated[
         int | None,
@@ -536,6 +625,7 @@ def events(
             metavar="ID",
             help="An organiser's id or name. Repeatable.",
             rich_help_panel=FILTERS,
+            autocompletion=_completer(Completable.ORGANIZER),
         ),
     ] = None,
     search: SearchOption = None,
@@ -794,7 +884,14 @@ def validate(
 @app.command()
 def show(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="The id of any record.")],
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The id of any record.",
+            autocompletion=_completer(Completable.RECORD_ID),
+        ),
+    ],
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
@@ -882,7 +979,9 @@ def compare(
     places: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[CITY]...", help="Cities to compare. Default: caen rouen le-havre."
+            metavar="[CITY]...",
+            help="Cities to compare. Default: caen rouen le-havre.",
+            autocompletion=_completer(Completable.CITY),
         ),
     ] = None,
     by: Annotated[
