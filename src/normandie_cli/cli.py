@@ -35,7 +35,8 @@ app = typer.Typer(
     name="normandie",
     help="Explore the Normandy tech ecosystem: startups, organisations, events and cities.",
     epilog=EPILOG,
-    no_args_is_help=True,
+    # `normandie` alone shows an overview on a terminal and the help in a pipe (see `root`).
+    no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_show_locals=False,
     add_completion=True,
@@ -416,7 +417,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
     data: Annotated[
@@ -462,6 +463,24 @@ def root(
 
         day = date.today() if today is None else parse_date_option(today, "--today")
     ctx.obj = _Settings(data=data, today=day, use_cache=not no_cache)
+    if ctx.invoked_subcommand is None:
+        _overview(ctx)
+
+
+def _overview(ctx: typer.Context) -> None:
+    """On a terminal, the ecosystem at a glance; in a pipe, the help, as scripts expect."""
+    if not _stdout_is_terminal():
+        help_text = ctx.get_help()  # Typer's Rich help prints itself and returns ""
+        if help_text:
+            typer.echo(help_text)
+        raise typer.Exit()
+    from normandie_cli.query import overview
+    from normandie_cli.render import overview_view
+
+    with _reporting():
+        settings = _settings(ctx)
+        dataset = settings.dataset
+        _console().print(overview_view(overview(dataset, settings.today), dataset))
 
 
 # --- Commands ------------------------------------------------------------------------------
