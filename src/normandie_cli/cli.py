@@ -1015,7 +1015,11 @@ def compare(
     top: Annotated[
         int,
         typer.Option(
-            "--top", min=1, metavar="N", help="How many top sectors (and, in the table, kinds)."
+            "--top",
+            min=1,
+            metavar="N",
+            help="How many top sectors (and, in the table, kinds).",
+            rich_help_panel=OUTPUT,
         ),
     ] = 3,
     fmt: FormatOption = None,
@@ -1124,7 +1128,11 @@ def export(
     ] = None,
     entity: Annotated[
         RecordKind,
-        typer.Option(case_sensitive=False, help="Which records, for CSV, TSV and JSON formats."),
+        typer.Option(
+            case_sensitive=False,
+            help="Which records, for CSV, TSV and JSON formats.",
+            rich_help_panel=FILTERS,
+        ),
     ] = RecordKind.STARTUP,
     city: CityOption = None,
     commune: CommuneOption = None,
@@ -1132,10 +1140,18 @@ def export(
     kind: KindOption = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file; '-' or nothing: the screen."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file; '-' or nothing: the screen.",
+            rich_help_panel=OUTPUT,
+        ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace the output file if it exists.")
+        bool,
+        typer.Option(
+            "--force", help="Replace the output file if it exists.", rich_help_panel=OUTPUT
+        ),
     ] = False,
 ) -> None:
     """Export the data for another tool: Excel, a calendar, a map, a database, jq.
