@@ -254,3 +254,35 @@ def test_the_installed_command_answers_zsh(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith('_arguments \'*: :(("big-data":"Big data"')
+
+
+def test_install_completion_sets_up_bash_for_the_next_shell(tmp_path: Path) -> None:
+    """`normandie --install-completion`, run from bash, adds what a new bash needs."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NORMANDIE_", "_NORMANDIE"))}
+    env |= {
+        "HOME": str(home),
+        "PATH": f"{EXECUTABLE.parent}{os.pathsep}{env.get('PATH', '')}",
+        "NORMANDIE_DATA": str(SEED),
+    }
+
+    def bash(script: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", "--norc", "-c", script],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    installed = bash("normandie --install-completion")
+    assert installed.returncode == 0, installed.stderr
+    assert "bash completion installed" in installed.stdout
+    new_shell = bash(
+        "source ~/.bashrc && COMP_WORDS=(normandie startups --sector big) && COMP_CWORD=3 && "
+        "_normandie_completion normandie && printf '%s\\n' \"${COMPREPLY[@]}\""
+    )
+    assert new_shell.returncode == 0, new_shell.stderr
+    assert new_shell.stdout.splitlines() == ["big-data"]
