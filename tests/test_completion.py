@@ -166,6 +166,13 @@ def test_zsh_shows_what_each_value_is(invoke: Invoke) -> None:
     assert dict(zsh_items(invoke, "normandie show saa"))["saagie"] == "startup: Saagie"
 
 
+def test_fish_gets_values_with_descriptions(invoke: Invoke) -> None:
+    fish = {"_NORMANDIE_COMPLETE": "complete_fish", "_TYPER_COMPLETE_FISH_ACTION": "get-args"}
+    result = invoke([], env={**fish, "_TYPER_COMPLETE_ARGS": "normandie show saa"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["saagie\tstartup: Saagie"]
+
+
 def test_descriptions_are_never_read_as_markup(invoke: Invoke, write_dataset: WriteDataset) -> None:
     odd = write_dataset('\n[[sectors]]\nid = "odd"\nname_fr = "x"\nname_en = "[/] odd [b]"\n')
     items = zsh_items(invoke, "normandie startups --sector o", {"NORMANDIE_DATA": str(odd)})
