@@ -1,38 +1,81 @@
-"""Draw the README's picture of `normandie compare --by region` with Rich's own SVG export,
-from a real run on the bundled data (the day taken as today is fixed, so the picture only
-changes when the data or the code does).
+"""Draw the README's pictures: real runs of `normandie` on the bundled data, recorded by a
+Rich console and saved with Rich's own SVG export.
 
-Run: python scripts/make_pictures.py   (writes docs/compare.svg; --output DIR for elsewhere)
+Each picture is what a 100-column colour terminal shows, messages on stderr included. The day
+taken as today is fixed and the cache is not used, so a picture changes only when the data
+or the code does.
+
+Run: python scripts/make_pictures.py   (writes docs/*.svg; --output DIR for elsewhere)
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-from datetime import date
+import os
 from pathlib import Path
-
-from rich.console import Console
-
-from normandie_cli.dataset import load_dataset
-from normandie_cli.query import compare_scenes, region_scenes
-from normandie_cli.render import comparison_table
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
-TODAY = date(2026, 11, 26)
+TODAY = "2026-11-26"
+WIDTH = 100
+
+# File name -> the command line drawn in it.
+PICTURES = {
+    "overview.svg": [],
+    "startups.svg": ["startups", "--city", "rouen"],
+    "events.svg": ["events", "--past", "--limit", "6"],
+    "compare.svg": ["compare", "--by", "region"],
+    "show.svg": ["show", "yeswehack"],
+}
+
+
+def draw(args: list[str]) -> str:
+    """Run `normandie ARGS` as on a colour terminal and return the SVG of what it showed."""
+    from rich.console import Console
+    from rich.text import Text
+    from typer.testing import CliRunner
+
+    from normandie_cli import cli
+    from normandie_cli.text import inert
+
+    console = Console(
+        record=True,
+        width=WIDTH,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        highlight=False,
+    )
+
+    def say(message: str, *, style: str = "") -> None:  # stderr shares the terminal
+        console.print(Text(inert(message), style=style), soft_wrap=True)
+
+    with (
+        mock.patch.object(cli, "_console", lambda: console),
+        mock.patch.object(cli, "_say", say),
+        mock.patch.object(cli, "_stdout_is_terminal", lambda: True),
+    ):
+        result = CliRunner().invoke(
+            cli.app, ["--today", TODAY, "--no-cache", "--no-overlay", *args]
+        )
+    if result.exit_code != 0:
+        raise SystemExit(f"normandie {' '.join(args)} failed:\n{result.output}")
+    title = " ".join(["normandie", *args])
+    name = "-".join(args[:1]) or "overview"
+    return console.export_svg(title=title, unique_id=name)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=ROOT / "docs", help="folder to write into")
     folder = parser.parse_args().output
-    dataset = load_dataset(ROOT / "data")
-    summaries = compare_scenes(dataset, region_scenes(dataset), TODAY)
-    console = Console(record=True, width=100, file=io.StringIO(), force_terminal=True)
-    console.print(comparison_table(summaries, dataset))
-    svg = console.export_svg(title="normandie compare --by region", unique_id="compare")
+    for name in list(os.environ):  # the bundled data, whatever the shell says
+        if name.startswith("NORMANDIE_") or name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS"):
+            del os.environ[name]
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "compare.svg").write_text(svg, encoding="utf-8")
+    for filename, args in PICTURES.items():
+        (folder / filename).write_text(draw(args), encoding="utf-8")
 
 
 if __name__ == "__main__":

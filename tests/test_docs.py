@@ -96,7 +96,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "set -euo pipefail" in ci
 
 
-def test_the_readme_picture_is_what_the_script_draws(tmp_path: Path) -> None:
+def test_the_readme_pictures_are_what_the_script_draws(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "make_pictures.py"), "--output", str(tmp_path)],
         capture_output=True,
@@ -104,14 +104,18 @@ def test_the_readme_picture_is_what_the_script_draws(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    drawn = (tmp_path / "compare.svg").read_text(encoding="utf-8")
-    committed = (ROOT / "docs" / "compare.svg").read_text(encoding="utf-8")
-    # The words and numbers shown, not Rich's markup around them (which a Rich release may
-    # restyle without the picture saying anything different).
-    assert visible_text(drawn) == visible_text(committed), (
-        "docs/compare.svg is out of date: run python scripts/make_pictures.py"
-    )
-    assert "docs/compare.svg" in README.read_text(encoding="utf-8")
+    drawn = sorted(p.name for p in tmp_path.glob("*.svg"))
+    assert {"overview.svg", "startups.svg", "events.svg", "compare.svg", "show.svg"} <= set(drawn)
+    readme = README.read_text(encoding="utf-8")
+    for name in drawn:
+        committed = ROOT / "docs" / name
+        assert committed.exists(), f"docs/{name} is missing: run python scripts/make_pictures.py"
+        # The words and numbers shown, not Rich's markup around them (which a Rich release
+        # may restyle without the picture saying anything different).
+        assert visible_text((tmp_path / name).read_text(encoding="utf-8")) == visible_text(
+            committed.read_text(encoding="utf-8")
+        ), f"docs/{name} is out of date: run python scripts/make_pictures.py"
+        assert f"](docs/{name})" in readme, f"the README does not show docs/{name}"
 
 
 def visible_text(svg: str) -> str:

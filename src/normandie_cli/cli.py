@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from normandie_cli import __version__
+from normandie_cli.completion import Completable
 from normandie_cli.errors import ExitCode, NormandieError, UsageError
 from normandie_cli.export import ExportFormat, OutputFormat
 from normandie_cli.models import Dataset, Event, Record, RecordKind
@@ -35,10 +36,11 @@ app = typer.Typer(
     name="normandie",
     help="Explore the Normandy tech ecosystem: startups, organisations, events and cities.",
     epilog=EPILOG,
-    no_args_is_help=True,
+    # `normandie` alone shows an overview on a terminal and the help in a pipe (see `root`).
+    no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 FILTERS = "Filters"
@@ -71,9 +73,11 @@ class _Settings:
 SLOW_LOAD_BYTES = 2_000_000
 
 
-def _load(data: Path | None, overlay: Path | None, use_cache: bool) -> Dataset:
+def _load(
+    data: Path | None, overlay: Path | None, use_cache: bool, feedback: bool = True
+) -> Dataset:
     """The dataset, amended by the overlay if it exists, from the cache when it is current;
-    a long read shows a spinner on a terminal's stderr."""
+    with feedback, a long read shows a spinner on a terminal's stderr."""
     from normandie_cli.cache import load_with_cache
     from normandie_cli.dataset import bundled_data_path, dataset_files, load_dataset
 
@@ -88,7 +92,7 @@ def _load(data: Path | None, overlay: Path | None, use_cache: bool) -> Dataset:
 
     def read() -> Dataset:
         size = sum(f.stat().st_size for f in files if f.is_file())
-        if size < SLOW_LOAD_BYTES or not _stderr_is_terminal():
+        if size < SLOW_LOAD_BYTES or not feedback or not _stderr_is_terminal():
             return load_dataset(path, overlay)
         from rich.console import Console
 
@@ -245,6 +249,84 @@ def _no_match(what: str, options: Mapping[str, Any]) -> str:
     return f"No {what} match {described}." if described else f"No {what} in the dataset."
 
 
+# --- Completion ------------------------------------------------------------------------------
+# Typer calls these on Tab with the words typed so far; a failure (no dataset, a broken file)
+# offers nothing rather than a traceback in the middle of the person's command line.
+
+Completer = Callable[[typer.Context, str], list[tuple[str, str]] | list[str]]
+
+# The kind of record each listing lists, for --columns and --sort.
+_COMMAND_KINDS = {
+    "startups": RecordKind.STARTUP,
+    "organizations": RecordKind.ORGANIZATION,
+    "orgs": RecordKind.ORGANIZATION,
+    "events": RecordKind.EVENT,
+    "cities": RecordKind.CITY,
+    "sources": RecordKind.SOURCE,
+}
+
+
+def _completion_dataset(ctx: typer.Context) -> Dataset:
+    """The dataset the command line names, from the cache when it is current, so a Tab press
+    does not read and check the TOML again; never a spinner on the person's prompt."""
+    from normandie_cli.overlay import default_overlay_path
+
+    given = ctx.find_root().params  # as typed: Typer converts only when running
+    overlay = None
+    if not given.get("no_overlay"):
+        overlay = Path(given["overlay"]) if given.get("overlay") else default_overlay_path()
+    data = Path(given["data"]) if given.get("data") else None
+    return _load(data, overlay, use_cache=True, feedback=False)
+
+
+# Longer descriptions would wrap, and a shell reads a wrapped line as another suggestion.
+COMPLETION_DESCRIPTION_WIDTH = 50
+
+
+def _shorten(text: str) -> str:
+    limit = COMPLETION_DESCRIPTION_WIDTH
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _completer(what: Completable) -> Completer:
+    """Tab completion of one kind of dataset value (see completion.Completable)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        try:
+            from rich.markup import escape
+
+            from normandie_cli.completion import dataset_choices, matching
+            from normandie_cli.text import inert
+
+            choices = dataset_choices(_completion_dataset(ctx), what)
+            found = matching(choices, incomplete)
+            # zsh and fish show the description on one line, after Typer has read it as Rich
+            # markup and wrapped it to the terminal: keep it short, and literal.
+            return [(value, escape(inert(_shorten(about)))) for value, about in found]
+        except Exception:
+            return []
+
+    return complete
+
+
+def _complete_columns(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        from normandie_cli.completion import column_choices
+
+        return column_choices(_COMMAND_KINDS[ctx.command.name or ""], incomplete)
+    except Exception:
+        return []
+
+
+def _complete_sort(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        from normandie_cli.completion import sort_choices
+
+        return sort_choices(_COMMAND_KINDS[ctx.command.name or ""], incomplete)
+    except Exception:
+        return []
+
+
 # --- Shared options ------------------------------------------------------------------------
 
 FormatOption = Annotated[
@@ -271,6 +353,7 @@ ColumnsOption = Annotated[
         metavar="A,B,C",
         help="Fields to show, in this order (e.g. id,name,city).",
         rich_help_panel=OUTPUT,
+        autocompletion=_complete_columns,
     ),
 ]
 CityOption = Annotated[
@@ -280,6 +363,7 @@ CityOption = Annotated[
         metavar="CITY",
         help="A city and its agglomeration: rouen includes Le Petit-Quevilly. Repeatable.",
         rich_help_panel=FILTERS,
+        autocompletion=_completer(Completable.CITY),
     ),
 ]
 CommuneOption = Annotated[
@@ -289,6 +373,7 @@ CommuneOption = Annotated[
         metavar="COMMUNE",
         help="Exactly this commune. Repeatable.",
         rich_help_panel=FILTERS,
+        autocompletion=_completer(Completable.CITY),
     ),
 ]
 SectorOption = Annotated[
@@ -298,6 +383,7 @@ SectorOption = Annotated[
         metavar="SECTOR",
         help="Startups of this sector: its id, French or English name. Repeatable.",
         rich_help_panel=FILTERS,
+        autocompletion=_completer(Completable.SECTOR),
     ),
 ]
 KindOption = Annotated[
@@ -308,6 +394,7 @@ KindOption = Annotated[
         help="Organisations of this kind: incubator, technopole, network, public-body, school…"
         " Repeatable.",
         rich_help_panel=FILTERS,
+        autocompletion=_completer(Completable.ORGANIZATION_KIND),
     ),
 ]
 SearchOption = Annotated[
@@ -327,6 +414,7 @@ SortOption = Annotated[
         metavar="FIELD",
         help="Sort by this field; repeat for ties.",
         rich_help_panel=OUTPUT,
+        autocompletion=_complete_sort,
     ),
 ]
 ReverseOption = Annotated[
@@ -346,7 +434,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
     data: Annotated[
@@ -413,6 +501,24 @@ def root(
     ctx.obj = _Settings(
         data=data, today=day, overlay=None if no_overlay else overlay, use_cache=not no_cache
     )
+    if ctx.invoked_subcommand is None:
+        _overview(ctx)
+
+
+def _overview(ctx: typer.Context) -> None:
+    """On a terminal, the ecosystem at a glance; in a pipe, the help, as scripts expect."""
+    if not _stdout_is_terminal():
+        help_text = ctx.get_help()  # Typer's Rich help prints itself and returns ""
+        if help_text:
+            typer.echo(help_text)
+        raise typer.Exit()
+    from normandie_cli.query import overview
+    from normandie_cli.render import overview_view
+
+    with _reporting():
+        settings = _settings(ctx)
+        dataset = settings.dataset
+        _console().print(overview_view(overview(dataset, settings.today), dataset))
 
 
 # --- Commands ------------------------------------------------------------------------------
@@ -426,7 +532,13 @@ def startups(
     sector: SectorOption = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", metavar="TAG", help="A tag. Repeatable.", rich_help_panel=FILTERS),
+        typer.Option(
+            "--tag",
+            metavar="TAG",
+            help="A tag. Repeatable.",
+            rich_help_panel=FILTERS,
+            autocompletion=_completer(Completable.TAG),
+        ),
     ] = None,
     founded_since: Annotated[
         int | None,
@@ -570,6 +682,7 @@ def events(
             metavar="ID",
             help="An organiser's id or name. Repeatable.",
             rich_help_panel=FILTERS,
+            autocompletion=_completer(Completable.ORGANIZER),
         ),
     ] = None,
     search: SearchOption = None,
@@ -832,7 +945,14 @@ def validate(
 @app.command()
 def show(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="The id of any record.")],
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The id of any record.",
+            autocompletion=_completer(Completable.RECORD_ID),
+        ),
+    ],
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
@@ -931,7 +1051,9 @@ def compare(
     places: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[CITY]...", help="Cities to compare. Default: caen rouen le-havre."
+            metavar="[CITY]...",
+            help="Cities to compare. Default: caen rouen le-havre.",
+            autocompletion=_completer(Completable.CITY),
         ),
     ] = None,
     by: Annotated[
@@ -946,7 +1068,11 @@ def compare(
     top: Annotated[
         int,
         typer.Option(
-            "--top", min=1, metavar="N", help="How many top sectors (and, in the table, kinds)."
+            "--top",
+            min=1,
+            metavar="N",
+            help="How many top sectors (and, in the table, kinds).",
+            rich_help_panel=OUTPUT,
         ),
     ] = 3,
     fmt: FormatOption = None,
@@ -1055,7 +1181,11 @@ def export(
     ] = None,
     entity: Annotated[
         RecordKind,
-        typer.Option(case_sensitive=False, help="Which records, for CSV, TSV and JSON formats."),
+        typer.Option(
+            case_sensitive=False,
+            help="Which records, for CSV, TSV and JSON formats.",
+            rich_help_panel=FILTERS,
+        ),
     ] = RecordKind.STARTUP,
     city: CityOption = None,
     commune: CommuneOption = None,
@@ -1063,10 +1193,18 @@ def export(
     kind: KindOption = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file; '-' or nothing: the screen."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file; '-' or nothing: the screen.",
+            rich_help_panel=OUTPUT,
+        ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace the output file if it exists.")
+        bool,
+        typer.Option(
+            "--force", help="Replace the output file if it exists.", rich_help_panel=OUTPUT
+        ),
     ] = False,
 ) -> None:
     """Export the data for another tool: Excel, a calendar, a map, a database, jq.
@@ -1690,7 +1828,14 @@ def add_source(
 @app.command()
 def edit(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="The record to correct.")],
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The record to correct.",
+            autocompletion=_completer(Completable.RECORD_ID),
+        ),
+    ],
     assignments: Annotated[
         list[str] | None,
         typer.Option(
@@ -1757,7 +1902,14 @@ def edit(
 @app.command()
 def retire(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="The record to retire.")],
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The record to retire.",
+            autocompletion=_completer(Completable.RECORD_ID),
+        ),
+    ],
     reason: Annotated[
         str,
         typer.Option("--reason", metavar="TEXT", help="Why: closed, cancelled, merged into…"),

@@ -735,3 +735,72 @@ def comparison_rows(summaries: Sequence[SceneSummary]) -> list[dict[str, Any]]:
         }
         for s in summaries
     ]
+
+
+# --- The overview ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCounts:
+    """How many records of each kind a place has."""
+
+    name: str
+    subtitle: str | None
+    startups: int
+    organizations: int
+    events: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What `normandie` alone shows on a terminal: the ecosystem at a glance."""
+
+    summary: DatasetSummary
+    today: date
+    cities_with_records: int
+    places: tuple[PlaceCounts, ...]  # the three scenes, then the rest of Normandy
+    next_events: tuple[Event, ...]
+    latest_event: Event | None  # named when nothing is upcoming
+    stale: bool
+
+
+OVERVIEW_EVENTS = 3
+
+
+def overview(dataset: Dataset, today: date, events: int = OVERVIEW_EVENTS) -> Overview:
+    """Counts per kind and per scene, and the next few events as of `today`.
+
+    The scenes are Caen, Rouen and Le Havre with their agglomerations, those the dataset
+    knows; every other record counts in 'elsewhere' or, without a city, 'city unknown', so
+    the places add up to the totals.
+    """
+    counts = city_counts(dataset)
+    known = {c.id for c in dataset.cities}
+    scenes = [resolve_scene(dataset, s) for s in DEFAULT_SCENES if s in known]
+    covered = frozenset().union(*(scene.cities for scene in scenes))
+    places = []
+    for name, subtitle, cities in (
+        *((s.name, s.subtitle, s.cities) for s in scenes),
+        ("Elsewhere in Normandy", None, frozenset(known - covered)),
+    ):
+        totals = {"startups": 0, "organizations": 0, "events": 0}
+        for city in cities:
+            for table, n in counts[city].items():
+                totals[table] += n
+        places.append(PlaceCounts(name, subtitle, **totals))
+    cityless = [
+        sum(1 for r in records if r.city is None)
+        for records in (dataset.startups, dataset.organizations, dataset.events)
+    ]
+    if any(cityless):
+        places.append(PlaceCounts("City unknown", None, *cityless))
+    upcoming = filter_events(dataset, EventFilters(today=today, upcoming=True))
+    return Overview(
+        summary=dataset_summary(dataset),
+        today=today,
+        cities_with_records=sum(1 for c in counts.values() if any(c.values())),
+        places=tuple(places),
+        next_events=tuple(upcoming[:events]),
+        latest_event=None if upcoming else latest_event(dataset.events),
+        stale=is_stale(dataset, today),
+    )

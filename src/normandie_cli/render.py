@@ -17,7 +17,7 @@ from rich.text import Text
 
 from normandie_cli.export import plain
 from normandie_cli.models import Award, Dataset, FundingRound, PartialDate, RecordKind, Source
-from normandie_cli.query import REGION_NAMES, DatasetSummary, SceneSummary
+from normandie_cli.query import REGION_NAMES, DatasetSummary, Overview, SceneSummary
 from normandie_cli.text import inert
 
 if TYPE_CHECKING:
@@ -323,4 +323,73 @@ def summary_view(summary: DatasetSummary) -> RenderableType:
             line.append(f" — {inert(item.licence)}")
             line.append(f"\n{inert(item.url)}", style="dim")
             parts.append(Padding(line, (0, 0, 0, 2)))
+    return Group(*parts)
+
+
+# Three commands a newcomer can run as they are, each showing a different side of the data.
+TRY_COMMANDS = (
+    ("normandie startups --city rouen", "the startups of the Rouen scene"),
+    ("normandie events --upcoming", "what is coming up"),
+    ("normandie compare", "Caen, Rouen and Le Havre side by side"),
+)
+
+
+def overview_view(overview: Overview, dataset: Dataset) -> RenderableType:
+    """`normandie` alone: counts per kind and per scene, the next events, commands to try."""
+    names = _Names(dataset)
+    summary = overview.summary
+    title = Text(inert(summary.title), style="bold")
+    title.append(f" — version {inert(summary.version)}, updated {inert(summary.updated)}")
+    if overview.stale:
+        title.append(" (over a year ago)", style="yellow")
+    counts = summary.counts
+    places = Table(box=box.SIMPLE_HEAD, show_footer=True, padding=(0, 1))
+    places.add_column("", footer=Text("All", style="bold"), style="bold")
+    places.add_column("", style="dim")
+    for header, kind in (("Startups", "startups"), ("Orgs", "organizations"), ("Events", "events")):
+        places.add_column(header, footer=str(counts[kind]), justify="right", no_wrap=True)
+    for place in overview.places:
+        places.add_row(
+            Text(inert(place.name)),
+            Text(inert(place.subtitle or "")),
+            str(place.startups),
+            str(place.organizations),
+            str(place.events),
+        )
+    context = Text(
+        f"{overview.cities_with_records} cities with records, of {counts['cities']} communes"
+        f" · {counts['sources']} sources cited",
+        style="dim",
+    )
+    parts: list[RenderableType] = [title, places, Padding(context, (0, 0, 1, 2))]
+    parts.append(Text(f"Next events (as of {overview.today.isoformat()})", style="bold"))
+    if overview.next_events:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        grid.add_column(style="dim")
+        for event in overview.next_events:
+            grid.add_row(
+                Text(names.show("start", event.start) or "date unknown"),
+                Text(inert(event.name)),
+                Text(names.show("city", event.city)),
+            )
+        parts.append(Padding(grid, (0, 0, 0, 2)))
+    else:
+        line = "None known."
+        latest = overview.latest_event
+        if latest is not None:
+            line += f" The latest: {inert(latest.name)} ({latest.end or latest.start})."
+        parts.append(Padding(Text(line), (0, 0, 0, 2)))
+    parts += [Text(""), Text("Try", style="bold")]
+    tries = Table.grid(padding=(0, 3))
+    tries.add_column(style="cyan", no_wrap=True)
+    tries.add_column(style="dim")
+    for command, what in TRY_COMMANDS:
+        tries.add_row(Text(command), Text(what))
+    parts += [Padding(tries, (0, 0, 0, 2)), Text("")]
+    more = Text("Run ")
+    more.append("normandie --help", style="cyan")
+    more.append(" for every command and option.")
+    parts.append(more)
     return Group(*parts)

@@ -1,0 +1,154 @@
+"""What the shell offers on Tab: the dataset's own values, matched the way people type them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from normandie_cli.models import Dataset, RecordKind
+from normandie_cli.query import SORT_FIELDS, city_counts, field_names
+from normandie_cli.text import fold
+
+
+class Completable(StrEnum):
+    """The kinds of dataset value an option or argument takes."""
+
+    CITY = "city"
+    SECTOR = "sector"
+    ORGANIZATION_KIND = "organization-kind"
+    TAG = "tag"
+    ORGANIZER = "organizer"
+    RECORD_ID = "record-id"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One value to offer, with the words a shell may show beside it.
+
+    A value that is not `useful` (a commune with no record) is offered only when no useful
+    value matches what was typed, so an empty Tab lists what gives results, not all 2,650
+    communes of Normandy.
+    """
+
+    value: str
+    description: str = ""
+    useful: bool = True
+
+
+_COUNTED = {"startups": "startups", "organizations": "organisations", "events": "events"}
+_SINGULAR = {
+    RecordKind.STARTUP: "startup",
+    RecordKind.ORGANIZATION: "organisation",
+    RecordKind.EVENT: "event",
+    RecordKind.CITY: "city",
+    RecordKind.SOURCE: "source",
+    RecordKind.AGGLOMERATION: "agglomeration",
+    RecordKind.SECTOR: "sector",
+    RecordKind.ORGANIZATION_KIND: "organisation kind",
+    RecordKind.EVENT_KIND: "event kind",
+    RecordKind.CONTEST: "contest",
+    RecordKind.DEPARTMENT: "department",
+}
+
+
+def dataset_choices(dataset: Dataset, what: Completable) -> list[Choice]:
+    """Every value of this kind that the dataset knows, in a stable order."""
+    if what is Completable.CITY:
+        return _city_choices(dataset)
+    if what is Completable.SECTOR:
+        return [Choice(t.id, t.name_en) for t in dataset.sectors]
+    if what is Completable.ORGANIZATION_KIND:
+        return [Choice(t.id, t.name_en) for t in dataset.organization_kinds]
+    if what is Completable.TAG:
+        return [Choice(tag) for tag in sorted({t for s in dataset.startups for t in s.tags})]
+    if what is Completable.ORGANIZER:
+        return _organizer_choices(dataset)
+    return _record_choices(dataset)
+
+
+def _city_choices(dataset: Dataset) -> list[Choice]:
+    counts = city_counts(dataset)
+    choices = []
+    for city in dataset.cities:
+        count = counts[city.id]
+        numbers = [f"{n} {_COUNTED[table]}" for table, n in count.items() if n]
+        described = f"{city.name} ({city.department})"
+        if numbers:
+            described += ": " + ", ".join(numbers)
+        choices.append(Choice(city.id, described, useful=bool(numbers)))
+    return choices
+
+
+def _organizer_choices(dataset: Dataset) -> list[Choice]:
+    """Those who organise at least one event: any other id would find nothing."""
+    organizing = {o for event in dataset.events for o in event.organizers}
+    named = [(o.id, o.name) for o in dataset.organizations]
+    named += [(s.id, s.name) for s in dataset.startups]
+    return [Choice(i, name) for i, name in named if i in organizing]
+
+
+def _record_choices(dataset: Dataset) -> list[Choice]:
+    """Every record's id; communes without records come only when nothing else matches."""
+    counts = city_counts(dataset)
+    seen: set[str] = set()
+    choices = []
+    for kind in RecordKind:
+        for record in dataset.records(kind):
+            if record.id in seen:  # `show` finds the first kind that has the id
+                continue
+            seen.add(record.id)
+            name = getattr(record, "name", None) or getattr(record, "name_en", None)
+            name = name or getattr(record, "title", "")
+            described = f"{_SINGULAR[kind]}: {name}" if name else _SINGULAR[kind]
+            useful = kind is not RecordKind.CITY or any(counts[record.id].values())
+            choices.append(Choice(record.id, described, useful))
+    return choices
+
+
+def matching(choices: Iterable[Choice], incomplete: str) -> list[tuple[str, str]]:
+    """The choices that start with what was typed, case, accents and separators ignored.
+
+    A shell keeps only suggestions that start with the typed text, so a choice found through
+    folding is offered as the typed text followed by the rest of the value: `Év` offers
+    `Évreux`, which names Évreux as well as `evreux` does.
+    """
+    key = fold(incomplete)
+    if incomplete and not key:  # only separators or punctuation typed: nothing to match
+        return []
+    found: list[tuple[Choice, str]] = []
+    for choice in choices:
+        if choice.value.startswith(incomplete):
+            found.append((choice, choice.value))
+        elif fold(choice.value).startswith(key):
+            rest = fold(choice.value)[len(key) :]
+            if not incomplete[-1].isalnum():
+                rest = rest.lstrip("-")
+            found.append((choice, incomplete + rest))
+    useful = [pair for pair in found if pair[0].useful]
+    return [(value, choice.description) for choice, value in useful or found]
+
+
+def complete_fields(
+    names: Sequence[str], incomplete: str, *, separator: str | None = None
+) -> list[str]:
+    """Field names that start with what was typed (exactly: fields are spelt one way).
+
+    With a separator (`--columns id,na`), the last item is completed, the items already
+    given are kept in front, and a name is not offered twice.
+    """
+    if separator is None:
+        return [name for name in names if name.startswith(incomplete)]
+    *given, last = incomplete.split(separator)
+    head = "".join(f"{item}{separator}" for item in given)
+    return [f"{head}{n}" for n in names if n.startswith(last) and n not in given]
+
+
+def column_choices(kind: RecordKind, incomplete: str) -> list[str]:
+    """`--columns` values: this kind's fields, comma-separated."""
+    return complete_fields(field_names(kind), incomplete, separator=",")
+
+
+def sort_choices(kind: RecordKind, incomplete: str) -> list[str]:
+    """`--sort` values: the fields this kind of record can be sorted by."""
+    return complete_fields(SORT_FIELDS.get(kind, ()), incomplete)
