@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import gettext
+import inspect
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,13 +19,37 @@ import typer
 from normandie_cli import __version__
 from normandie_cli.errors import ExitCode, NormandieError, UsageError
 from normandie_cli.export import ExportFormat, OutputFormat
+from normandie_cli.i18n import (
+    DOMAIN,
+    LOCALE_FOLDER,
+    Language,
+    _,
+    choose_language,
+    flag_in,
+    human_date,
+    use_language,
+)
 from normandie_cli.models import Dataset, Event, Record, RecordKind
 from normandie_cli.query import CompareBy
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-EPILOG = (
+
+def _speak(language: Language) -> None:
+    """Use this language for our messages and for Typer's own words (Options, Commands,
+    Error…), which it looks up with gettext in the default domain, from LANGUAGE first."""
+    use_language(language)
+    gettext.bindtextdomain(DOMAIN, LOCALE_FOLDER)
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = language.value
+
+
+# The help texts below are built as this module is imported: the language is chosen first,
+# from --lang on the command line, then the environment.
+_speak(choose_language(flag_in(sys.argv[1:]), os.environ))
+
+EPILOG = _(
     "Environment: NORMANDIE_DATA (another dataset), NORMANDIE_TODAY (the date taken as"
     " today), NORMANDIE_NO_CACHE (no cache), NO_COLOR (no colours), COLUMNS (table width).  "
     "Exit codes: 0 success (an empty result too), 1 invalid or unreadable data or file,"
@@ -32,7 +58,7 @@ EPILOG = (
 
 app = typer.Typer(
     name="normandie",
-    help="Explore the Normandy tech ecosystem: startups, organisations, events and cities.",
+    help=_("Explore the Normandy tech ecosystem: startups, organisations, events and cities."),
     epilog=EPILOG,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -40,8 +66,8 @@ app = typer.Typer(
     add_completion=False,
 )
 
-FILTERS = "Filters"
-OUTPUT = "Output"
+FILTERS = _("Filters")
+OUTPUT = _("Output")
 
 
 @dataclass
@@ -79,7 +105,7 @@ def _load(data: Path | None, use_cache: bool) -> Dataset:
             return load_dataset(path)
         from rich.console import Console
 
-        with Console(stderr=True).status("Reading and checking the dataset…"):
+        with Console(stderr=True).status(_("Reading and checking the dataset…")):
             return load_dataset(path)
 
     return load_with_cache(path, files, read) if use_cache else read()
@@ -145,7 +171,7 @@ def _reporting() -> Iterator[None]:
     except KeyboardInterrupt:
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     except NormandieError as error:
-        _say(f"Error: {error}", style="red")
+        _say(_("Error: {message}").format(message=error), style="red")
         raise typer.Exit(int(error.exit_code)) from None
     except BrokenPipeError:
         # The reader (`head`, a pager) has gone: stop quietly, and keep Python from
@@ -164,7 +190,7 @@ def _choose_format(
         chosen.add(fmt)
     if len(chosen) > 1:
         names = ", ".join(sorted(f.value for f in chosen))
-        raise UsageError(f"choose one output format, not several ({names})")
+        raise UsageError(_("choose one output format, not several ({names})").format(names=names))
     if chosen:
         return chosen.pop()
     if default is not None:
@@ -181,8 +207,11 @@ def _show_records(
     columns_text: str | None,
     empty_message: str,
     total: int | None = None,
+    today: date | None = None,
 ) -> None:
-    """Print records in the chosen format; an empty result is said on stderr, exit 0."""
+    """Print records in the chosen format; an empty result is said on stderr, exit 0.
+
+    Given today's date, a table says how soon each event to come starts."""
     from normandie_cli.query import (
         DEFAULT_COLUMNS,
         TABLE_COLUMNS,
@@ -201,9 +230,10 @@ def _show_records(
 
         columns = chosen or TABLE_COLUMNS.get(kind, DEFAULT_COLUMNS[kind])
         console = _console()
-        console.print(records_table(kind, rows, columns, dataset, console.width))
+        console.print(records_table(kind, rows, columns, dataset, console.width, today))
         if total is not None and total > len(rows):
-            _say(f"Showing {len(rows)} of {total}; change --limit to see more.", style="dim")
+            shown = _("Showing {count} of {total}; change --limit to see more.")
+            _say(shown.format(count=len(rows), total=total), style="dim")
         return
     from normandie_cli.export import format_rows
 
@@ -227,9 +257,20 @@ def _describe_filters(options: Mapping[str, Any]) -> str:
     return " ".join(parts)
 
 
-def _no_match(what: str, options: Mapping[str, Any]) -> str:
+def _no_match(kind: RecordKind, options: Mapping[str, Any]) -> str:
     described = _describe_filters(options)
-    return f"No {what} match {described}." if described else f"No {what} in the dataset."
+    if not described:
+        return {
+            RecordKind.STARTUP: _("No startups in the dataset."),
+            RecordKind.ORGANIZATION: _("No organisations in the dataset."),
+            RecordKind.EVENT: _("No events in the dataset."),
+        }[kind]
+    matching = {
+        RecordKind.STARTUP: _("No startups match {filters}."),
+        RecordKind.ORGANIZATION: _("No organisations match {filters}."),
+        RecordKind.EVENT: _("No events match {filters}."),
+    }
+    return matching[kind].format(filters=described)
 
 
 # --- Shared options ------------------------------------------------------------------------
@@ -240,15 +281,15 @@ FormatOption = Annotated[
         "--format",
         "-f",
         case_sensitive=False,
-        help="Output format. Default: table on a terminal, tsv when piped.",
+        help=_("Output format. Default: table on a terminal, tsv when piped."),
         rich_help_panel=OUTPUT,
     ),
 ]
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Same as --format json.", rich_help_panel=OUTPUT)
+    bool, typer.Option("--json", help=_("Same as --format json."), rich_help_panel=OUTPUT)
 ]
 CsvOption = Annotated[
-    bool, typer.Option("--csv", help="Same as --format csv.", rich_help_panel=OUTPUT)
+    bool, typer.Option("--csv", help=_("Same as --format csv."), rich_help_panel=OUTPUT)
 ]
 ColumnsOption = Annotated[
     str | None,
@@ -256,7 +297,7 @@ ColumnsOption = Annotated[
         "--columns",
         "-c",
         metavar="A,B,C",
-        help="Fields to show, in this order (e.g. id,name,city).",
+        help=_("Fields to show, in this order (e.g. id,name,city)."),
         rich_help_panel=OUTPUT,
     ),
 ]
@@ -265,7 +306,7 @@ CityOption = Annotated[
     typer.Option(
         "--city",
         metavar="CITY",
-        help="A city and its agglomeration: rouen includes Le Petit-Quevilly. Repeatable.",
+        help=_("A city and its agglomeration: rouen includes Le Petit-Quevilly. Repeatable."),
         rich_help_panel=FILTERS,
     ),
 ]
@@ -274,7 +315,7 @@ CommuneOption = Annotated[
     typer.Option(
         "--commune",
         metavar="COMMUNE",
-        help="Exactly this commune. Repeatable.",
+        help=_("Exactly this commune. Repeatable."),
         rich_help_panel=FILTERS,
     ),
 ]
@@ -283,7 +324,7 @@ SectorOption = Annotated[
     typer.Option(
         "--sector",
         metavar="SECTOR",
-        help="Startups of this sector: its id, French or English name. Repeatable.",
+        help=_("Startups of this sector: its id, French or English name. Repeatable."),
         rich_help_panel=FILTERS,
     ),
 ]
@@ -292,8 +333,10 @@ KindOption = Annotated[
     typer.Option(
         "--kind",
         metavar="KIND",
-        help="Organisations of this kind: incubator, technopole, network, public-body, school…"
-        " Repeatable.",
+        help=_(
+            "Organisations of this kind: incubator, technopole, network, public-body, school…"
+            " Repeatable."
+        ),
         rich_help_panel=FILTERS,
     ),
 ]
@@ -303,7 +346,7 @@ SearchOption = Annotated[
         "--search",
         "-S",
         metavar="TEXT",
-        help="Text in the name, description, tags or city; case and accents ignored.",
+        help=_("Text in the name, description, tags or city; case and accents ignored."),
         rich_help_panel=FILTERS,
     ),
 ]
@@ -312,17 +355,22 @@ SortOption = Annotated[
     typer.Option(
         "--sort",
         metavar="FIELD",
-        help="Sort by this field; repeat for ties.",
+        help=_("Sort by this field; repeat for ties."),
         rich_help_panel=OUTPUT,
     ),
 ]
 ReverseOption = Annotated[
-    bool, typer.Option("--reverse", "-r", help="Reverse the order.", rich_help_panel=OUTPUT)
+    bool, typer.Option("--reverse", "-r", help=_("Reverse the order."), rich_help_panel=OUTPUT)
 ]
 LimitOption = Annotated[
     int | None,
     typer.Option(
-        "--limit", "-L", min=1, metavar="N", help="Show at most N records.", rich_help_panel=OUTPUT
+        "--limit",
+        "-L",
+        min=1,
+        metavar="N",
+        help=_("Show at most N records."),
+        rich_help_panel=OUTPUT,
     ),
 ]
 
@@ -336,12 +384,25 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            case_sensitive=False,
+            help=_(
+                "Language of messages, tables and help: fr or en. Default: NORMANDIE_LANG,"
+                " else the locale (LC_ALL, LC_MESSAGES, LANG), else English."
+            ),
+        ),
+    ] = None,
     data: Annotated[
         Path | None,
         typer.Option(
             "--data",
             envvar="NORMANDIE_DATA",
-            help="Read this dataset (a TOML file, or a folder of them) instead of the bundled one.",
+            help=_(
+                "Read this dataset (a TOML file, or a folder of them) instead of the bundled one."
+            ),
             show_envvar=True,
         ),
     ] = None,
@@ -351,7 +412,7 @@ def root(
             "--today",
             envvar="NORMANDIE_TODAY",
             metavar="YYYY-MM-DD",
-            help="Take this date as today (for --upcoming and --past).",
+            help=_("Take this date as today (for --upcoming and --past)."),
         ),
     ] = None,
     no_cache: Annotated[
@@ -359,14 +420,18 @@ def root(
         typer.Option(
             "--no-cache",
             envvar="NORMANDIE_NO_CACHE",
-            help="Read and check the dataset again instead of using the cache.",
+            help=_("Read and check the dataset again instead of using the cache."),
             show_envvar=True,
         ),
     ] = False,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help=_("Show the version and exit."),
         ),
     ] = False,
 ) -> None:
@@ -374,6 +439,8 @@ def root(
 
     Data comes from the bundled, sourced dataset; every record cites its sources.
     """
+    # Chosen again: the module may have been imported for another command line (tests).
+    _speak(choose_language(lang, os.environ))
     with _reporting():  # a bad --today is an error whatever the command
         from normandie_cli.query import parse_date_option
 
@@ -392,15 +459,19 @@ def startups(
     sector: SectorOption = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", metavar="TAG", help="A tag. Repeatable.", rich_help_panel=FILTERS),
+        typer.Option("--tag", metavar="TAG", help=_("A tag. Repeatable."), rich_help_panel=FILTERS),
     ] = None,
     founded_since: Annotated[
         int | None,
-        typer.Option(metavar="YEAR", help="Founded this year or later.", rich_help_panel=FILTERS),
+        typer.Option(
+            metavar="YEAR", help=_("Founded this year or later."), rich_help_panel=FILTERS
+        ),
     ] = None,
     founded_until: Annotated[
         int | None,
-        typer.Option(metavar="YEAR", help="Founded this year or earlier.", rich_help_panel=FILTERS),
+        typer.Option(
+            metavar="YEAR", help=_("Founded this year or earlier."), rich_help_panel=FILTERS
+        ),
     ] = None,
     search: SearchOption = None,
     sort: SortOption = None,
@@ -453,7 +524,7 @@ def startups(
             dataset,
             fmt=output,
             columns_text=columns,
-            empty_message=_no_match("startups", given),
+            empty_message=_no_match(RecordKind.STARTUP, given),
             total=len(found),
         )
 
@@ -500,13 +571,13 @@ def organizations(
             dataset,
             fmt=output,
             columns_text=columns,
-            empty_message=_no_match("organisations", given),
+            empty_message=_no_match(RecordKind.ORGANIZATION, given),
             total=len(found),
         )
 
 
 app.command("organizations")(organizations)
-app.command("orgs", help="Same as `organizations`.", hidden=True)(organizations)
+app.command("orgs", help=_("Same as `organizations`."), hidden=True)(organizations)
 
 
 @app.command()
@@ -514,18 +585,22 @@ def events(
     ctx: typer.Context,
     upcoming: Annotated[
         bool,
-        typer.Option("--upcoming", help="Not over yet, soonest first.", rich_help_panel=FILTERS),
+        typer.Option("--upcoming", help=_("Not over yet, soonest first."), rich_help_panel=FILTERS),
     ] = False,
     past: Annotated[
-        bool, typer.Option("--past", help="Over, most recent first.", rich_help_panel=FILTERS)
+        bool, typer.Option("--past", help=_("Over, most recent first."), rich_help_panel=FILTERS)
     ] = False,
     since: Annotated[
         str | None,
-        typer.Option(metavar="YYYY-MM-DD", help="On or after this day.", rich_help_panel=FILTERS),
+        typer.Option(
+            metavar="YYYY-MM-DD", help=_("On or after this day."), rich_help_panel=FILTERS
+        ),
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option(metavar="YYYY-MM-DD", help="On or before this day.", rich_help_panel=FILTERS),
+        typer.Option(
+            metavar="YYYY-MM-DD", help=_("On or before this day."), rich_help_panel=FILTERS
+        ),
     ] = None,
     city: CityOption = None,
     commune: CommuneOption = None,
@@ -534,7 +609,7 @@ def events(
         typer.Option(
             "--organizer",
             metavar="ID",
-            help="An organiser's id or name. Repeatable.",
+            help=_("An organiser's id or name. Repeatable."),
             rich_help_panel=FILTERS,
         ),
     ] = None,
@@ -590,11 +665,9 @@ def events(
             "--search": search,
         }
         if upcoming and query.is_stale(dataset, settings.today):
-            _say(
-                f"Note: the data was last updated on {dataset.meta.updated}; "
-                "the calendar may be incomplete."
-            )
-        empty_message = _no_match("events", given)
+            note = _("Note: the data was last updated on {date}; the calendar may be incomplete.")
+            _say(note.format(date=human_date(dataset.meta.updated)))
+        empty_message = _no_match(RecordKind.EVENT, given)
         if upcoming and not found:
             without_upcoming = dataclasses.replace(filters, upcoming=False)
             empty_message = _nothing_upcoming(
@@ -610,6 +683,7 @@ def events(
             columns_text=columns,
             empty_message=empty_message,
             total=len(found),
+            today=settings.today,
         )
 
 
@@ -618,12 +692,18 @@ def _nothing_upcoming(matching: Sequence[Event], today: date, options: Mapping[s
     from normandie_cli.query import latest_event
 
     described = _describe_filters(options)
-    message = f"No upcoming event on or after {today.isoformat()}"
-    message += f" for {described}." if described else "."
+    day = human_date(today)
+    if described:
+        message = _("No upcoming event on or after {date} for {filters}.")
+    else:
+        message = _("No upcoming event on or after {date}.")
+    message = message.format(date=day, filters=described)
     latest = latest_event(matching)
     if latest is not None:
         when = latest.end or latest.start
-        message += f" The latest known one is {latest.name} ({when}, id {latest.id})."
+        assert when is not None  # latest_event picks among dated events
+        known = _("The latest known one is {name} ({date}, id {id}).")
+        message += " " + known.format(name=latest.name, date=human_date(when), id=latest.id)
     return message
 
 
@@ -634,7 +714,7 @@ def cities(
         bool,
         typer.Option(
             "--all",
-            help="Every commune of Normandy, not only those with records.",
+            help=_("Every commune of Normandy, not only those with records."),
             rich_help_panel=FILTERS,
         ),
     ] = False,
@@ -664,7 +744,7 @@ def cities(
             dataset,
             fmt=output,
             columns_text=columns,
-            empty_message="No city has records yet; `normandie cities --all` lists them all.",
+            empty_message=_("No city has records yet; `normandie cities --all` lists them all."),
         )
 
 
@@ -697,7 +777,7 @@ def sources(
             dataset,
             fmt=output,
             columns_text=columns,
-            empty_message="The dataset cites no source.",
+            empty_message=_("The dataset cites no source."),
             total=len(listed),
         )
 
@@ -743,11 +823,11 @@ def validate(
         list[Path] | None,
         typer.Argument(
             metavar="[PATH]...",
-            help="Dataset files or folders. Default: the dataset in use (--data or bundled).",
+            help=_("Dataset files or folders. Default: the dataset in use (--data or bundled)."),
         ),
     ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Treat warnings as errors (exit 1).")
+        bool, typer.Option("--strict", help=_("Treat warnings as errors (exit 1)."))
     ] = False,
 ) -> None:
     """Check dataset files: every error, then data-quality warnings.
@@ -768,7 +848,7 @@ def validate(
         settings = _settings(ctx)
         failed = False
         for path in paths or [settings.data or bundled_data_path()]:
-            label = "the bundled dataset" if path == bundled_data_path() else str(path)
+            label = _("the bundled dataset") if path == bundled_data_path() else str(path)
             try:
                 dataset = load_dataset(path)
             except NormandieError as error:
@@ -777,15 +857,19 @@ def validate(
                 continue
             warnings = quality_warnings(dataset, settings.today)
             for warning in warnings:
-                _say(f"{label}: warning: {warning}", style="yellow")
+                _say(
+                    _("{label}: warning: {warning}").format(label=label, warning=warning),
+                    style="yellow",
+                )
             records = sum(len(dataset.records(kind)) for kind in RecordKind)
             if not warnings:
-                verdict = "valid"
+                verdict = _("valid")
             elif strict:
-                verdict = f"refused by --strict: {len(warnings)} warning(s)"
+                verdict = _("refused by --strict: {count} warning(s)").format(count=len(warnings))
             else:
-                verdict = f"valid, {len(warnings)} warning(s)"
-            _say(f"{label}: {verdict} ({records} records).")
+                verdict = _("valid, {count} warning(s)").format(count=len(warnings))
+            done = _("{label}: {verdict} ({count} records).")
+            _say(done.format(label=label, verdict=verdict, count=records))
             failed = failed or (strict and bool(warnings))
         if failed:
             raise typer.Exit(int(ExitCode.DATA_ERROR))
@@ -794,7 +878,7 @@ def validate(
 @app.command()
 def show(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="The id of any record.")],
+    record_id: Annotated[str, typer.Argument(metavar="ID", help=_("The id of any record."))],
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
@@ -834,7 +918,7 @@ def show(
 @app.command()
 def search(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Words to look for; case and accents ignored.")],
+    text: Annotated[str, typer.Argument(help=_("Words to look for; case and accents ignored."))],
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
@@ -857,7 +941,7 @@ def search(
             for kind, records in search_all(dataset, text).items()
         }
         if not groups:
-            _say(f"Nothing matches {text!r}.")
+            _say(_("Nothing matches {text!r}.").format(text=text))
         if output is OutputFormat.TABLE:
             if not groups:
                 return
@@ -882,7 +966,7 @@ def compare(
     places: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[CITY]...", help="Cities to compare. Default: caen rouen le-havre."
+            metavar="[CITY]...", help=_("Cities to compare. Default: caen rouen le-havre.")
         ),
     ] = None,
     by: Annotated[
@@ -890,14 +974,16 @@ def compare(
         typer.Option(
             "--by",
             case_sensitive=False,
-            help="city: each city with its agglomeration; region: former Basse- against Haute-"
-            "Normandie; department: each department.",
+            help=_(
+                "city: each city with its agglomeration; region: former Basse- against Haute-"
+                "Normandie; department: each department."
+            ),
         ),
     ] = CompareBy.CITY,
     top: Annotated[
         int,
         typer.Option(
-            "--top", min=1, metavar="N", help="How many top sectors (and, in the table, kinds)."
+            "--top", min=1, metavar="N", help=_("How many top sectors (and, in the table, kinds).")
         ),
     ] = 3,
     fmt: FormatOption = None,
@@ -925,7 +1011,9 @@ def compare(
         settings = _settings(ctx)
         dataset = settings.dataset
         if by is not CompareBy.CITY and places:
-            raise UsageError(f"--by {by.value} compares fixed groups: leave out the cities")
+            raise UsageError(
+                _("--by {by} compares fixed groups: leave out the cities").format(by=by.value)
+            )
         if by is CompareBy.REGION:
             scenes = query.region_scenes(dataset)
         elif by is CompareBy.DEPARTMENT:
@@ -945,7 +1033,7 @@ def compare(
         _write(format_rows(output, rows, list(rows[0])))
 
 
-cache_app = typer.Typer(help="Manage the cache of the checked dataset.", no_args_is_help=True)
+cache_app = typer.Typer(help=_("Manage the cache of the checked dataset."), no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 
 
@@ -961,7 +1049,11 @@ def cache_clear() -> None:
 
     with _reporting():
         removed = clear_cache()
-        _say(f"Removed {removed} cache file(s) from {cache_folder()}.")
+        _say(
+            _("Removed {count} cache file(s) from {folder}.").format(
+                count=removed, folder=cache_folder()
+            )
+        )
 
 
 def _flag(name: str, text: str) -> Any:
@@ -972,25 +1064,25 @@ def _flag(name: str, text: str) -> Any:
 @app.command()
 def export(
     ctx: typer.Context,
-    as_csv: Annotated[bool, _flag("--csv", "CSV, RFC 4180, UTF-8 (the default).")] = False,
+    as_csv: Annotated[bool, _flag("--csv", _("CSV, RFC 4180, UTF-8 (the default)."))] = False,
     as_excel: Annotated[
-        bool, _flag("--excel", "CSV for a French Excel: ';' separators and a UTF-8 BOM.")
+        bool, _flag("--excel", _("CSV for a French Excel: ';' separators and a UTF-8 BOM."))
     ] = False,
-    as_json: Annotated[bool, _flag("--json", "A JSON list of full records.")] = False,
-    as_jsonl: Annotated[bool, _flag("--jsonl", "JSON Lines: one record a line.")] = False,
+    as_json: Annotated[bool, _flag("--json", _("A JSON list of full records."))] = False,
+    as_jsonl: Annotated[bool, _flag("--jsonl", _("JSON Lines: one record a line."))] = False,
     as_toml: Annotated[
-        bool, _flag("--toml", "The whole dataset as one TOML file that --data reads back.")
+        bool, _flag("--toml", _("The whole dataset as one TOML file that --data reads back."))
     ] = False,
-    as_ics: Annotated[bool, _flag("--ics", "Events as an iCalendar file (RFC 5545).")] = False,
+    as_ics: Annotated[bool, _flag("--ics", _("Events as an iCalendar file (RFC 5545)."))] = False,
     as_geojson: Annotated[
-        bool, _flag("--geojson", "Cities and organisations on a map (GeoJSON, RFC 7946).")
+        bool, _flag("--geojson", _("Cities and organisations on a map (GeoJSON, RFC 7946)."))
     ] = False,
     sqlite: Annotated[
         Path | None,
         typer.Option(
             "--sqlite",
             metavar="FILE",
-            help="The whole dataset as a SQLite database, for sqlite3 or Datasette.",
+            help=_("The whole dataset as a SQLite database, for sqlite3 or Datasette."),
             rich_help_panel=OUTPUT,
         ),
     ] = None,
@@ -1000,13 +1092,13 @@ def export(
             "--format",
             "-f",
             case_sensitive=False,
-            help="The format by name.",
+            help=_("The format by name."),
             rich_help_panel=OUTPUT,
         ),
     ] = None,
     entity: Annotated[
         RecordKind,
-        typer.Option(case_sensitive=False, help="Which records, for CSV, TSV and JSON formats."),
+        typer.Option(case_sensitive=False, help=_("Which records, for CSV, TSV and JSON formats.")),
     ] = RecordKind.STARTUP,
     city: CityOption = None,
     commune: CommuneOption = None,
@@ -1014,10 +1106,10 @@ def export(
     kind: KindOption = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file; '-' or nothing: the screen."),
+        typer.Option("--output", "-o", help=_("Write to this file; '-' or nothing: the screen.")),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace the output file if it exists.")
+        bool, typer.Option("--force", help=_("Replace the output file if it exists."))
     ] = False,
 ) -> None:
     """Export the data for another tool: Excel, a calendar, a map, a database, jq.
@@ -1052,7 +1144,9 @@ def export(
         chosen = {f for f, on in flags.items() if on} | ({fmt} if fmt else set())
         if len(chosen) > 1:
             names = ", ".join(sorted(f.value for f in chosen))
-            raise UsageError(f"choose one export format, not several ({names})")
+            raise UsageError(
+                _("choose one export format, not several ({names})").format(names=names)
+            )
         chosen_format = chosen.pop() if chosen else ExportFormat.CSV
         settings = _settings(ctx)
         dataset = settings.dataset
@@ -1060,17 +1154,17 @@ def export(
         to_screen = output is None or str(output) == "-"
         if chosen_format is ExportFormat.SQLITE:
             if sqlite is not None and not to_screen:
-                raise UsageError("give the database file once: --sqlite FILE, not also -o")
+                raise UsageError(_("give the database file once: --sqlite FILE, not also -o"))
             if city or commune or sector or kind:
-                raise UsageError("--sqlite exports the whole dataset: leave out the filters")
+                raise UsageError(_("--sqlite exports the whole dataset: leave out the filters"))
             target = sqlite or (None if to_screen else output)
             if target is None or str(target) == "-":
-                raise UsageError("a SQLite database is a file: give --sqlite FILE")
+                raise UsageError(_("a SQLite database is a file: give --sqlite FILE"))
             check_target(target, force=force, protect=protect)
             from normandie_cli.export_sqlite import write_sqlite
 
             write_sqlite(dataset, target)
-            _say(f"Wrote the dataset to {target}.")
+            _say(_("Wrote the dataset to {path}.").format(path=target))
             return
         try:
             content, what = _export_content(
@@ -1084,7 +1178,7 @@ def export(
             return
         assert output is not None
         write_file(output, content, force=force, protect=protect)
-        _say(f"Wrote {what} to {output}.")
+        _say(_("Wrote {what} to {path}.").format(what=what, path=output))
 
 
 class NoMatch(Exception):
@@ -1109,37 +1203,42 @@ def _export_content(
     if chosen in (ExportFormat.TOML, ExportFormat.GEOJSON) and (
         cities or communes or sector or kind
     ):
-        raise UsageError(f"--{chosen.value} exports the whole dataset: leave out the filters")
+        raise UsageError(
+            _("--{format} exports the whole dataset: leave out the filters").format(
+                format=chosen.value
+            )
+        )
     if chosen is ExportFormat.TOML:
         from normandie_cli.export_toml import to_toml
 
-        return to_toml(dataset), "the dataset"
+        return to_toml(dataset), _("the dataset")
     if chosen is ExportFormat.GEOJSON:
         from normandie_cli.export_geojson import to_geojson
 
-        return to_geojson(dataset), "the map"
+        return to_geojson(dataset), _("the map")
     if chosen is ExportFormat.ICS:
         from normandie_cli.export_ics import to_ics
 
         if sector or kind:
-            raise UsageError("--ics exports events: --sector and --kind do not apply")
+            raise UsageError(_("--ics exports events: --sector and --kind do not apply"))
         events = query.filter_events(
             dataset, query.EventFilters(today=today, cities=cities, communes=communes)
         )
         calendar, notes = to_ics(events, dataset)
         for note in notes:
-            _say(f"Note: {note}")
+            _say(_("Note: {note}").format(note=note))
         count = calendar.count(b"BEGIN:VEVENT")
         if count == 0:  # RFC 5545 wants at least one event in a calendar
-            raise NoMatch("No event with a known day matches: nothing was written.")
-        return calendar.decode("utf-8"), f"{count} events"
+            raise NoMatch(_("No event with a known day matches: nothing was written."))
+        return calendar.decode("utf-8"), _("{count} events").format(count=count)
     records = _filtered_records(dataset, today, entity, cities, communes, sector, kind)
     from normandie_cli.export import format_rows
     from normandie_cli.query import field_names, record_rows
 
     rows = record_rows(records, dataset)
     listing_format = OutputFormat(chosen.value)
-    return format_rows(listing_format, rows, field_names(entity)), f"{len(rows)} {entity.value}"
+    what = _("{count} records ({table})").format(count=len(rows), table=entity.value)
+    return format_rows(listing_format, rows, field_names(entity)), what
 
 
 def _filtered_records(
@@ -1155,9 +1254,9 @@ def _filtered_records(
     from normandie_cli import query
 
     if sector and entity is not RecordKind.STARTUP:
-        raise UsageError("--sector applies to --entity startups")
+        raise UsageError(_("--sector applies to --entity startups"))
     if kind and entity is not RecordKind.ORGANIZATION:
-        raise UsageError("--kind applies to --entity organizations")
+        raise UsageError(_("--kind applies to --entity organizations"))
     if entity is RecordKind.STARTUP:
         sectors = query.resolve_sectors(dataset, sector or [])
         return query.filter_startups(
@@ -1173,8 +1272,30 @@ def _filtered_records(
             dataset, query.EventFilters(today=today, cities=cities, communes=communes)
         )
     if cities is not None or communes is not None:
-        raise UsageError("--city and --commune apply to startups, organizations and events")
+        raise UsageError(_("--city and --commune apply to startups, organizations and events"))
     return dataset.records(entity)
+
+
+def _commands(typer_app: typer.Typer) -> Iterator[Any]:
+    """The commands of an app and of its groups (`cache clear`…)."""
+    yield from typer_app.registered_commands
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            yield from _commands(group.typer_instance)
+
+
+# Kept after the last command: the commands whose help is their docstring get it in the
+# chosen language.
+_HELP_FROM_DOCSTRINGS = [c for c in _commands(app) if c.help is None]
+
+
+def help_messages() -> list[str]:
+    """The commands' docstrings as written, in English: the catalogue's entries for them."""
+    return [inspect.getdoc(c.callback) or "" for c in _HELP_FROM_DOCSTRINGS]
+
+
+for _info in _HELP_FROM_DOCSTRINGS:
+    _info.help = _(inspect.getdoc(_info.callback) or "")
 
 
 def main() -> None:
