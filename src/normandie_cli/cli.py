@@ -50,8 +50,9 @@ def _speak(language: Language) -> None:
 _speak(choose_language(flag_in(sys.argv[1:]), os.environ))
 
 EPILOG = _(
-    "Environment: NORMANDIE_DATA (another dataset), NORMANDIE_TODAY (the date taken as"
-    " today), NORMANDIE_NO_CACHE (no cache), NO_COLOR (no colours), COLUMNS (table width).  "
+    "Environment: NORMANDIE_LANG (fr or en), NORMANDIE_DATA (another dataset), NORMANDIE_TODAY"
+    " (the date taken as today), NORMANDIE_NO_CACHE (no cache), NO_COLOR (no colours),"
+    " COLUMNS (table width).  "
     "Exit codes: 0 success (an empty result too), 1 invalid or unreadable data or file,"
     " 2 bad option or unknown value, 130 interrupted."
 )
@@ -550,6 +551,8 @@ def organizations(
       normandie organizations --city rouen
 
       normandie orgs --kind network --json
+
+      normandie orgs --kind incubator --city caen
     """
     from normandie_cli import query
 
@@ -624,9 +627,6 @@ def events(
 ) -> None:
     """List events; dates may be known to the day, the month or only the year.
 
-    An event counts as upcoming until its last possible day is over, so an event
-    dated only "2026-11" is still upcoming on 2026-11-26.
-
     Examples:
 
       normandie events --upcoming
@@ -634,6 +634,9 @@ def events(
       normandie events --past --city rouen --limit 3
 
       normandie events --since 2015-01-01 --until 2015-12-31 --json
+
+    An event counts as upcoming until its last possible day is over, so an event
+    dated only "2026-11" is still upcoming on 2026-11-26.
     """
     from normandie_cli import query
 
@@ -730,6 +733,8 @@ def cities(
       normandie cities
 
       normandie cities --all --json
+
+      normandie cities --csv -c name,startups,events
     """
     from normandie_cli.query import city_counts, sort_records
 
@@ -763,6 +768,8 @@ def sources(
 
       normandie sources
 
+      normandie sources --limit 5
+
       normandie sources --csv -c id,url,cited_by
     """
     from normandie_cli.query import sort_records
@@ -795,6 +802,8 @@ def info(
       normandie info
 
       normandie info --json
+
+      normandie info -f tsv
     """
     from normandie_cli.query import dataset_summary
 
@@ -832,14 +841,16 @@ def validate(
 ) -> None:
     """Check dataset files: every error, then data-quality warnings.
 
-    Exit 0 when valid (warnings are listed), 1 when not valid or, with --strict, when
-    anything is warned about.
-
     Examples:
+
+      normandie validate
 
       normandie validate --strict
 
-      normandie validate my-data.toml
+      normandie export --toml -o copy.toml && normandie validate copy.toml
+
+    Exit 0 when valid (warnings are listed), 1 when not valid or, with --strict, when
+    anything is warned about.
     """
     from normandie_cli.dataset import bundled_data_path, load_dataset
     from normandie_cli.quality import quality_warnings
@@ -890,6 +901,8 @@ def show(
       normandie show saagie
 
       normandie show codeurs-en-seine-2015 --json
+
+      normandie show rouen
     """
     from normandie_cli.query import find_record, record_rows
 
@@ -930,6 +943,8 @@ def search(
       normandie search innopolis
 
       normandie search "big data" --json
+
+      normandie search rouen --csv
     """
     from normandie_cli.query import DEFAULT_COLUMNS, record_rows, search_all
 
@@ -992,10 +1007,6 @@ def compare(
 ) -> None:
     """Compare scenes side by side: startups, funding, organisations and events.
 
-    By region or department, records whose city is unknown get a column of their own; by
-    city, a city counts its whole agglomeration. Funding sums only the known amounts and
-    says how many startups those are.
-
     Examples:
 
       normandie compare
@@ -1003,6 +1014,10 @@ def compare(
       normandie compare caen rouen --json
 
       normandie compare --by region
+
+    By region or department, records whose city is unknown get a column of their own; by
+    city, a city counts its whole agglomeration. Funding sums only the known amounts and
+    says how many startups those are.
     """
     from normandie_cli import query
 
@@ -1044,6 +1059,8 @@ def cache_clear() -> None:
     Examples:
 
       normandie cache clear
+
+      normandie --no-cache startups --city rouen
     """
     from normandie_cli.cache import cache_folder, clear_cache
 
@@ -1114,11 +1131,6 @@ def export(
 ) -> None:
     """Export the data for another tool: Excel, a calendar, a map, a database, jq.
 
-    CSV, TSV and JSON take one kind of record (--entity) with every field; lists share one
-    CSV cell joined with "|", awards and funding rounds one cell of JSON. Text that a
-    spreadsheet would run as a formula gets a leading '. Files are written whole or not at
-    all, and never replace an existing file without --force.
-
     Examples:
 
       normandie export --excel --city rouen -o startups-rouen.csv
@@ -1126,6 +1138,11 @@ def export(
       normandie export --ics --city caen -o caen.ics
 
       normandie export --sqlite normandie.db
+
+    CSV, TSV and JSON take one kind of record (--entity) with every field; lists share one
+    CSV cell joined with "|", awards and funding rounds one cell of JSON. Text that a
+    spreadsheet would run as a formula gets a leading '. Files are written whole or not at
+    all, and never replace an existing file without --force.
     """
     from normandie_cli.dataset import bundled_data_path
     from normandie_cli.export import check_target, write_file

@@ -95,7 +95,7 @@ class _Names:
         if round_.currency != "EUR" and round_.amount is not None:
             amount = f"{round_.amount:,} {round_.currency}".replace(",", " ")
         when = _("date unknown") if round_.date is None else human_date(round_.date)
-        text = f"{when}: {amount}"
+        text = _("{date}: {amount}").format(date=when, amount=amount)
         if round_.investors:
             investors = _("from {investors}").format(investors=inert(", ".join(round_.investors)))
             text += f" {investors}"
