@@ -366,3 +366,12 @@ def test_english_stays_english_with_lang_c(tmp_path: Path) -> None:
     done = run_installed(["startups", "--help"], {"LANG": "C"}, tmp_path)
     assert "List startups" in done.stdout and "Filters" in done.stdout
     assert "Lister" not in done.stdout
+
+
+def test_every_command_gets_its_help_in_the_chosen_language() -> None:
+    """A command defined below the line that translates the docstrings would keep English
+    help and be missing from the catalogue."""
+    from normandie_cli.cli import _commands, app
+
+    untranslated = [info.callback for info in _commands(app) if info.help is None]
+    assert untranslated == [], "define commands above _HELP_FROM_DOCSTRINGS in cli.py"
