@@ -375,3 +375,26 @@ def test_every_command_gets_its_help_in_the_chosen_language() -> None:
 
     untranslated = [info.callback for info in _commands(app) if info.help is None]
     assert untranslated == [], "define commands above _HELP_FROM_DOCSTRINGS in cli.py"
+
+
+@pytest.mark.parametrize(
+    ("today", "english", "french"),
+    [("2026-11-19", "today", "aujourd'hui"), ("2026-11-18", "tomorrow", "demain")],
+)
+def test_an_event_on_the_day_or_the_day_before(
+    invoke: Invoke, today: str, english: str, french: str
+) -> None:
+    for lang, expected in (("en", english), ("fr", french)):
+        args = ["--lang", lang, "--today", today, "events", "--upcoming", "-f", "table"]
+        table = invoke(args).stdout
+        assert expected in table, table
+
+
+def test_an_event_under_way(invoke: Invoke, write_dataset: WriteDataset) -> None:
+    data = write_dataset(
+        '\n[[events]]\nid = "fair"\nname = "Fair"\nstart = "2026-11-01"\nend = "2026-11-03"\n'
+        'sources = ["src"]\n'
+    )
+    args = ["--data", str(data), "--today", "2026-11-02", "events", "-f", "table"]
+    assert "en cours" in invoke(["--lang", "fr", *args]).stdout
+    assert "under way" in invoke(["--lang", "en", *args]).stdout

@@ -46,7 +46,7 @@ _translations: gettext.NullTranslations = gettext.NullTranslations()
 _language = Language.EN
 
 
-def language_from(value: str | None) -> Language | None:
+def _language_of(value: str | None) -> Language | None:
     """'fr', 'fr_FR.UTF-8' or 'FR' -> French; 'en_GB', 'C' or 'de_DE' -> English;
     None or '' -> None (not set)."""
     if not value:
@@ -57,7 +57,7 @@ def language_from(value: str | None) -> Language | None:
 def choose_language(flag: str | None, environ: Mapping[str, str]) -> Language:
     """--lang, else NORMANDIE_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG), else English."""
     for value in (flag, *(environ.get(name) for name in LANGUAGE_VARIABLES)):
-        chosen = language_from(value)
+        chosen = _language_of(value)
         if chosen is not None:
             return chosen
     return Language.EN
@@ -86,10 +86,6 @@ def use_language(chosen: Language) -> None:
     _translations = gettext.translation(
         DOMAIN, LOCALE_FOLDER, languages=[chosen.value], fallback=True
     )
-
-
-def current_language() -> Language:
-    return _language
 
 
 def _(message: str) -> str:

@@ -90,7 +90,7 @@ class _Names:
         return text
 
     def _funding(self, round_: FundingRound) -> str:
-        """'2016-11: 4 200 000 € from Fund A, Fund B'."""
+        """'Nov 2016: 4 200 000 € from Fund A, Fund B'."""
         amount = _("amount unknown") if round_.amount is None else _euros(round_.amount)
         if round_.currency != "EUR" and round_.amount is not None:
             amount = f"{round_.amount:,} {round_.currency}".replace(",", " ")
@@ -235,12 +235,12 @@ def records_table(
 
 
 def _how_soon(event: Mapping[str, Any], today: date) -> str | None:
-    """'in 5 days', 'tomorrow', 'under way': for an event whose first day is known and
-    which is not over; None otherwise."""
+    """'in 5 days', 'tomorrow', 'today', or 'under way' for an event that began before
+    today and is not over; None for an event that is over or whose first day is unknown."""
     start, end = event.get("start"), event.get("end")
     if not isinstance(start, PartialDate) or start.day is None:
         return None
-    if start.first_day > today:
+    if start.first_day >= today:
         return days_until(start.first_day, today)
     last = (end or start).last_day
     return _("under way") if last >= today else None
