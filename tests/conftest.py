@@ -6,7 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -20,12 +20,22 @@ STABLE_ENV: dict[str, str | None] = {
     "NORMANDIE_DATA": None,
     "NORMANDIE_TODAY": None,
     "NORMANDIE_OVERLAY": None,
+    # English unless a test asks for French.
+    "NORMANDIE_LANG": None,
+    "LC_ALL": None,
+    "LC_MESSAGES": None,
+    "LANG": "C.UTF-8",
+    "LANGUAGE": None,
 }
 # Tests of behaviour run on this frozen copy of the founding article's records, so their
 # expectations do not move as the bundled data grows; `invoke_bundled` runs on the real data.
 SEED = Path(__file__).parent / "fixtures" / "seed.toml"
 for name in ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "CLICOLOR_FORCE", "NORMANDIE_NO_CACHE"):
     os.environ.pop(name, None)
+# The help texts are built in the language of the environment the app is imported in.
+for name in ("NORMANDIE_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(name, None)
+os.environ["LANG"] = "C.UTF-8"
 # The cache of every test run, installed commands included, goes to a folder of its own.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="normandie-test-cache-")
 atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
@@ -34,6 +44,7 @@ os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="normandie-test-data-")
 atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], ignore_errors=True)
 
 from normandie_cli.cli import app  # noqa: E402
+from normandie_cli.i18n import Language, use_language  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 # The day the bundled data is read as of in tests: Codeurs en Seine 2026 (19 Nov) is
@@ -50,6 +61,13 @@ def _invoker(base: dict[str, str | None]) -> Invoke:
         return runner.invoke(app, list(args), env={**STABLE_ENV, **base, **(env or {})})
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test() -> Iterator[None]:
+    """A test that runs the app in French leaves the core speaking French: reset it."""
+    yield
+    use_language(Language.EN)
 
 
 @pytest.fixture

@@ -276,8 +276,8 @@ def test_nothing_upcoming_names_the_latest_event(invoke: Invoke) -> None:
     result = invoke(["--today", "2026-11-26", "events", "--upcoming", "-f", "table"])
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "No upcoming event on or after 2026-11-26." in result.stderr
-    assert "Codeurs en Seine 2026 (2026-11-19" in result.stderr
+    assert "No upcoming event on or after 26 Nov 2026." in result.stderr
+    assert "Codeurs en Seine 2026 (19 Nov 2026" in result.stderr
 
 
 def test_partial_dates_count_as_upcoming_until_their_last_day(
@@ -629,11 +629,11 @@ def test_export_defaults_to_csv_on_a_terminal(
 def test_nothing_upcoming_names_the_latest_event_the_filters_match(invoke: Invoke) -> None:
     none_in_evreux = invoke(["--today", TODAY, "events", "--city", "evreux", "--upcoming"])
     assert none_in_evreux.exit_code == 0
-    expected = "No upcoming event on or after 2026-11-01 for --city evreux."
+    expected = "No upcoming event on or after 1 Nov 2026 for --city evreux."
     assert none_in_evreux.stderr.strip() == expected
     caen = invoke(["--today", TODAY, "events", "--city", "caen", "--upcoming", "--json"])
     assert caen.stdout.strip() == "[]"
-    assert "The latest known one is Startup Weekend Caen 2013 (2013-04-09" in caen.stderr
+    assert "The latest known one is Startup Weekend Caen 2013 (9 Apr 2013" in caen.stderr
 
 
 def test_export_to_a_file_is_csv_even_from_a_script(invoke: Invoke, tmp_path: Path) -> None:

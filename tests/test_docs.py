@@ -11,6 +11,7 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, STABLE_ENV, Invoke
@@ -123,3 +124,79 @@ def visible_text(svg: str) -> str:
 
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     return "".join(html.unescape(t).replace("\xa0", " ") for t in texts)
+
+
+def help_examples() -> list[str]:
+    from normandie_cli.cli import help_messages
+
+    return [
+        line.strip()
+        for text in help_messages()
+        for line in text.splitlines()
+        if line.strip().startswith("normandie ")
+    ]
+
+
+def test_every_command_help_shows_two_or_three_examples() -> None:
+    from normandie_cli.cli import help_messages
+
+    for text in help_messages():
+        summary, _, rest = text.partition("\n\n")
+        assert "\n" not in summary, summary
+        examples = [line for line in rest.splitlines() if line.strip().startswith("normandie ")]
+        assert 2 <= len(examples) <= 3, summary
+        assert rest.startswith("Examples:"), summary
+
+
+@pytest.mark.parametrize("example", help_examples())
+def test_help_examples_run_on_the_bundled_data(example: str, tmp_path: Path) -> None:
+    bin_dir = Path(sys.executable).parent
+    env = {k: v for k, v in os.environ.items() if k not in STABLE_ENV}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    env["NORMANDIE_OVERLAY"] = str(tmp_path / "overlay.toml")  # what `add` examples write
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", example],
+        env=env,
+        cwd=tmp_path,  # examples that write files write them here
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, (example, done.stderr)
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_help_text_is_shown_whole_not_read_as_markup(lang: str, tmp_path: Path) -> None:
+    """Typer reads help as Rich markup: a [word] in brackets would vanish."""
+    import inspect
+
+    from normandie_cli.cli import _HELP_FROM_DOCSTRINGS, app
+
+    def name(command: Any) -> str:  # as Typer names it
+        return str(command.name or command.callback.__name__.replace("_", "-"))
+
+    # The command line of each command: its name, after its group's for `cache clear`…
+    paths = {id(c): [name(c)] for c in app.registered_commands}
+    for group in app.registered_groups:
+        assert group.typer_instance is not None
+        for command in group.typer_instance.registered_commands:
+            paths[id(command)] = [str(group.name), name(command)]
+    env = {k: v for k, v in os.environ.items() if k not in STABLE_ENV}
+    for info in _HELP_FROM_DOCSTRINGS:
+        args = paths[id(info)]
+        done = subprocess.run(
+            [sys.executable, "-m", "normandie_cli", "--lang", lang, *args, "--help"],
+            env={**env, "COLUMNS": "200"},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        shown = " ".join(done.stdout.split())
+        own = inspect.getdoc(info.callback) or ""
+        examples = [line.strip() for line in own.splitlines() if "normandie " in line]
+        assert examples
+        for example in examples:
+            assert example in shown, (lang, example)

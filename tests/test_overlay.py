@@ -521,3 +521,15 @@ def test_leaving_a_question_unanswered_writes_nothing(
     assert done.exit_code == 130
     assert "Traceback" not in done.output
     assert not overlay.exists()
+
+
+def test_the_overlay_commands_speak_french(run: Invoke, overlay: Path) -> None:
+    refused = run(["--lang", "fr", "add", "organization", "--city", "rouen"])
+    assert refused.exit_code == 2
+    assert "il manque --name, --kind, --source" in refused.stderr
+    added = run(["--lang", "fr", *NEW_STARTUP])
+    assert added.exit_code == 0, added.stderr
+    assert "'donnees-normandes' ajouté à startups" in added.stderr
+    review = run(["--lang", "fr", "overlay", "-f", "table"]).stdout
+    assert "Vos modifications" in review
+    assert "ajouté" in review

@@ -36,11 +36,11 @@ def test_the_overview_shows_counts_scenes_events_and_what_to_try(invoke: Invoke)
     assert "Le Havre Le Havre Seine Métropole 0 0 0" in shown
     assert "All 9 5 18" in shown
     # The next three events after the day taken as today, soonest first.
-    start = shown.index("Next events (as of 2013-01-01)")
+    start = shown.index("Next events (as of 1 Jan 2013)")
     assert shown[start + 1 : start + 4] == [
-        "2013-04-07 Startup Weekend Caen 2013 Caen",
-        "2013-10-17 Codeurs en Seine 2013 Saint-Étienne-du-Rouvray",
-        "2014-11-27 Codeurs en Seine 2014 Saint-Étienne-du-Rouvray",
+        "7 Apr 2013 Startup Weekend Caen 2013 Caen",
+        "17 Oct 2013 Codeurs en Seine 2013 Saint-Étienne-du-Rouvray",
+        "27 Nov 2014 Codeurs en Seine 2014 Saint-Étienne-du-Rouvray",
     ]
     assert shown[start + 4] == ""
     assert "normandie startups --city rouen the startups of the Rouen scene" in shown
@@ -54,8 +54,8 @@ def test_the_overview_shows_counts_scenes_events_and_what_to_try(invoke: Invoke)
 def test_with_nothing_upcoming_the_overview_names_the_latest_event(invoke: Invoke) -> None:
     result = invoke([], env={"NORMANDIE_TODAY": "2030-01-01"})
     assert result.exit_code == 0, result.output
-    assert "Next events (as of 2030-01-01)" in result.stdout
-    assert "None known. The latest: Codeurs en Seine 2026 (2026-11-19)." in result.stdout
+    assert "Next events (as of 1 Jan 2030)" in result.stdout
+    assert "None known. The latest: Codeurs en Seine 2026 (19 Nov 2026)." in result.stdout
     assert "(over a year ago)" in result.stdout  # the seed was last updated in 2026
 
 

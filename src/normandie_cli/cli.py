@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import gettext
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -18,23 +20,47 @@ from normandie_cli import __version__
 from normandie_cli.completion import Completable
 from normandie_cli.errors import ExitCode, NormandieError, UsageError
 from normandie_cli.export import ExportFormat, OutputFormat
+from normandie_cli.i18n import (
+    DOMAIN,
+    LOCALE_FOLDER,
+    Language,
+    _,
+    choose_language,
+    flag_in,
+    human_date,
+    use_language,
+)
 from normandie_cli.models import Dataset, Event, Record, RecordKind
 from normandie_cli.query import CompareBy
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-EPILOG = (
-    "Environment: NORMANDIE_DATA (another dataset), NORMANDIE_OVERLAY (your changes),"
-    " NORMANDIE_TODAY (the date taken as today), NORMANDIE_NO_CACHE (no cache),"
-    " NO_COLOR (no colours), COLUMNS (table width).  "
+
+def _speak(language: Language) -> None:
+    """Use this language for our messages and for Typer's own words (Options, Commands,
+    Error…), which it looks up with gettext in the default domain, from LANGUAGE first."""
+    use_language(language)
+    gettext.bindtextdomain(DOMAIN, LOCALE_FOLDER)
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = language.value
+
+
+# The help texts below are built as this module is imported: the language is chosen first,
+# from --lang on the command line, then the environment.
+_speak(choose_language(flag_in(sys.argv[1:]), os.environ))
+
+EPILOG = _(
+    "Environment: NORMANDIE_LANG (fr or en), NORMANDIE_DATA (another dataset),"
+    " NORMANDIE_OVERLAY (your changes), NORMANDIE_TODAY (the date taken as today),"
+    " NORMANDIE_NO_CACHE (no cache), NO_COLOR (no colours), COLUMNS (table width).  "
     "Exit codes: 0 success (an empty result too), 1 invalid or unreadable data or file,"
     " 2 bad option or unknown value, 130 interrupted."
 )
 
 app = typer.Typer(
     name="normandie",
-    help="Explore the Normandy tech ecosystem: startups, organisations, events and cities.",
+    help=_("Explore the Normandy tech ecosystem: startups, organisations, events and cities."),
     epilog=EPILOG,
     # `normandie` alone shows an overview on a terminal and the help in a pipe (see `root`).
     no_args_is_help=False,
@@ -43,8 +69,8 @@ app = typer.Typer(
     add_completion=True,
 )
 
-FILTERS = "Filters"
-OUTPUT = "Output"
+FILTERS = _("Filters")
+OUTPUT = _("Output")
 
 
 @dataclass
@@ -96,7 +122,7 @@ def _load(
             return load_dataset(path, overlay)
         from rich.console import Console
 
-        with Console(stderr=True).status("Reading and checking the dataset…"):
+        with Console(stderr=True).status(_("Reading and checking the dataset…")):
             return load_dataset(path, overlay)
 
     return load_with_cache(origin, files, read) if use_cache else read()
@@ -162,7 +188,7 @@ def _reporting() -> Iterator[None]:
     except (KeyboardInterrupt, typer.Abort):  # Abort: Ctrl-C or Ctrl-D at a question
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     except NormandieError as error:
-        _say(f"Error: {error}", style="red")
+        _say(_("Error: {message}").format(message=error), style="red")
         raise typer.Exit(int(error.exit_code)) from None
     except BrokenPipeError:
         # The reader (`head`, a pager) has gone: stop quietly, and keep Python from
@@ -181,7 +207,7 @@ def _choose_format(
         chosen.add(fmt)
     if len(chosen) > 1:
         names = ", ".join(sorted(f.value for f in chosen))
-        raise UsageError(f"choose one output format, not several ({names})")
+        raise UsageError(_("choose one output format, not several ({names})").format(names=names))
     if chosen:
         return chosen.pop()
     if default is not None:
@@ -198,8 +224,11 @@ def _show_records(
     columns_text: str | None,
     empty_message: str,
     total: int | None = None,
+    today: date | None = None,
 ) -> None:
-    """Print records in the chosen format; an empty result is said on stderr, exit 0."""
+    """Print records in the chosen format; an empty result is said on stderr, exit 0.
+
+    Given today's date, a table says how soon each event to come starts."""
     from normandie_cli.query import (
         DEFAULT_COLUMNS,
         TABLE_COLUMNS,
@@ -218,9 +247,10 @@ def _show_records(
 
         columns = chosen or TABLE_COLUMNS.get(kind, DEFAULT_COLUMNS[kind])
         console = _console()
-        console.print(records_table(kind, rows, columns, dataset, console.width))
+        console.print(records_table(kind, rows, columns, dataset, console.width, today))
         if total is not None and total > len(rows):
-            _say(f"Showing {len(rows)} of {total}; change --limit to see more.", style="dim")
+            shown = _("Showing {count} of {total}; change --limit to see more.")
+            _say(shown.format(count=len(rows), total=total), style="dim")
         return
     from normandie_cli.export import format_rows
 
@@ -244,9 +274,20 @@ def _describe_filters(options: Mapping[str, Any]) -> str:
     return " ".join(parts)
 
 
-def _no_match(what: str, options: Mapping[str, Any]) -> str:
+def _no_match(kind: RecordKind, options: Mapping[str, Any]) -> str:
     described = _describe_filters(options)
-    return f"No {what} match {described}." if described else f"No {what} in the dataset."
+    if not described:
+        return {
+            RecordKind.STARTUP: _("No startups in the dataset."),
+            RecordKind.ORGANIZATION: _("No organisations in the dataset."),
+            RecordKind.EVENT: _("No events in the dataset."),
+        }[kind]
+    matching = {
+        RecordKind.STARTUP: _("No startups match {filters}."),
+        RecordKind.ORGANIZATION: _("No organisations match {filters}."),
+        RecordKind.EVENT: _("No events match {filters}."),
+    }
+    return matching[kind].format(filters=described)
 
 
 # --- Completion ------------------------------------------------------------------------------
@@ -335,15 +376,15 @@ FormatOption = Annotated[
         "--format",
         "-f",
         case_sensitive=False,
-        help="Output format. Default: table on a terminal, tsv when piped.",
+        help=_("Output format. Default: table on a terminal, tsv when piped."),
         rich_help_panel=OUTPUT,
     ),
 ]
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Same as --format json.", rich_help_panel=OUTPUT)
+    bool, typer.Option("--json", help=_("Same as --format json."), rich_help_panel=OUTPUT)
 ]
 CsvOption = Annotated[
-    bool, typer.Option("--csv", help="Same as --format csv.", rich_help_panel=OUTPUT)
+    bool, typer.Option("--csv", help=_("Same as --format csv."), rich_help_panel=OUTPUT)
 ]
 ColumnsOption = Annotated[
     str | None,
@@ -351,7 +392,7 @@ ColumnsOption = Annotated[
         "--columns",
         "-c",
         metavar="A,B,C",
-        help="Fields to show, in this order (e.g. id,name,city).",
+        help=_("Fields to show, in this order (e.g. id,name,city)."),
         rich_help_panel=OUTPUT,
         autocompletion=_complete_columns,
     ),
@@ -361,7 +402,7 @@ CityOption = Annotated[
     typer.Option(
         "--city",
         metavar="CITY",
-        help="A city and its agglomeration: rouen includes Le Petit-Quevilly. Repeatable.",
+        help=_("A city and its agglomeration: rouen includes Le Petit-Quevilly. Repeatable."),
         rich_help_panel=FILTERS,
         autocompletion=_completer(Completable.CITY),
     ),
@@ -371,7 +412,7 @@ CommuneOption = Annotated[
     typer.Option(
         "--commune",
         metavar="COMMUNE",
-        help="Exactly this commune. Repeatable.",
+        help=_("Exactly this commune. Repeatable."),
         rich_help_panel=FILTERS,
         autocompletion=_completer(Completable.CITY),
     ),
@@ -381,7 +422,7 @@ SectorOption = Annotated[
     typer.Option(
         "--sector",
         metavar="SECTOR",
-        help="Startups of this sector: its id, French or English name. Repeatable.",
+        help=_("Startups of this sector: its id, French or English name. Repeatable."),
         rich_help_panel=FILTERS,
         autocompletion=_completer(Completable.SECTOR),
     ),
@@ -391,8 +432,10 @@ KindOption = Annotated[
     typer.Option(
         "--kind",
         metavar="KIND",
-        help="Organisations of this kind: incubator, technopole, network, public-body, school…"
-        " Repeatable.",
+        help=_(
+            "Organisations of this kind: incubator, technopole, network, public-body, school…"
+            " Repeatable."
+        ),
         rich_help_panel=FILTERS,
         autocompletion=_completer(Completable.ORGANIZATION_KIND),
     ),
@@ -403,7 +446,7 @@ SearchOption = Annotated[
         "--search",
         "-S",
         metavar="TEXT",
-        help="Text in the name, description, tags or city; case and accents ignored.",
+        help=_("Text in the name, description, tags or city; case and accents ignored."),
         rich_help_panel=FILTERS,
     ),
 ]
@@ -412,18 +455,23 @@ SortOption = Annotated[
     typer.Option(
         "--sort",
         metavar="FIELD",
-        help="Sort by this field; repeat for ties.",
+        help=_("Sort by this field; repeat for ties."),
         rich_help_panel=OUTPUT,
         autocompletion=_complete_sort,
     ),
 ]
 ReverseOption = Annotated[
-    bool, typer.Option("--reverse", "-r", help="Reverse the order.", rich_help_panel=OUTPUT)
+    bool, typer.Option("--reverse", "-r", help=_("Reverse the order."), rich_help_panel=OUTPUT)
 ]
 LimitOption = Annotated[
     int | None,
     typer.Option(
-        "--limit", "-L", min=1, metavar="N", help="Show at most N records.", rich_help_panel=OUTPUT
+        "--limit",
+        "-L",
+        min=1,
+        metavar="N",
+        help=_("Show at most N records."),
+        rich_help_panel=OUTPUT,
     ),
 ]
 
@@ -437,12 +485,25 @@ def _version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            case_sensitive=False,
+            help=_(
+                "Language of messages, tables and help: fr or en. Default: NORMANDIE_LANG,"
+                " else the locale (LC_ALL, LC_MESSAGES, LANG), else English."
+            ),
+        ),
+    ] = None,
     data: Annotated[
         Path | None,
         typer.Option(
             "--data",
             envvar="NORMANDIE_DATA",
-            help="Read this dataset (a TOML file, or a folder of them) instead of the bundled one.",
+            help=_(
+                "Read this dataset (a TOML file, or a folder of them) instead of the bundled one."
+            ),
             show_envvar=True,
         ),
     ] = None,
@@ -452,7 +513,7 @@ def root(
             "--today",
             envvar="NORMANDIE_TODAY",
             metavar="YYYY-MM-DD",
-            help="Take this date as today (for --upcoming and --past).",
+            help=_("Take this date as today (for --upcoming and --past)."),
         ),
     ] = None,
     overlay: Annotated[
@@ -461,28 +522,34 @@ def root(
             "--overlay",
             envvar="NORMANDIE_OVERLAY",
             metavar="FILE",
-            help="Your additions and corrections (see `normandie add`). Default:"
-            " $XDG_DATA_HOME/normandie/overlay.toml, read when it exists.",
+            help=_(
+                "Your additions and corrections (see `normandie add`). Default:"
+                " $XDG_DATA_HOME/normandie/overlay.toml, read when it exists."
+            ),
             show_envvar=True,
         ),
     ] = None,
     no_overlay: Annotated[
         bool,
-        typer.Option("--no-overlay", help="Read the dataset without your overlay."),
+        typer.Option("--no-overlay", help=_("Read the dataset without your overlay.")),
     ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
             "--no-cache",
             envvar="NORMANDIE_NO_CACHE",
-            help="Read and check the dataset again instead of using the cache.",
+            help=_("Read and check the dataset again instead of using the cache."),
             show_envvar=True,
         ),
     ] = False,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help=_("Show the version and exit."),
         ),
     ] = False,
 ) -> None:
@@ -490,6 +557,8 @@ def root(
 
     Data comes from the bundled, sourced dataset; every record cites its sources.
     """
+    # Chosen again: the module may have been imported for another command line (tests).
+    _speak(choose_language(lang, os.environ))
     with _reporting():  # a bad --today is an error whatever the command
         from normandie_cli.query import parse_date_option
 
@@ -535,18 +604,22 @@ def startups(
         typer.Option(
             "--tag",
             metavar="TAG",
-            help="A tag. Repeatable.",
+            help=_("A tag. Repeatable."),
             rich_help_panel=FILTERS,
             autocompletion=_completer(Completable.TAG),
         ),
     ] = None,
     founded_since: Annotated[
         int | None,
-        typer.Option(metavar="YEAR", help="Founded this year or later.", rich_help_panel=FILTERS),
+        typer.Option(
+            metavar="YEAR", help=_("Founded this year or later."), rich_help_panel=FILTERS
+        ),
     ] = None,
     founded_until: Annotated[
         int | None,
-        typer.Option(metavar="YEAR", help="Founded this year or earlier.", rich_help_panel=FILTERS),
+        typer.Option(
+            metavar="YEAR", help=_("Founded this year or earlier."), rich_help_panel=FILTERS
+        ),
     ] = None,
     search: SearchOption = None,
     sort: SortOption = None,
@@ -599,7 +672,7 @@ def startups(
             dataset,
             fmt=output,
             columns_text=columns,
-            empty_message=_no_match("startups", given),
+            empty_message=_no_match(RecordKind.STARTUP, given),
             total=len(found),
         )
 
@@ -625,6 +698,8 @@ def organizations(
       normandie organizations --city rouen
 
       normandie orgs --kind network --json
+
+      normandie orgs --kind incubator --city caen
     """
     from normandie_cli import query
 
@@ -646,13 +721,13 @@ def organizations(
             dataset,
             fmt=output,
             columns_text=columns,
-            empty_message=_no_match("organisations", given),
+            empty_message=_no_match(RecordKind.ORGANIZATION, given),
             total=len(found),
         )
 
 
 app.command("organizations")(organizations)
-app.command("orgs", help="Same as `organizations`.", hidden=True)(organizations)
+app.command("orgs", help=_("Same as `organizations`."), hidden=True)(organizations)
 
 
 @app.command()
@@ -660,18 +735,22 @@ def events(
     ctx: typer.Context,
     upcoming: Annotated[
         bool,
-        typer.Option("--upcoming", help="Not over yet, soonest first.", rich_help_panel=FILTERS),
+        typer.Option("--upcoming", help=_("Not over yet, soonest first."), rich_help_panel=FILTERS),
     ] = False,
     past: Annotated[
-        bool, typer.Option("--past", help="Over, most recent first.", rich_help_panel=FILTERS)
+        bool, typer.Option("--past", help=_("Over, most recent first."), rich_help_panel=FILTERS)
     ] = False,
     since: Annotated[
         str | None,
-        typer.Option(metavar="YYYY-MM-DD", help="On or after this day.", rich_help_panel=FILTERS),
+        typer.Option(
+            metavar="YYYY-MM-DD", help=_("On or after this day."), rich_help_panel=FILTERS
+        ),
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option(metavar="YYYY-MM-DD", help="On or before this day.", rich_help_panel=FILTERS),
+        typer.Option(
+            metavar="YYYY-MM-DD", help=_("On or before this day."), rich_help_panel=FILTERS
+        ),
     ] = None,
     city: CityOption = None,
     commune: CommuneOption = None,
@@ -680,7 +759,7 @@ def events(
         typer.Option(
             "--organizer",
             metavar="ID",
-            help="An organiser's id or name. Repeatable.",
+            help=_("An organiser's id or name. Repeatable."),
             rich_help_panel=FILTERS,
             autocompletion=_completer(Completable.ORGANIZER),
         ),
@@ -696,9 +775,6 @@ def events(
 ) -> None:
     """List events; dates may be known to the day, the month or only the year.
 
-    An event counts as upcoming until its last possible day is over, so an event
-    dated only "2026-11" is still upcoming on 2026-11-26.
-
     Examples:
 
       normandie events --upcoming
@@ -706,6 +782,9 @@ def events(
       normandie events --past --city rouen --limit 3
 
       normandie events --since 2015-01-01 --until 2015-12-31 --json
+
+    An event counts as upcoming until its last possible day is over, so an event
+    dated only "2026-11" is still upcoming on 2026-11-26.
     """
     from normandie_cli import query
 
@@ -737,11 +816,9 @@ def events(
             "--search": search,
         }
         if upcoming and query.is_stale(dataset, settings.today):
-            _say(
-                f"Note: the data was last updated on {dataset.meta.updated}; "
-                "the calendar may be incomplete."
-            )
-        empty_message = _no_match("events", given)
+            note = _("Note: the data was last updated on {date}; the calendar may be incomplete.")
+            _say(note.format(date=human_date(dataset.meta.updated)))
+        empty_message = _no_match(RecordKind.EVENT, given)
         if upcoming and not found:
             without_upcoming = dataclasses.replace(filters, upcoming=False)
             empty_message = _nothing_upcoming(
@@ -757,6 +834,7 @@ def events(
             columns_text=columns,
             empty_message=empty_message,
             total=len(found),
+            today=settings.today,
         )
 
 
@@ -765,12 +843,18 @@ def _nothing_upcoming(matching: Sequence[Event], today: date, options: Mapping[s
     from normandie_cli.query import latest_event
 
     described = _describe_filters(options)
-    message = f"No upcoming event on or after {today.isoformat()}"
-    message += f" for {described}." if described else "."
+    day = human_date(today)
+    if described:
+        message = _("No upcoming event on or after {date} for {filters}.")
+    else:
+        message = _("No upcoming event on or after {date}.")
+    message = message.format(date=day, filters=described)
     latest = latest_event(matching)
     if latest is not None:
         when = latest.end or latest.start
-        message += f" The latest known one is {latest.name} ({when}, id {latest.id})."
+        assert when is not None  # latest_event picks among dated events
+        known = _("The latest known one is {name} ({date}, id {id}).")
+        message += " " + known.format(name=latest.name, date=human_date(when), id=latest.id)
     return message
 
 
@@ -781,7 +865,7 @@ def cities(
         bool,
         typer.Option(
             "--all",
-            help="Every commune of Normandy, not only those with records.",
+            help=_("Every commune of Normandy, not only those with records."),
             rich_help_panel=FILTERS,
         ),
     ] = False,
@@ -797,6 +881,8 @@ def cities(
       normandie cities
 
       normandie cities --all --json
+
+      normandie cities --csv -c name,startups,events
     """
     from normandie_cli.query import city_counts, sort_records
 
@@ -811,7 +897,7 @@ def cities(
             dataset,
             fmt=output,
             columns_text=columns,
-            empty_message="No city has records yet; `normandie cities --all` lists them all.",
+            empty_message=_("No city has records yet; `normandie cities --all` lists them all."),
         )
 
 
@@ -830,6 +916,8 @@ def sources(
 
       normandie sources
 
+      normandie sources --limit 5
+
       normandie sources --csv -c id,url,cited_by
     """
     from normandie_cli.query import sort_records
@@ -844,7 +932,7 @@ def sources(
             dataset,
             fmt=output,
             columns_text=columns,
-            empty_message="The dataset cites no source.",
+            empty_message=_("The dataset cites no source."),
             total=len(listed),
         )
 
@@ -862,6 +950,8 @@ def info(
       normandie info
 
       normandie info --json
+
+      normandie info -f tsv
     """
     from normandie_cli.query import dataset_summary
 
@@ -890,23 +980,25 @@ def validate(
         list[Path] | None,
         typer.Argument(
             metavar="[PATH]...",
-            help="Dataset files or folders. Default: the dataset in use (--data or bundled).",
+            help=_("Dataset files or folders. Default: the dataset in use (--data or bundled)."),
         ),
     ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Treat warnings as errors (exit 1).")
+        bool, typer.Option("--strict", help=_("Treat warnings as errors (exit 1)."))
     ] = False,
 ) -> None:
     """Check dataset files: every error, then data-quality warnings.
 
-    Exit 0 when valid (warnings are listed), 1 when not valid or, with --strict, when
-    anything is warned about.
-
     Examples:
+
+      normandie validate
 
       normandie validate --strict
 
-      normandie validate my-data.toml
+      normandie export --toml -o copy.toml && normandie validate copy.toml
+
+    Exit 0 when valid (warnings are listed), 1 when not valid or, with --strict, when
+    anything is warned about.
     """
     from normandie_cli.dataset import bundled_data_path, load_dataset
     from normandie_cli.quality import quality_warnings
@@ -915,11 +1007,11 @@ def validate(
         settings = _settings(ctx)
         failed = False
         for path in paths or [settings.data or bundled_data_path()]:
-            label = "the bundled dataset" if path == bundled_data_path() else str(path)
+            label = _("the bundled dataset") if path == bundled_data_path() else str(path)
             # The dataset in use is checked as it is used: with the overlay, if there is one.
             overlay = settings.overlay if not paths else None
             if overlay is not None and overlay.exists():
-                label += f" with the overlay {overlay}"
+                label += _(" with the overlay {path}").format(path=overlay)
             try:
                 dataset = load_dataset(path, overlay)
             except NormandieError as error:
@@ -928,15 +1020,19 @@ def validate(
                 continue
             warnings = quality_warnings(dataset, settings.today)
             for warning in warnings:
-                _say(f"{label}: warning: {warning}", style="yellow")
+                _say(
+                    _("{label}: warning: {warning}").format(label=label, warning=warning),
+                    style="yellow",
+                )
             records = sum(len(dataset.records(kind)) for kind in RecordKind)
             if not warnings:
-                verdict = "valid"
+                verdict = _("valid")
             elif strict:
-                verdict = f"refused by --strict: {len(warnings)} warning(s)"
+                verdict = _("refused by --strict: {count} warning(s)").format(count=len(warnings))
             else:
-                verdict = f"valid, {len(warnings)} warning(s)"
-            _say(f"{label}: {verdict} ({records} records).")
+                verdict = _("valid, {count} warning(s)").format(count=len(warnings))
+            done = _("{label}: {verdict} ({count} records).")
+            _say(done.format(label=label, verdict=verdict, count=records))
             failed = failed or (strict and bool(warnings))
         if failed:
             raise typer.Exit(int(ExitCode.DATA_ERROR))
@@ -949,7 +1045,7 @@ def show(
         str,
         typer.Argument(
             metavar="ID",
-            help="The id of any record.",
+            help=_("The id of any record."),
             autocompletion=_completer(Completable.RECORD_ID),
         ),
     ],
@@ -964,6 +1060,8 @@ def show(
       normandie show saagie
 
       normandie show codeurs-en-seine-2015 --json
+
+      normandie show rouen
     """
     from normandie_cli.query import find_record, record_rows
 
@@ -996,14 +1094,16 @@ def _origin(settings: _Settings, record_id: str) -> str:
         from normandie_cli.overlay import overlay_ids, read_overlay
 
         if record_id in overlay_ids(read_overlay(settings.overlay)):
-            return f"your overlay, {settings.overlay}"
-    return "the bundled dataset" if settings.data is None else f"the dataset {settings.data}"
+            return _("your overlay, {path}").format(path=settings.overlay)
+    if settings.data is None:
+        return _("the bundled dataset")
+    return _("the dataset {path}").format(path=settings.data)
 
 
 @app.command()
 def search(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Words to look for; case and accents ignored.")],
+    text: Annotated[str, typer.Argument(help=_("Words to look for; case and accents ignored."))],
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
@@ -1015,6 +1115,8 @@ def search(
       normandie search innopolis
 
       normandie search "big data" --json
+
+      normandie search rouen --csv
     """
     from normandie_cli.query import DEFAULT_COLUMNS, record_rows, search_all
 
@@ -1026,7 +1128,7 @@ def search(
             for kind, records in search_all(dataset, text).items()
         }
         if not groups:
-            _say(f"Nothing matches {text!r}.")
+            _say(_("Nothing matches {text!r}.").format(text=text))
         if output is OutputFormat.TABLE:
             if not groups:
                 return
@@ -1052,7 +1154,7 @@ def compare(
         list[str] | None,
         typer.Argument(
             metavar="[CITY]...",
-            help="Cities to compare. Default: caen rouen le-havre.",
+            help=_("Cities to compare. Default: caen rouen le-havre."),
             autocompletion=_completer(Completable.CITY),
         ),
     ] = None,
@@ -1061,8 +1163,10 @@ def compare(
         typer.Option(
             "--by",
             case_sensitive=False,
-            help="city: each city with its agglomeration; region: former Basse- against Haute-"
-            "Normandie; department: each department.",
+            help=_(
+                "city: each city with its agglomeration; region: former Basse- against Haute-"
+                "Normandie; department: each department."
+            ),
         ),
     ] = CompareBy.CITY,
     top: Annotated[
@@ -1071,7 +1175,7 @@ def compare(
             "--top",
             min=1,
             metavar="N",
-            help="How many top sectors (and, in the table, kinds).",
+            help=_("How many top sectors (and, in the table, kinds)."),
             rich_help_panel=OUTPUT,
         ),
     ] = 3,
@@ -1081,10 +1185,6 @@ def compare(
 ) -> None:
     """Compare scenes side by side: startups, funding, organisations and events.
 
-    By region or department, records whose city is unknown get a column of their own; by
-    city, a city counts its whole agglomeration. Funding sums only the known amounts and
-    says how many startups those are.
-
     Examples:
 
       normandie compare
@@ -1092,6 +1192,10 @@ def compare(
       normandie compare caen rouen --json
 
       normandie compare --by region
+
+    By region or department, records whose city is unknown get a column of their own; by
+    city, a city counts its whole agglomeration. Funding sums only the known amounts and
+    says how many startups those are.
     """
     from normandie_cli import query
 
@@ -1100,7 +1204,9 @@ def compare(
         settings = _settings(ctx)
         dataset = settings.dataset
         if by is not CompareBy.CITY and places:
-            raise UsageError(f"--by {by.value} compares fixed groups: leave out the cities")
+            raise UsageError(
+                _("--by {by} compares fixed groups: leave out the cities").format(by=by.value)
+            )
         if by is CompareBy.REGION:
             scenes = query.region_scenes(dataset)
         elif by is CompareBy.DEPARTMENT:
@@ -1120,7 +1226,7 @@ def compare(
         _write(format_rows(output, rows, list(rows[0])))
 
 
-cache_app = typer.Typer(help="Manage the cache of the checked dataset.", no_args_is_help=True)
+cache_app = typer.Typer(help=_("Manage the cache of the checked dataset."), no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 
 
@@ -1131,12 +1237,18 @@ def cache_clear() -> None:
     Examples:
 
       normandie cache clear
+
+      normandie --no-cache startups --city rouen
     """
     from normandie_cli.cache import cache_folder, clear_cache
 
     with _reporting():
         removed = clear_cache()
-        _say(f"Removed {removed} cache file(s) from {cache_folder()}.")
+        _say(
+            _("Removed {count} cache file(s) from {folder}.").format(
+                count=removed, folder=cache_folder()
+            )
+        )
 
 
 def _flag(name: str, text: str) -> Any:
@@ -1147,25 +1259,25 @@ def _flag(name: str, text: str) -> Any:
 @app.command()
 def export(
     ctx: typer.Context,
-    as_csv: Annotated[bool, _flag("--csv", "CSV, RFC 4180, UTF-8 (the default).")] = False,
+    as_csv: Annotated[bool, _flag("--csv", _("CSV, RFC 4180, UTF-8 (the default)."))] = False,
     as_excel: Annotated[
-        bool, _flag("--excel", "CSV for a French Excel: ';' separators and a UTF-8 BOM.")
+        bool, _flag("--excel", _("CSV for a French Excel: ';' separators and a UTF-8 BOM."))
     ] = False,
-    as_json: Annotated[bool, _flag("--json", "A JSON list of full records.")] = False,
-    as_jsonl: Annotated[bool, _flag("--jsonl", "JSON Lines: one record a line.")] = False,
+    as_json: Annotated[bool, _flag("--json", _("A JSON list of full records."))] = False,
+    as_jsonl: Annotated[bool, _flag("--jsonl", _("JSON Lines: one record a line."))] = False,
     as_toml: Annotated[
-        bool, _flag("--toml", "The whole dataset as one TOML file that --data reads back.")
+        bool, _flag("--toml", _("The whole dataset as one TOML file that --data reads back."))
     ] = False,
-    as_ics: Annotated[bool, _flag("--ics", "Events as an iCalendar file (RFC 5545).")] = False,
+    as_ics: Annotated[bool, _flag("--ics", _("Events as an iCalendar file (RFC 5545)."))] = False,
     as_geojson: Annotated[
-        bool, _flag("--geojson", "Cities and organisations on a map (GeoJSON, RFC 7946).")
+        bool, _flag("--geojson", _("Cities and organisations on a map (GeoJSON, RFC 7946)."))
     ] = False,
     sqlite: Annotated[
         Path | None,
         typer.Option(
             "--sqlite",
             metavar="FILE",
-            help="The whole dataset as a SQLite database, for sqlite3 or Datasette.",
+            help=_("The whole dataset as a SQLite database, for sqlite3 or Datasette."),
             rich_help_panel=OUTPUT,
         ),
     ] = None,
@@ -1175,7 +1287,7 @@ def export(
             "--format",
             "-f",
             case_sensitive=False,
-            help="The format by name.",
+            help=_("The format by name."),
             rich_help_panel=OUTPUT,
         ),
     ] = None,
@@ -1183,7 +1295,7 @@ def export(
         RecordKind,
         typer.Option(
             case_sensitive=False,
-            help="Which records, for CSV, TSV and JSON formats.",
+            help=_("Which records, for CSV, TSV and JSON formats."),
             rich_help_panel=FILTERS,
         ),
     ] = RecordKind.STARTUP,
@@ -1196,23 +1308,18 @@ def export(
         typer.Option(
             "--output",
             "-o",
-            help="Write to this file; '-' or nothing: the screen.",
+            help=_("Write to this file; '-' or nothing: the screen."),
             rich_help_panel=OUTPUT,
         ),
     ] = None,
     force: Annotated[
         bool,
         typer.Option(
-            "--force", help="Replace the output file if it exists.", rich_help_panel=OUTPUT
+            "--force", help=_("Replace the output file if it exists."), rich_help_panel=OUTPUT
         ),
     ] = False,
 ) -> None:
     """Export the data for another tool: Excel, a calendar, a map, a database, jq.
-
-    CSV, TSV and JSON take one kind of record (--entity) with every field; lists share one
-    CSV cell joined with "|", awards and funding rounds one cell of JSON. Text that a
-    spreadsheet would run as a formula gets a leading '. Files are written whole or not at
-    all, and never replace an existing file without --force.
 
     Examples:
 
@@ -1221,6 +1328,11 @@ def export(
       normandie export --ics --city caen -o caen.ics
 
       normandie export --sqlite normandie.db
+
+    CSV, TSV and JSON take one kind of record (--entity) with every field; lists share one
+    CSV cell joined with "|", awards and funding rounds one cell of JSON. Text that a
+    spreadsheet would run as a formula gets a leading '. Files are written whole or not at
+    all, and never replace an existing file without --force.
     """
     from normandie_cli.dataset import bundled_data_path
     from normandie_cli.export import check_target, write_file
@@ -1239,7 +1351,9 @@ def export(
         chosen = {f for f, on in flags.items() if on} | ({fmt} if fmt else set())
         if len(chosen) > 1:
             names = ", ".join(sorted(f.value for f in chosen))
-            raise UsageError(f"choose one export format, not several ({names})")
+            raise UsageError(
+                _("choose one export format, not several ({names})").format(names=names)
+            )
         chosen_format = chosen.pop() if chosen else ExportFormat.CSV
         settings = _settings(ctx)
         dataset = settings.dataset
@@ -1247,17 +1361,17 @@ def export(
         to_screen = output is None or str(output) == "-"
         if chosen_format is ExportFormat.SQLITE:
             if sqlite is not None and not to_screen:
-                raise UsageError("give the database file once: --sqlite FILE, not also -o")
+                raise UsageError(_("give the database file once: --sqlite FILE, not also -o"))
             if city or commune or sector or kind:
-                raise UsageError("--sqlite exports the whole dataset: leave out the filters")
+                raise UsageError(_("--sqlite exports the whole dataset: leave out the filters"))
             target = sqlite or (None if to_screen else output)
             if target is None or str(target) == "-":
-                raise UsageError("a SQLite database is a file: give --sqlite FILE")
+                raise UsageError(_("a SQLite database is a file: give --sqlite FILE"))
             check_target(target, force=force, protect=protect)
             from normandie_cli.export_sqlite import write_sqlite
 
             write_sqlite(dataset, target)
-            _say(f"Wrote the dataset to {target}.")
+            _say(_("Wrote the dataset to {path}.").format(path=target))
             return
         try:
             content, what = _export_content(
@@ -1271,7 +1385,7 @@ def export(
             return
         assert output is not None
         write_file(output, content, force=force, protect=protect)
-        _say(f"Wrote {what} to {output}.")
+        _say(_("Wrote {what} to {path}.").format(what=what, path=output))
 
 
 class NoMatch(Exception):
@@ -1296,37 +1410,42 @@ def _export_content(
     if chosen in (ExportFormat.TOML, ExportFormat.GEOJSON) and (
         cities or communes or sector or kind
     ):
-        raise UsageError(f"--{chosen.value} exports the whole dataset: leave out the filters")
+        raise UsageError(
+            _("--{format} exports the whole dataset: leave out the filters").format(
+                format=chosen.value
+            )
+        )
     if chosen is ExportFormat.TOML:
         from normandie_cli.export_toml import to_toml
 
-        return to_toml(dataset), "the dataset"
+        return to_toml(dataset), _("the dataset")
     if chosen is ExportFormat.GEOJSON:
         from normandie_cli.export_geojson import to_geojson
 
-        return to_geojson(dataset), "the map"
+        return to_geojson(dataset), _("the map")
     if chosen is ExportFormat.ICS:
         from normandie_cli.export_ics import to_ics
 
         if sector or kind:
-            raise UsageError("--ics exports events: --sector and --kind do not apply")
+            raise UsageError(_("--ics exports events: --sector and --kind do not apply"))
         events = query.filter_events(
             dataset, query.EventFilters(today=today, cities=cities, communes=communes)
         )
         calendar, notes = to_ics(events, dataset)
         for note in notes:
-            _say(f"Note: {note}")
+            _say(_("Note: {note}").format(note=note))
         count = calendar.count(b"BEGIN:VEVENT")
         if count == 0:  # RFC 5545 wants at least one event in a calendar
-            raise NoMatch("No event with a known day matches: nothing was written.")
-        return calendar.decode("utf-8"), f"{count} events"
+            raise NoMatch(_("No event with a known day matches: nothing was written."))
+        return calendar.decode("utf-8"), _("{count} events").format(count=count)
     records = _filtered_records(dataset, today, entity, cities, communes, sector, kind)
     from normandie_cli.export import format_rows
     from normandie_cli.query import field_names, record_rows
 
     rows = record_rows(records, dataset)
     listing_format = OutputFormat(chosen.value)
-    return format_rows(listing_format, rows, field_names(entity)), f"{len(rows)} {entity.value}"
+    what = _("{count} records ({table})").format(count=len(rows), table=entity.value)
+    return format_rows(listing_format, rows, field_names(entity)), what
 
 
 def _filtered_records(
@@ -1342,9 +1461,9 @@ def _filtered_records(
     from normandie_cli import query
 
     if sector and entity is not RecordKind.STARTUP:
-        raise UsageError("--sector applies to --entity startups")
+        raise UsageError(_("--sector applies to --entity startups"))
     if kind and entity is not RecordKind.ORGANIZATION:
-        raise UsageError("--kind applies to --entity organizations")
+        raise UsageError(_("--kind applies to --entity organizations"))
     if entity is RecordKind.STARTUP:
         sectors = query.resolve_sectors(dataset, sector or [])
         return query.filter_startups(
@@ -1360,14 +1479,14 @@ def _filtered_records(
             dataset, query.EventFilters(today=today, cities=cities, communes=communes)
         )
     if cities is not None or communes is not None:
-        raise UsageError("--city and --commune apply to startups, organizations and events")
+        raise UsageError(_("--city and --commune apply to startups, organizations and events"))
     return dataset.records(entity)
 
 
 # --- Adding and correcting records: the overlay ------------------------------------------
 
-RECORD = "Record"
-CITING = "Sources"
+RECORD = _("Record")
+CITING = _("Sources")
 
 
 def _stdin_is_terminal() -> bool:
@@ -1376,7 +1495,7 @@ def _stdin_is_terminal() -> bool:
 
 def _overlay_path(settings: _Settings) -> Path:
     if settings.overlay is None:
-        raise UsageError("--no-overlay leaves no file to write to: leave it out")
+        raise UsageError(_("--no-overlay leaves no file to write to: leave it out"))
     return settings.overlay
 
 
@@ -1405,14 +1524,15 @@ def _save(
             parse_dataset(parts, str(base), (str(path), amendment))
         except DataError as error:
             problems = "\n".join(f"  {p}" for p in error.problems)
-            raise UsageError(f"nothing was written, because:\n{problems}") from None
+            refused = _("nothing was written, because:\n{problems}")
+            raise UsageError(refused.format(problems=problems)) from None
 
     if dry_run:
         before = overlay.read_overlay_text(path)
         after = change(before)
         check(after)
         _write(after[len(before) :].lstrip("\n") if after.startswith(before) else after)
-        _say("Checked; nothing was written (--dry-run).")
+        _say(_("Checked; nothing was written (--dry-run)."))
         return None
     return overlay.update_overlay(path, change, check)
 
@@ -1423,7 +1543,7 @@ def _ask(label: str, convert: Callable[[str], Any], *, required: bool, hint: str
         _say(hint, style="dim")
     while True:
         answer: str = typer.prompt(
-            label if required else f"{label} (Enter to skip)",
+            label if required else _("{label} (Enter to skip)").format(label=label),
             default=None if required else "",
             show_default=False,
         )
@@ -1484,14 +1604,15 @@ def _add(
                         values[field] = answer
             if citation is None:
                 citation = _ask(
-                    "Source (a source id or a web address)",
+                    _("Source (a source id or a web address)"),
                     lambda text: cite([text]),
                     required=True,
                 )
         elif missing or citation is None:
             flags = [f"--{f.replace('_', '-')}" for f in missing]
             flags += [] if citation is not None else ["--source"]
-            raise UsageError(f"missing {', '.join(flags)} (or run on a terminal to be asked)")
+            missing_message = _("missing {flags} (or run on a terminal to be asked)")
+            raise UsageError(missing_message.format(flags=", ".join(flags)))
         assert citation is not None
         if record_id is None:
             record_id = overlay.new_id(values.get("name") or values["title"])
@@ -1507,20 +1628,23 @@ def _add(
 
         if _save(settings, change, dry_run=dry_run) is not None:
             path = _overlay_path(settings)
-            _say(f"Added {record_id!r} to {kind.value} in {path}.")
-            _say(
-                f"See it with `normandie show {record_id}`; "
-                "send your changes with `normandie overlay export`.",
-                style="dim",
+            added = _("Added {id!r} to {table} in {path}.")
+            _say(added.format(id=record_id, table=kind.value, path=path))
+            hint = _(
+                "See it with `normandie show {id}`; send your changes with"
+                " `normandie overlay export`."
             )
+            _say(hint.format(id=record_id), style="dim")
 
 
 def _label(field: str) -> str:
-    return field.replace("_", " ").capitalize()
+    from normandie_cli.render import field_heading
+
+    return field_heading(field)
 
 
 add_app = typer.Typer(
-    help="Add a startup, organisation, event or source to your overlay.",
+    help=_("Add a startup, organisation, event or source to your overlay."),
     no_args_is_help=True,
 )
 app.add_typer(add_app, name="add")
@@ -1528,41 +1652,48 @@ app.add_typer(add_app, name="add")
 IdOption = Annotated[
     str | None,
     typer.Option(
-        "--id", help="The new record's id. Default: made from its name.", rich_help_panel=RECORD
+        "--id", help=_("The new record's id. Default: made from its name."), rich_help_panel=RECORD
     ),
 ]
-NameOption = Annotated[str | None, typer.Option("--name", help="Its name.", rich_help_panel=RECORD)]
+NameOption = Annotated[
+    str | None, typer.Option("--name", help=_("Its name."), rich_help_panel=RECORD)
+]
 NewCityOption = Annotated[
     str | None,
     typer.Option(
-        "--city", metavar="CITY", help="Its commune, as you write it.", rich_help_panel=RECORD
+        "--city", metavar="CITY", help=_("Its commune, as you write it."), rich_help_panel=RECORD
     ),
 ]
 WebsiteOption = Annotated[
     str | None,
-    typer.Option("--website", metavar="URL", help="Its website.", rich_help_panel=RECORD),
+    typer.Option("--website", metavar="URL", help=_("Its website."), rich_help_panel=RECORD),
 ]
 FoundedOption = Annotated[
     str | None,
     typer.Option(
-        "--founded", metavar="YYYY[-MM[-DD]]", help="When it was founded.", rich_help_panel=RECORD
+        "--founded",
+        metavar="YYYY[-MM[-DD]]",
+        help=_("When it was founded."),
+        rich_help_panel=RECORD,
     ),
 ]
 SirenOption = Annotated[
     str | None,
-    typer.Option("--siren", metavar="NUMBER", help="Its SIREN number.", rich_help_panel=RECORD),
+    typer.Option("--siren", metavar="NUMBER", help=_("Its SIREN number."), rich_help_panel=RECORD),
 ]
 DescriptionOption = Annotated[
     str | None,
-    typer.Option("--description", metavar="TEXT", help="One sentence.", rich_help_panel=RECORD),
+    typer.Option("--description", metavar="TEXT", help=_("One sentence."), rich_help_panel=RECORD),
 ]
 CiteOption = Annotated[
     list[str] | None,
     typer.Option(
         "--source",
         metavar="ID|URL",
-        help="What states these facts: a source id, or a web address (a new source). "
-        "Required; repeatable.",
+        help=_(
+            "What states these facts: a source id, or a web address (a new source)."
+            " Required; repeatable."
+        ),
         rich_help_panel=CITING,
     ),
 ]
@@ -1571,7 +1702,7 @@ SourceTitleOption = Annotated[
     typer.Option(
         "--source-title",
         metavar="TEXT",
-        help="The title of a new source given by its address. Default: the address.",
+        help=_("The title of a new source given by its address. Default: the address."),
         rich_help_panel=CITING,
     ),
 ]
@@ -1580,13 +1711,13 @@ SourcePublisherOption = Annotated[
     typer.Option(
         "--source-publisher",
         metavar="TEXT",
-        help="Who published a new source. Default: its site's name.",
+        help=_("Who published a new source. Default: its site's name."),
         rich_help_panel=CITING,
     ),
 ]
 DryRunOption = Annotated[
     bool,
-    typer.Option("--dry-run", help="Check and print the TOML; write nothing."),
+    typer.Option("--dry-run", help=_("Check and print the TOML; write nothing.")),
 ]
 
 
@@ -1598,12 +1729,12 @@ def add_startup(
     sector: Annotated[
         list[str] | None,
         typer.Option(
-            "--sector", metavar="SECTOR", help="A sector. Repeatable.", rich_help_panel=RECORD
+            "--sector", metavar="SECTOR", help=_("A sector. Repeatable."), rich_help_panel=RECORD
         ),
     ] = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", metavar="TAG", help="A tag. Repeatable.", rich_help_panel=RECORD),
+        typer.Option("--tag", metavar="TAG", help=_("A tag. Repeatable."), rich_help_panel=RECORD),
     ] = None,
     founded: FoundedOption = None,
     website: WebsiteOption = None,
@@ -1613,7 +1744,7 @@ def add_startup(
         typer.Option(
             "--hosted-by",
             metavar="ORGANIZATION",
-            help="An incubator or technopole hosting it. Repeatable.",
+            help=_("An incubator or technopole hosting it. Repeatable."),
             rich_help_panel=RECORD,
         ),
     ] = None,
@@ -1624,14 +1755,14 @@ def add_startup(
     source_publisher: SourcePublisherOption = None,
     dry_run: DryRunOption = False,
 ) -> None:
-    """Add a startup.
+    """Add a startup to your overlay; on a terminal, a missing field is asked for.
 
     Examples:
 
-      normandie add startup --name "Ma Startup" --city caen --sector fintech --source https://example.fr/annonce
+      normandie add startup --name "Ma Startup" --city caen --sector software --source https://example.org
 
-      normandie add startup     (on a terminal: asks for each field)
-    """
+      normandie add startup --name "Ma Startup" --founded 2025 --source https://example.org --dry-run
+    """  # noqa: E501 (examples are run as written, one per line)
     given = {
         "name": name,
         "city": city,
@@ -1655,7 +1786,7 @@ def add_organization(
         typer.Option(
             "--kind",
             metavar="KIND",
-            help="incubator, technopole, network, public-body, coworking, school…",
+            help=_("incubator, technopole, network, public-body, coworking, school…"),
             rich_help_panel=RECORD,
         ),
     ] = None,
@@ -1668,7 +1799,7 @@ def add_organization(
         typer.Option(
             "--parent",
             metavar="ORGANIZATION",
-            help="An organisation it belongs to. Repeatable.",
+            help=_("An organisation it belongs to. Repeatable."),
             rich_help_panel=RECORD,
         ),
     ] = None,
@@ -1679,13 +1810,13 @@ def add_organization(
     source_publisher: SourcePublisherOption = None,
     dry_run: DryRunOption = False,
 ) -> None:
-    """Add an organisation: incubator, technopole, network, coworking, school…
+    """Add an organisation (incubator, coworking, network…) to your overlay.
 
     Examples:
 
-      normandie add organization --name "La Ruche" --kind coworking --city rouen --source https://example.fr
+      normandie add organization --name "Mon Lieu" --kind coworking --source https://example.org
 
-      normandie add organization     (on a terminal: asks for each field)
+      normandie add organization --name "Mon Lieu" --kind fablab --city rouen --source https://example.org
     """
     given = {
         "name": name,
@@ -1716,39 +1847,44 @@ def add_event(
     start: Annotated[
         str | None,
         typer.Option(
-            "--start", metavar="YYYY[-MM[-DD]]", help="Its first day.", rich_help_panel=RECORD
+            "--start", metavar="YYYY[-MM[-DD]]", help=_("Its first day."), rich_help_panel=RECORD
         ),
     ] = None,
     end: Annotated[
         str | None,
         typer.Option(
-            "--end", metavar="YYYY[-MM[-DD]]", help="Its last day.", rich_help_panel=RECORD
+            "--end", metavar="YYYY[-MM[-DD]]", help=_("Its last day."), rich_help_panel=RECORD
         ),
     ] = None,
     city: NewCityOption = None,
     kind: Annotated[
         str | None,
         typer.Option(
-            "--kind", metavar="KIND", help="meetup, conference, hackathon…", rich_help_panel=RECORD
+            "--kind",
+            metavar="KIND",
+            help=_("meetup, conference, hackathon…"),
+            rich_help_panel=RECORD,
         ),
     ] = None,
     venue: Annotated[
-        str | None, typer.Option("--venue", metavar="TEXT", help="Where.", rich_help_panel=RECORD)
+        str | None,
+        typer.Option("--venue", metavar="TEXT", help=_("Where."), rich_help_panel=RECORD),
     ] = None,
     online: Annotated[
-        bool | None, typer.Option("--online", help="Held online.", rich_help_panel=RECORD)
+        bool | None, typer.Option("--online", help=_("Held online."), rich_help_panel=RECORD)
     ] = None,
     organizer: Annotated[
         list[str] | None,
         typer.Option(
             "--organizer",
             metavar="ID",
-            help="An organisation or startup organising it. Repeatable.",
+            help=_("An organisation or startup organising it. Repeatable."),
             rich_help_panel=RECORD,
         ),
     ] = None,
     url: Annotated[
-        str | None, typer.Option("--url", metavar="URL", help="Its page.", rich_help_panel=RECORD)
+        str | None,
+        typer.Option("--url", metavar="URL", help=_("Its page."), rich_help_panel=RECORD),
     ] = None,
     description: DescriptionOption = None,
     record_id: IdOption = None,
@@ -1757,12 +1893,14 @@ def add_event(
     source_publisher: SourcePublisherOption = None,
     dry_run: DryRunOption = False,
 ) -> None:
-    """Add an event.
+    """Add an event to your overlay.
 
     Examples:
 
-      normandie add event --name "Meetup IA Caen" --start 2027-01-14 --city caen --source https://example.fr/meetup
-    """
+      normandie add event --name "Mon Meetup" --start 2027-01-14 --city caen --source https://example.org
+
+      normandie add event --name "Mon Meetup" --kind meetup --online --source https://example.org --dry-run
+    """  # noqa: E501 (examples are run as written, one per line)
     given = {
         "name": name,
         "start": start,
@@ -1782,39 +1920,41 @@ def add_event(
 def add_source(
     ctx: typer.Context,
     title: Annotated[
-        str | None, typer.Option("--title", help="Its title.", rich_help_panel=RECORD)
+        str | None, typer.Option("--title", help=_("Its title."), rich_help_panel=RECORD)
     ] = None,
     publisher: Annotated[
-        str | None, typer.Option("--publisher", help="Who published it.", rich_help_panel=RECORD)
+        str | None, typer.Option("--publisher", help=_("Who published it."), rich_help_panel=RECORD)
     ] = None,
     url: Annotated[
         str | None,
-        typer.Option("--url", metavar="URL", help="Its address.", rich_help_panel=RECORD),
+        typer.Option("--url", metavar="URL", help=_("Its address."), rich_help_panel=RECORD),
     ] = None,
     published: Annotated[
         str | None,
         typer.Option(
             "--date",
             metavar="YYYY[-MM[-DD]]",
-            help="When it was published.",
+            help=_("When it was published."),
             rich_help_panel=RECORD,
         ),
     ] = None,
     licence: Annotated[
         str | None,
         typer.Option(
-            "--licence", metavar="TEXT", help="Its reuse licence.", rich_help_panel=RECORD
+            "--licence", metavar="TEXT", help=_("Its reuse licence."), rich_help_panel=RECORD
         ),
     ] = None,
     record_id: IdOption = None,
     dry_run: DryRunOption = False,
 ) -> None:
-    """Add a source, to cite from records you add or correct.
+    """Add a source to your overlay, to cite from the records you add or correct.
 
     Examples:
 
-      normandie add source --title "Annonce" --publisher "Ouest-France" --url https://example.fr/a
-    """
+      normandie add source --title Annonce --publisher Example --url https://example.org --date 2026-10
+
+      normandie add source --title Annonce --publisher Example --url https://example.org --dry-run
+    """  # noqa: E501 (examples are run as written, one per line)
     given = {
         "title": title,
         "publisher": publisher,
@@ -1832,7 +1972,7 @@ def edit(
         str,
         typer.Argument(
             metavar="ID",
-            help="The record to correct.",
+            help=_("The record to correct."),
             autocompletion=_completer(Completable.RECORD_ID),
         ),
     ],
@@ -1841,12 +1981,12 @@ def edit(
         typer.Option(
             "--set",
             metavar="FIELD=VALUE",
-            help="Give a field a new value; lists are comma-separated. Repeatable.",
+            help=_("Give a field a new value; lists are comma-separated. Repeatable."),
         ),
     ] = None,
     unset: Annotated[
         list[str] | None,
-        typer.Option("--unset", metavar="FIELD", help="Empty a field. Repeatable."),
+        typer.Option("--unset", metavar="FIELD", help=_("Empty a field. Repeatable.")),
     ] = None,
     source: CiteOption = None,
     source_title: SourceTitleOption = None,
@@ -1857,10 +1997,10 @@ def edit(
 
     Examples:
 
-      normandie edit saagie --set founded=2012 --source https://example.fr/saagie-history
+      normandie add startup --name "Ma Startup" --source https://example.org/a && normandie edit ma-startup --set founded=2025-03 --source https://example.org/a
 
-      normandie edit codeurs-en-seine-2026 --set venue="Kindarena" --source codeurs-en-seine
-    """
+      normandie add startup --name "Ma Startup" --source https://example.org/a && normandie edit ma-startup --set sectors="big data, crm" --source https://example.org/b
+    """  # noqa: E501 (examples are run as written, one per line)
     from normandie_cli import overlay
     from normandie_cli.query import find_record
 
@@ -1872,13 +2012,14 @@ def edit(
         for assignment in assignments or []:
             field, equals, text = assignment.partition("=")
             if not equals:
-                raise UsageError(f"--set takes FIELD=VALUE, got {assignment!r}")
+                wrong = _("--set takes FIELD=VALUE, got {text!r}")
+                raise UsageError(wrong.format(text=assignment))
             changes[field.strip()] = overlay.field_value(dataset, kind, field.strip(), text)
         for field in unset or []:
             overlay.check_field(kind, field)
             changes[field] = None
         if not changes:
-            raise UsageError("nothing to change: give --set FIELD=VALUE or --unset FIELD")
+            raise UsageError(_("nothing to change: give --set FIELD=VALUE or --unset FIELD"))
         citation = overlay.cite(
             dataset,
             source or [],
@@ -1888,7 +2029,8 @@ def edit(
         )
         values = overlay.corrected(record, changes, citation.ids)
         if overlay.corrected(record, changes, ()) == overlay.corrected(record, {}, ()):
-            raise UsageError(f"{record.id!r} already has these values: nothing to change")
+            same = _("{id!r} already has these values: nothing to change")
+            raise UsageError(same.format(id=record.id))
 
         def change(text: str) -> str:
             for new_source in citation.new_sources:
@@ -1896,7 +2038,8 @@ def edit(
             return overlay.put_table(text, kind.value, values)
 
         if _save(settings, change, dry_run=dry_run) is not None:
-            _say(f"Corrected {record.id!r} in {_overlay_path(settings)}.")
+            corrected = _("Corrected {id!r} in {path}.")
+            _say(corrected.format(id=record.id, path=_overlay_path(settings)))
 
 
 @app.command()
@@ -1906,30 +2049,30 @@ def retire(
         str,
         typer.Argument(
             metavar="ID",
-            help="The record to retire.",
+            help=_("The record to retire."),
             autocompletion=_completer(Completable.RECORD_ID),
         ),
     ],
     reason: Annotated[
         str,
-        typer.Option("--reason", metavar="TEXT", help="Why: closed, cancelled, merged into…"),
+        typer.Option("--reason", metavar="TEXT", help=_("Why: closed, cancelled, merged into…")),
     ],
     source: Annotated[
         list[str],
-        typer.Option("--source", metavar="ID|URL", help="What states it. Repeatable."),
+        typer.Option("--source", metavar="ID|URL", help=_("What states it. Repeatable.")),
     ],
     source_title: SourceTitleOption = None,
     source_publisher: SourcePublisherOption = None,
     dry_run: DryRunOption = False,
 ) -> None:
-    """Hide a record that is no longer true, with the reason and its source.
-
-    A record you added yourself is simply taken out of your overlay.
+    """Hide a record that is no longer true; one you added is taken out of your overlay.
 
     Examples:
 
-      normandie retire some-startup --reason "closed in 2024" --source https://example.fr/closing
-    """
+      normandie add startup --name "Ma Startup" --source https://example.org/a && normandie retire ma-startup --reason "closed" --source https://example.org/a
+
+      normandie add event --name "Mon Meetup" --source https://example.org/m && normandie retire mon-meetup --reason "cancelled" --source https://example.org/m
+    """  # noqa: E501 (examples are run as written, one per line)
     from normandie_cli import overlay
     from normandie_cli.dataset import RETIRED
     from normandie_cli.query import find_record
@@ -1951,11 +2094,16 @@ def retire(
             return text
 
         if _save(settings, change, dry_run=dry_run) is not None:
-            _say(f"Retired {record.id!r} in {_overlay_path(settings)}.")
+            retired = _("Retired {id!r} in {path}.")
+            _say(retired.format(id=record.id, path=_overlay_path(settings)))
 
 
 overlay_app = typer.Typer(
-    help="Review your overlay's changes, or export them for the maintainers.",
+    help=_(
+        "Review what your overlay adds, replaces (field by field) and retires, or export it."
+        "\n\nExamples:\n\n  normandie overlay\n\n  normandie overlay --json"
+        "\n\n  normandie overlay export -o my-changes.toml"
+    ),
     invoke_without_command=True,
 )
 app.add_typer(overlay_app, name="overlay")
@@ -1968,14 +2116,7 @@ def overlay_review(
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ) -> None:
-    """List what your overlay adds, replaces (field by field) and retires.
-
-    Examples:
-
-      normandie overlay
-
-      normandie overlay export -o my-changes.toml
-    """
+    """List what your overlay adds, replaces (field by field) and retires."""
     if ctx.invoked_subcommand is not None:
         return
     from normandie_cli import overlay
@@ -1989,7 +2130,8 @@ def overlay_review(
         )
         if output is OutputFormat.TABLE:
             if not entries:
-                _say(f"Your overlay ({path}) changes nothing yet. Start with `normandie add`.")
+                empty = _("Your overlay ({path}) changes nothing yet. Start with `normandie add`.")
+                _say(empty.format(path=path))
                 return
             from normandie_cli.render import overlay_table
 
@@ -2006,16 +2148,18 @@ def overlay_export(
     ctx: typer.Context,
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", metavar="FILE", help="The file to write."),
+        typer.Option("--output", "-o", metavar="FILE", help=_("The file to write.")),
     ],
-    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=_("Replace FILE if it exists."))] = False,
 ) -> None:
-    """Write your overlay's records and retirements to a file of their own, to send upstream.
+    """Write your overlay's changes to a file of their own, to send to the maintainers.
 
     Examples:
 
-      normandie overlay export -o my-changes.toml
-    """
+      normandie add startup --name "Ma Startup" --source https://example.org/a && normandie overlay export -o my-changes.toml
+
+      normandie add startup --name "Ma Startup" --source https://example.org/a && normandie overlay export -o my-changes.toml && normandie --overlay my-changes.toml validate
+    """  # noqa: E501 (examples are run as written, one per line)
     from normandie_cli import overlay
     from normandie_cli.dataset import RETIRED
     from normandie_cli.export import write_file
@@ -2025,10 +2169,33 @@ def overlay_export(
         path = _overlay_path(settings)
         raw = overlay.read_overlay(path)
         if not overlay.overlay_ids(raw) and not raw.get(RETIRED):
-            raise UsageError(f"your overlay ({path}) changes nothing: there is nothing to export")
+            empty = _("your overlay ({path}) changes nothing: there is nothing to export")
+            raise UsageError(empty.format(path=path))
         document = overlay.changes_document(settings.dataset, raw, settings.today)
         write_file(output, document, force=force, protect=path)
-        _say(f"Wrote your changes to {output}.")
+        _say(_("Wrote your changes to {path}.").format(path=output))
+
+
+def _commands(typer_app: typer.Typer) -> Iterator[Any]:
+    """The commands of an app and of its groups (`cache clear`…)."""
+    yield from typer_app.registered_commands
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            yield from _commands(group.typer_instance)
+
+
+# Kept after the last command: the commands whose help is their docstring get it in the
+# chosen language.
+_HELP_FROM_DOCSTRINGS = [c for c in _commands(app) if c.help is None]
+
+
+def help_messages() -> list[str]:
+    """The commands' docstrings as written, in English: the catalogue's entries for them."""
+    return [inspect.getdoc(c.callback) or "" for c in _HELP_FROM_DOCSTRINGS]
+
+
+for _info in _HELP_FROM_DOCSTRINGS:
+    _info.help = _(inspect.getdoc(_info.callback) or "")
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from normandie_cli.i18n import N_, _, localized
 from normandie_cli.models import Dataset, RecordKind
 from normandie_cli.query import SORT_FIELDS, city_counts, field_names
 from normandie_cli.text import fold
@@ -36,19 +37,23 @@ class Choice:
     useful: bool = True
 
 
-_COUNTED = {"startups": "startups", "organizations": "organisations", "events": "events"}
+_COUNTED = {
+    "startups": N_("{n} startups"),
+    "organizations": N_("{n} organisations"),
+    "events": N_("{n} events"),
+}
 _SINGULAR = {
-    RecordKind.STARTUP: "startup",
-    RecordKind.ORGANIZATION: "organisation",
-    RecordKind.EVENT: "event",
-    RecordKind.CITY: "city",
-    RecordKind.SOURCE: "source",
-    RecordKind.AGGLOMERATION: "agglomeration",
-    RecordKind.SECTOR: "sector",
-    RecordKind.ORGANIZATION_KIND: "organisation kind",
-    RecordKind.EVENT_KIND: "event kind",
-    RecordKind.CONTEST: "contest",
-    RecordKind.DEPARTMENT: "department",
+    RecordKind.STARTUP: N_("startup"),
+    RecordKind.ORGANIZATION: N_("organisation"),
+    RecordKind.EVENT: N_("event"),
+    RecordKind.CITY: N_("city"),
+    RecordKind.SOURCE: N_("source"),
+    RecordKind.AGGLOMERATION: N_("agglomeration"),
+    RecordKind.SECTOR: N_("sector"),
+    RecordKind.ORGANIZATION_KIND: N_("organisation kind"),
+    RecordKind.EVENT_KIND: N_("event kind"),
+    RecordKind.CONTEST: N_("contest"),
+    RecordKind.DEPARTMENT: N_("department"),
 }
 
 
@@ -57,9 +62,9 @@ def dataset_choices(dataset: Dataset, what: Completable) -> list[Choice]:
     if what is Completable.CITY:
         return _city_choices(dataset)
     if what is Completable.SECTOR:
-        return [Choice(t.id, t.name_en) for t in dataset.sectors]
+        return [Choice(t.id, localized(t.name_fr, t.name_en)) for t in dataset.sectors]
     if what is Completable.ORGANIZATION_KIND:
-        return [Choice(t.id, t.name_en) for t in dataset.organization_kinds]
+        return [Choice(t.id, localized(t.name_fr, t.name_en)) for t in dataset.organization_kinds]
     if what is Completable.TAG:
         return [Choice(tag) for tag in sorted({t for s in dataset.startups for t in s.tags})]
     if what is Completable.ORGANIZER:
@@ -72,7 +77,7 @@ def _city_choices(dataset: Dataset) -> list[Choice]:
     choices = []
     for city in dataset.cities:
         count = counts[city.id]
-        numbers = [f"{n} {_COUNTED[table]}" for table, n in count.items() if n]
+        numbers = [_(_COUNTED[table]).format(n=n) for table, n in count.items() if n]
         described = f"{city.name} ({city.department})"
         if numbers:
             described += ": " + ", ".join(numbers)
@@ -100,7 +105,7 @@ def _record_choices(dataset: Dataset) -> list[Choice]:
             seen.add(record.id)
             name = getattr(record, "name", None) or getattr(record, "name_en", None)
             name = name or getattr(record, "title", "")
-            described = f"{_SINGULAR[kind]}: {name}" if name else _SINGULAR[kind]
+            described = f"{_(_SINGULAR[kind])}: {name}" if name else _(_SINGULAR[kind])
             useful = kind is not RecordKind.CITY or any(counts[record.id].values())
             choices.append(Choice(record.id, described, useful))
     return choices

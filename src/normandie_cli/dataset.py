@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from normandie_cli.errors import DataError
+from normandie_cli.i18n import _
 from normandie_cli.models import (
     RECORD_TYPES,
     Agglomeration,
@@ -112,7 +113,7 @@ def bundled_data_path() -> Path:
     checkout = Path(__file__).resolve().parents[2] / DATA_FOLDER
     if checkout.is_dir():
         return checkout
-    raise DataError(DATA_FOLDER, ["the bundled dataset is missing: reinstall normandie"])
+    raise DataError(DATA_FOLDER, [_("the bundled dataset is missing: reinstall normandie")])
 
 
 def dataset_files(path: Path) -> list[Path]:
@@ -121,7 +122,7 @@ def dataset_files(path: Path) -> list[Path]:
         return [path]
     files = sorted(p for p in path.rglob("*.toml") if p.is_file())
     if not files:
-        raise DataError(str(path), ["this folder holds no .toml file"])
+        raise DataError(str(path), [_("this folder holds no .toml file")])
     return files
 
 
@@ -170,13 +171,14 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         content = path.read_bytes()
     except FileNotFoundError:
-        raise DataError(label, ["no such file"]) from None
+        raise DataError(label, [_("no such file")]) from None
     except IsADirectoryError:
-        raise DataError(label, ["this is a folder, not a TOML file"]) from None
+        raise DataError(label, [_("this is a folder, not a TOML file")]) from None
     except PermissionError:
-        raise DataError(label, ["permission denied: the file cannot be read"]) from None
+        raise DataError(label, [_("permission denied: the file cannot be read")]) from None
     except OSError as error:
-        raise DataError(label, [f"cannot be read: {error.strerror or error}"]) from None
+        reason = _("cannot be read: {reason}").format(reason=error.strerror or error)
+        raise DataError(label, [reason]) from None
     return parse_toml(content, label)
 
 
@@ -188,17 +190,19 @@ def parse_toml(content: bytes, label: str) -> dict[str, Any]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
-        raise DataError(label, [f"line {line}: not UTF-8 text (byte {error.start})"]) from None
+        not_utf8 = _("line {line}: not UTF-8 text (byte {byte})")
+        raise DataError(label, [not_utf8.format(line=line, byte=error.start)]) from None
     if not text.strip():
-        raise DataError(label, ["the file is empty"])
+        raise DataError(label, [_("the file is empty")])
     try:
         return tomli.loads(text)
     except tomli.TOMLDecodeError as error:
+        syntax = _("TOML syntax error at line {line}, column {column}: {reason}")
         raise DataError(
-            label, [f"TOML syntax error at line {error.lineno}, column {error.colno}: {error.msg}"]
+            label, [syntax.format(line=error.lineno, column=error.colno, reason=error.msg)]
         ) from None
     except RecursionError:
-        raise DataError(label, ["the TOML is nested too deeply to be read"]) from None
+        raise DataError(label, [_("the TOML is nested too deeply to be read")]) from None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -242,10 +246,12 @@ def parse_dataset(
     if overlay is not None:
         entries = _apply_overlay(entries, *overlay, problems)
     if not metas:
-        problems.add("meta", "the [meta] table is missing")
+        problems.add("meta", _("the [meta] table is missing"))
     elif len(metas) > 1:
         names = ", ".join(name for name, _ in metas)
-        problems.add("meta", f"[meta] must be in one file only; found in {names}")
+        problems.add(
+            "meta", _("[meta] must be in one file only; found in {files}").format(files=names)
+        )
     _check_ids(entries, problems)
     _check_references(entries, problems)
     agglomeration_of = _check_agglomerations(entries, problems)
@@ -285,7 +291,8 @@ def _check_tables(
 ) -> None:
     for key in raw:
         if key not in allowed:
-            problems.add(name, f"unknown table {key!r}{did_you_mean(key, allowed)}")
+            unknown = _("unknown table {name!r}{suggestion}")
+            problems.add(name, unknown.format(name=key, suggestion=did_you_mean(key, allowed)))
 
 
 def _read_records(raw: Mapping[str, Any], prefix: str, problems: _Problems) -> list[_Entry]:
@@ -299,7 +306,8 @@ def _read_retirements(raw: Mapping[str, Any], where: str, problems: _Problems) -
     """The [[retired]] entries of an overlay that are complete and well formed."""
     table = raw.get(RETIRED, [])
     if not isinstance(table, list) or not all(isinstance(item, dict) for item in table):
-        problems.add(f"{where}{RETIRED}", f"must be an array of tables: [[{RETIRED}]]")
+        array = _("must be an array of tables: [[{table}]]").format(table=RETIRED)
+        problems.add(f"{where}{RETIRED}", array)
         return []
     built = (
         _build(Retirement, item, f"{where}{RETIRED}[{index}]", problems)[0]
@@ -332,15 +340,28 @@ def _apply_overlay(
     for index, retirement in enumerate(retirements):
         where = f"{prefix}{RETIRED}[{index}] ({retirement.id!r})"
         if retirement.id not in known:
-            problems.add(where, f"retires {retirement.id!r}, which is not in the dataset")
+            problems.add(
+                where,
+                _("retires {id!r}, which is not in the dataset").format(id=retirement.id),
+            )
         if retirement.id in {entry.id for entry in amended}:
-            problems.add(where, f"{retirement.id!r} is both retired and listed in the overlay")
+            problems.add(
+                where,
+                _("{id!r} is both retired and listed in the overlay").format(id=retirement.id),
+            )
         for source in retirement.sources:
             if source not in source_ids:
+                dangling = _(
+                    "{field!r} refers to {reference!r}, which is not in {tables}{suggestion}"
+                )
                 problems.add(
                     where,
-                    f"'sources' refers to {source!r}, which is not in sources"
-                    f"{did_you_mean(source, source_ids)}",
+                    dangling.format(
+                        field="sources",
+                        reference=source,
+                        tables="sources",
+                        suggestion=did_you_mean(source, source_ids),
+                    ),
                 )
         retired.add(retirement.id)
     kept = [
@@ -353,7 +374,7 @@ def _apply_overlay(
 
 def _read_meta(raw: object, where: str, problems: _Problems) -> Meta | None:
     if not isinstance(raw, dict):
-        problems.add(where, "must be a table: [meta]")
+        problems.add(where, _("must be a table: [meta]"))
         return None
     return _build(Meta, raw, where, problems)[0]
 
@@ -362,7 +383,8 @@ def _read_table(
     raw: object, kind: RecordKind, cls: type[Record], prefix: str, problems: _Problems
 ) -> Iterator[_Entry]:
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
-        problems.add(f"{prefix}{kind.value}", f"must be an array of tables: [[{kind.value}]]")
+        array = _("must be an array of tables: [[{table}]]").format(table=kind.value)
+        problems.add(f"{prefix}{kind.value}", array)
         return
     for index, item in enumerate(raw):
         record_id = item.get("id")
@@ -419,12 +441,13 @@ def _build(
     before = len(problems.items)
     for key in raw:
         if key not in specs:
-            problems.add(where, f"unknown field {key!r}{did_you_mean(key, specs)}")
+            unknown = _("unknown field {name!r}{suggestion}")
+            problems.add(where, unknown.format(name=key, suggestion=did_you_mean(key, specs)))
     values: dict[str, Any] = {}
     for name, spec in specs.items():
         if name not in raw:
             if spec.required:
-                problems.add(where, f"the required field {name!r} is missing")
+                problems.add(where, _("the required field {name!r} is missing").format(name=name))
             continue
         if spec.nested is not None:
             built = _build_nested(spec.nested, raw[name], f"{where}.{name}", problems)
@@ -446,7 +469,7 @@ def _build(
 
 def _build_nested(cls: type, raw: Any, where: str, problems: _Problems) -> tuple[Any, ...] | None:
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
-        problems.add(where, "must be a list of tables")
+        problems.add(where, _("must be a list of tables"))
         return None
     built = [_build(cls, item, f"{where}[{i}]", problems)[0] for i, item in enumerate(raw)]
     return None if None in built else tuple(built)
@@ -454,72 +477,87 @@ def _build_nested(cls: type, raw: Any, where: str, problems: _Problems) -> tuple
 
 def _convert_text_list(name: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise ValueError(f"must be a list of texts, got {_describe(value)}")
+        raise ValueError(_("must be a list of texts, got {value}").format(value=_describe(value)))
     items = tuple(_convert_text(name, item, in_list=True) for item in value)
     if len(set(items)) == len(items):
         return items
     repeated = sorted({item for item in items if items.count(item) > 1})
     if repeated:
-        raise ValueError(f"lists {', '.join(map(repr, repeated))} more than once")
+        twice = _("lists {items} more than once")
+        raise ValueError(twice.format(items=", ".join(map(repr, repeated))))
     return items
 
 
 def _describe(value: Any) -> str:
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return f"{type(value).__name__} {value!r}"
 
 
 def _convert_text(name: str, value: Any, in_list: bool = False) -> str:
-    what = "each item" if in_list else "it"
     if not isinstance(value, str):
-        raise ValueError(f"must be text, got {_describe(value)}")
+        raise ValueError(_("must be text, got {value}").format(value=_describe(value)))
     if not value.strip():
-        raise ValueError(f"must not be empty ({what} is blank)")
+        if in_list:
+            raise ValueError(_("must not be empty (each item is blank)"))
+        raise ValueError(_("must not be empty (it is blank)"))
     if name in _SLUG_FIELDS and not _SLUG.fullmatch(value):
         raise ValueError(
-            f"must be a slug like 'le-havre' (lowercase letters, digits, hyphens), got {value!r}"
+            _(
+                "must be a slug like 'le-havre' (lowercase letters, digits, hyphens), got {value!r}"
+            ).format(value=value)
         )
     if name in _URL_FIELDS and not (_URL.fullmatch(value) and value.isprintable()):
-        raise ValueError(f"must be a web address starting with http:// or https://, got {value!r}")
+        raise ValueError(
+            _("must be a web address starting with http:// or https://, got {value!r}").format(
+                value=value
+            )
+        )
     return value
 
 
 def _convert_date(name: str, value: Any) -> PartialDate:
     if isinstance(value, dt.datetime):
-        raise ValueError(f"must be a date, not a date and time: got {value.isoformat()}")
+        raise ValueError(
+            _("must be a date, not a date and time: got {value}").format(value=value.isoformat())
+        )
     if isinstance(value, dt.date):
         return PartialDate.from_date(value)
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError(f"must be a date like '2015', '2015-11' or '2015-11-19', got {value!r}")
+        raise ValueError(
+            _("must be a date like '2015', '2015-11' or '2015-11-19', got {value!r}").format(
+                value=value
+            )
+        )
     try:
         return PartialDate(value) if isinstance(value, int) else PartialDate.parse(value)
     except ValueError as error:
-        raise ValueError(f"is not a valid date: {error}") from None
+        raise ValueError(_("is not a valid date: {reason}").format(reason=error)) from None
 
 
 def _convert_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"must be a whole number, got {_describe(value)}")
+        raise ValueError(_("must be a whole number, got {value}").format(value=_describe(value)))
     if value < 0:
-        raise ValueError(f"must not be negative, got {value}")
+        raise ValueError(_("must not be negative, got {value}").format(value=value))
     return value
 
 
 def _convert_float(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"must be a number, got {_describe(value)}")
+        raise ValueError(_("must be a number, got {value}").format(value=_describe(value)))
     limit = 90 if name == "latitude" else 180
     if not -limit <= value <= limit:
-        raise ValueError(f"must be between -{limit} and {limit}, got {value}")
+        between = _("must be between -{limit} and {limit}, got {value}")
+        raise ValueError(between.format(limit=limit, value=value))
     return float(value)
 
 
 def _convert_bool(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"must be true or false, got {_describe(value)}")
+        raise ValueError(_("must be true or false, got {value}").format(value=_describe(value)))
     return value
 
 
@@ -527,7 +565,11 @@ def _convert_enum(enum: type[Enum], value: Any) -> Enum:
     allowed = [member.value for member in enum]
     if value not in allowed:
         raise ValueError(
-            f"must be one of {', '.join(allowed)}; got {value!r}{did_you_mean(str(value), allowed)}"
+            _("must be one of {allowed}; got {value!r}{suggestion}").format(
+                allowed=", ".join(allowed),
+                value=value,
+                suggestion=did_you_mean(str(value), allowed),
+            )
         )
     return enum(value)
 
@@ -544,30 +586,33 @@ _CONVERTERS: dict[Any, Callable[[str, Any], Any]] = {
 def _record_checks(record: object) -> Iterator[str]:
     """Rules that span fields of one record."""
     if isinstance(record, City) and not _INSEE.fullmatch(record.insee):
-        yield f"'insee' must be a 5-character INSEE code like '14118', got {record.insee!r}"
+        insee = _("'insee' must be a 5-character INSEE code like '14118', got {value!r}")
+        yield insee.format(value=record.insee)
     if isinstance(record, Department) and not _DEPARTMENT.fullmatch(record.id):
-        yield f"'id' must be a department code like '14', got {record.id!r}"
+        yield _("'id' must be a department code like '14', got {value!r}").format(value=record.id)
     siren = getattr(record, "siren", None)
     if siren is not None and not _SIREN.fullmatch(siren):
-        yield f"'siren' must be 9 digits, got {siren!r}"
+        yield _("'siren' must be 9 digits, got {value!r}").format(value=siren)
     if isinstance(record, Event):
         if record.end is not None and record.start is None:
-            yield "'end' is set but 'start' is not"
+            yield _("'end' is set but 'start' is not")
         elif (
             record.end is not None
             and record.start is not None
             and record.end.last_day < record.start.first_day
         ):
-            yield f"'end' ({record.end}) is before 'start' ({record.start})"
+            before = _("'end' ({end}) is before 'start' ({start})")
+            yield before.format(end=record.end, start=record.start)
     sources = getattr(record, "sources", None)
     if (
         isinstance(record, Record | FundingRound | Retirement)
         and sources is not None
         and not sources
     ):
-        yield "'sources' must name at least one source"
+        yield _("'sources' must name at least one source")
     if isinstance(record, FundingRound) and not _CURRENCY.fullmatch(record.currency):
-        yield f"'currency' must be a 3-letter code like 'EUR', got {record.currency!r}"
+        currency = _("'currency' must be a 3-letter code like 'EUR', got {value!r}")
+        yield currency.format(value=record.currency)
 
 
 def _check_ids(entries: Sequence[_Entry], problems: _Problems) -> None:
@@ -578,13 +623,14 @@ def _check_ids(entries: Sequence[_Entry], problems: _Problems) -> None:
             continue
         earlier = first.setdefault(entry.id, entry)
         if earlier is not entry:
-            problems.add(entry.where, f"duplicate id {entry.id!r}, already used by {earlier.where}")
+            duplicate = _("duplicate id {id!r}, already used by {where}")
+            problems.add(entry.where, duplicate.format(id=entry.id, where=earlier.where))
     # A name that folds to nothing could never be typed (shared names are fine: --city
     # asks which one is meant).
     for entry in entries:
         place = entry.record
         if isinstance(place, City) and not all(fold(n) for n in (place.name, *place.aliases)):
-            problems.add(entry.where, "a name or alias has no letters or digits")
+            problems.add(entry.where, _("a name or alias has no letters or digits"))
 
 
 def _check_references(entries: Sequence[_Entry], problems: _Problems) -> None:
@@ -608,10 +654,16 @@ def _check_references(entries: Sequence[_Entry], problems: _Problems) -> None:
                 known = known_in[targets] = set().union(*(ids[t] for t in targets))
             for reference in value if isinstance(value, tuple) else [value]:
                 if reference not in known:
+                    missing = _(
+                        "{field!r} refers to {reference!r}, which is not in {tables}{suggestion}"
+                    )
+                    tables = _(" or ").join(t.value for t in targets)
+                    suggestion = did_you_mean(reference, known)
                     problems.add(
                         where,
-                        f"{field!r} refers to {reference!r}, which is not in "
-                        f"{' or '.join(t.value for t in targets)}{did_you_mean(reference, known)}",
+                        missing.format(
+                            field=field, reference=reference, tables=tables, suggestion=suggestion
+                        ),
                     )
 
     for entry in entries:
@@ -632,9 +684,11 @@ def _check_agglomerations(entries: Sequence[_Entry], problems: _Problems) -> dic
         if not isinstance(agglomeration, Agglomeration):
             continue
         if agglomeration.seat not in agglomeration.members:
-            problems.add(entry.where, f"its seat {agglomeration.seat!r} is not among its members")
+            seat = _("its seat {seat!r} is not among its members").format(seat=agglomeration.seat)
+            problems.add(entry.where, seat)
         for city in agglomeration.members:
             other = agglomeration_of.setdefault(city, agglomeration.id)
             if other != agglomeration.id:
-                problems.add(entry.where, f"{city!r} is already a member of {other!r}")
+                member = _("{city!r} is already a member of {other!r}")
+                problems.add(entry.where, member.format(city=city, other=other))
     return agglomeration_of

@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from enum import IntEnum
 
+from normandie_cli.i18n import _
+
 
 class ExitCode(IntEnum):
     """The one list of exit codes; the README's table mirrors it."""
@@ -26,8 +28,12 @@ class DataError(NormandieError):
         self.source = source
         self.problems = tuple(problems)
         count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        lines = [f"{source}: {count} {noun} found:", *(f"  {p}" for p in self.problems)]
+        found = (
+            _("{source}: 1 problem found:")
+            if count == 1
+            else _("{source}: {count} problems found:")
+        )
+        lines = [found.format(source=source, count=count), *(f"  {p}" for p in self.problems)]
         super().__init__("\n".join(lines))
 
 

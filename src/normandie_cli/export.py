@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from normandie_cli.errors import NormandieError, UsageError
+from normandie_cli.i18n import _
 from normandie_cli.models import PartialDate
 from normandie_cli.text import inert
 
@@ -163,13 +164,21 @@ def check_target(path: Path, *, force: bool, protect: Path | None) -> None:
     file of the dataset being read (`protect`, a file or a folder), even with force."""
     target = path.resolve()
     if protect is not None and (target == protect.resolve() or protect.resolve() in target.parents):
-        raise UsageError(f"{path} is part of the dataset being read: choose another output file")
+        raise UsageError(
+            _("{path} is part of the dataset being read: choose another output file").format(
+                path=path
+            )
+        )
     if path.is_dir():
-        raise UsageError(f"{path} is a folder: give a file name")
+        raise UsageError(_("{path} is a folder: give a file name").format(path=path))
     if path.exists() and not force:
-        raise UsageError(f"{path} already exists: add --force to replace it")
+        raise UsageError(_("{path} already exists: add --force to replace it").format(path=path))
     if not path.parent.is_dir():
-        raise NormandieError(f"cannot write {path}: the folder {path.parent} does not exist")
+        raise NormandieError(
+            _("cannot write {path}: the folder {folder} does not exist").format(
+                path=path, folder=path.parent
+            )
+        )
 
 
 def write_file(
@@ -192,7 +201,9 @@ def replacing(path: Path) -> Iterator[Path]:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
         raise NormandieError(
-            f"cannot write {path}: {error.strerror}; nothing was changed"
+            _("cannot write {path}: {reason}; nothing was changed").format(
+                path=path, reason=error.strerror
+            )
         ) from None
     os.close(handle)
     temporary = Path(name)
@@ -205,7 +216,9 @@ def replacing(path: Path) -> Iterator[Path]:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise NormandieError(
-            f"cannot write {path}: {error.strerror or error}; nothing was changed"
+            _("cannot write {path}: {reason}; nothing was changed").format(
+                path=path, reason=error.strerror or error
+            )
         ) from None
     except BaseException:
         temporary.unlink(missing_ok=True)

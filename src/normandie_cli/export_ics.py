@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
+from normandie_cli.i18n import _, human_date
 from normandie_cli.models import Dataset, Event, PartialDate
 
 PRODID = "-//normandie//Normandy tech events//EN"
@@ -40,14 +41,16 @@ def to_ics(events: Sequence[Event], dataset: Dataset) -> tuple[bytes, list[str]]
     for event in events:
         start = _whole_day(event.start)
         if start is None:
-            notes.append(f"left out {event.id!r}: {_vagueness(event.start)}")
+            left_out = _("left out {id!r}: {reason}")
+            notes.append(left_out.format(id=event.id, reason=_vagueness(event.start)))
             continue
         last = start
         if event.end is not None:
             end = _whole_day(event.end)
             if end is None:
+                first_day_only = _("{id!r} is shown on its first day only: {reason}")
                 notes.append(
-                    f"{event.id!r} is shown on its first day only: {_vagueness(event.end, 'end')}"
+                    first_day_only.format(id=event.id, reason=_vagueness(event.end, end=True))
                 )
             else:
                 last = end
@@ -79,12 +82,17 @@ def _whole_day(value: PartialDate | None) -> date | None:
     return value.first_day
 
 
-def _vagueness(value: PartialDate | None, what: str = "date") -> str:
-    """Why a date is not a day, as the end of a sentence about an event."""
+def _vagueness(value: PartialDate | None, end: bool = False) -> str:
+    """Why a date (or the end date) is not a day, as the end of a sentence about an event."""
     if value is None:
-        return f"it has no known {what}"
-    precision = "year" if value.month is None else "month"
-    return f"its {what} is known only to the {precision} ({value})"
+        return _("it has no known end") if end else _("it has no known date")
+    if value.month is None:
+        if end:
+            return _("its end is known only to the year ({date})").format(date=human_date(value))
+        return _("its date is known only to the year ({date})").format(date=human_date(value))
+    if end:
+        return _("its end is known only to the month ({date})").format(date=human_date(value))
+    return _("its date is known only to the month ({date})").format(date=human_date(value))
 
 
 def _location(event: Event, city_names: Mapping[str, str]) -> str:

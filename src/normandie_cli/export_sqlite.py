@@ -89,6 +89,7 @@ from typing import TYPE_CHECKING, Any
 
 from normandie_cli.errors import NormandieError
 from normandie_cli.export import replacing
+from normandie_cli.i18n import _
 from normandie_cli.models import (
     RECORD_TYPES,
     Award,
@@ -180,7 +181,9 @@ def write_sqlite(dataset: Dataset, path: Path) -> None:
             finally:
                 connection.close()
     except sqlite3.Error as error:
-        raise NormandieError(f"cannot write {path}: {error}; nothing was changed") from None
+        raise NormandieError(
+            _("cannot write {path}: {reason}; nothing was changed").format(path=path, reason=error)
+        ) from None
 
 
 def _build(connection: sqlite3.Connection, dataset: Dataset) -> None:

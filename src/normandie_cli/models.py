@@ -9,6 +9,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from normandie_cli.i18n import _
+
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 
 
@@ -33,22 +35,25 @@ class PartialDate(_Picklable):
 
     def __post_init__(self) -> None:
         if not 1 <= self.year <= 9999:
-            raise ValueError(f"year {self.year} is out of range")
+            raise ValueError(_("year {year} is out of range").format(year=self.year))
         if self.day is not None and self.month is None:
-            raise ValueError("a day needs a month")
+            raise ValueError(_("a day needs a month"))
         if self.month is not None and not 1 <= self.month <= 12:
-            raise ValueError(f"month {self.month} does not exist")
+            raise ValueError(_("month {month} does not exist").format(month=self.month))
         if self.day is not None and self.month is not None:
             last = calendar.monthrange(self.year, self.month)[1]
             if not 1 <= self.day <= last:
-                raise ValueError(f"{self.year:04d}-{self.month:02d} has no day {self.day}")
+                no_day = _("{year:04d}-{month:02d} has no day {day}")
+                raise ValueError(no_day.format(year=self.year, month=self.month, day=self.day))
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Read 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'; raise ValueError on anything else."""
         match = _PARTIAL_DATE.fullmatch(text.strip())
         if match is None:
-            raise ValueError(f"{text!r} is not a date like 2015, 2015-11 or 2015-11-19")
+            raise ValueError(
+                _("{text!r} is not a date like 2015, 2015-11 or 2015-11-19").format(text=text)
+            )
         year, month, day = (int(g) if g else None for g in match.groups())
         assert year is not None
         return cls(year, month, day)

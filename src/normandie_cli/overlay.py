@@ -25,6 +25,7 @@ from typing import Any
 
 from normandie_cli.dataset import RETIRED, overlay_retirements, parse_toml
 from normandie_cli.errors import DataError, NormandieError, UsageError
+from normandie_cli.i18n import _
 from normandie_cli.models import (
     RECORD_TYPES,
     Dataset,
@@ -61,9 +62,10 @@ def read_overlay_text(path: Path) -> str:
     except FileNotFoundError:
         return ""
     except UnicodeDecodeError:
-        raise DataError(str(path), ["not UTF-8 text: fix or move the file first"]) from None
+        raise DataError(str(path), [_("not UTF-8 text: fix or move the file first")]) from None
     except OSError as error:
-        raise DataError(str(path), [f"cannot be read: {error.strerror or error}"]) from None
+        reason = _("cannot be read: {reason}").format(reason=error.strerror or error)
+        raise DataError(str(path), [reason]) from None
 
 
 def read_overlay(path: Path) -> dict[str, Any]:
@@ -99,11 +101,13 @@ def field_value(dataset: Dataset, kind: RecordKind, field: str, text: str) -> An
         return query.resolve_commune(dataset, text).id
     if field == "kind":
         terms = dataset.event_kinds if kind is RecordKind.EVENT else dataset.organization_kinds
-        return query.resolve_term("kind", terms, text)
+        unknown = _("unknown kind {text!r}{suggestion}. Known kinds: {known}.")
+        return query.resolve_term(unknown, terms, text)
     if _is_list(hint):
         items = [item.strip() for item in text.split(",") if item.strip()]
         if field == "sectors":
-            items = [query.resolve_term("sector", dataset.sectors, item) for item in items]
+            unknown = _("unknown sector {text!r}{suggestion}. Known sectors: {known}.")
+            items = [query.resolve_term(unknown, dataset.sectors, item) for item in items]
         elif field == "tags":
             items = [slugify(item) for item in items]
         elif field in {"hosted_by", "research_units", "parents", "organizers"}:
@@ -112,32 +116,40 @@ def field_value(dataset: Dataset, kind: RecordKind, field: str, text: str) -> An
     if bool in _types(hint):
         answer = fold(text)
         if answer not in _TRUE | _FALSE:
-            raise UsageError(f"{field} must be true or false (oui/non), got {text!r}")
+            wrong = _("{field} must be true or false (oui/non), got {text!r}")
+            raise UsageError(wrong.format(field=field, text=text))
         return answer in _TRUE
     if PartialDate in _types(hint):
         try:
             return str(PartialDate.parse(text))
         except ValueError as error:
-            raise UsageError(f"{field}: {error}") from None
+            raise UsageError(f"{field}: {error}") from None  # the error says what is wrong
     for number in (int, float):
         if number in _types(hint):
             try:
                 return number(text)
             except ValueError:
-                raise UsageError(f"{field} must be a number, got {text!r}") from None
+                wrong = _("{field} must be a number, got {text!r}")
+                raise UsageError(wrong.format(field=field, text=text)) from None
     return text
 
 
 def check_field(kind: RecordKind, field: str) -> Any:
     """The type of a field people may set; raises UsageError for any other name."""
     if field in _NESTED:
-        raise UsageError(f"{field} are lists of tables: correct them in the overlay file itself")
+        nested = _("{field} are lists of tables: correct them in the overlay file itself")
+        raise UsageError(nested.format(field=field))
     hint = _field_hints(kind).get(field)
     if hint is None:
         known = sorted(_field_hints(kind))
+        unknown = _("{table} have no field {field!r}{suggestion}. Fields: {known}.")
         raise UsageError(
-            f"{kind.value} have no field {field!r}{did_you_mean(field, known)}. "
-            f"Fields: {', '.join(known)}."
+            unknown.format(
+                table=kind.value,
+                field=field,
+                suggestion=did_you_mean(field, known),
+                known=", ".join(known),
+            )
         )
     return hint
 
@@ -192,12 +204,11 @@ def fields_to_ask(kind: RecordKind) -> tuple[str, ...]:
 def choices_hint(dataset: Dataset, kind: RecordKind, field: str) -> str:
     """The known values of a field with a closed vocabulary, to show before asking for it."""
     if field == "sectors":
-        return (
-            f"Sectors (ids or names, comma-separated): {', '.join(t.id for t in dataset.sectors)}"
-        )
+        sectors = ", ".join(t.id for t in dataset.sectors)
+        return _("Sectors (ids or names, comma-separated): {sectors}").format(sectors=sectors)
     if field == "kind":
         terms = dataset.event_kinds if kind is RecordKind.EVENT else dataset.organization_kinds
-        return f"Kinds: {', '.join(t.id for t in terms)}"
+        return _("Kinds: {kinds}").format(kinds=", ".join(t.id for t in terms))
     return ""
 
 
@@ -217,7 +228,9 @@ def check_id(text: str) -> str:
     """An id as given with --id: already a slug, or made one ('Ma Startup' -> 'ma-startup')."""
     record_id = slugify(text)
     if not record_id:
-        raise UsageError(f"{text!r} cannot be an id: use letters, digits and hyphens")
+        raise UsageError(
+            _("{text!r} cannot be an id: use letters, digits and hyphens").format(text=text)
+        )
     return record_id
 
 
@@ -225,17 +238,18 @@ def new_id(text: str) -> str:
     """An id for a new record from its name: 'Protect'écran' -> 'protect-ecran'."""
     slug = slugify(text)
     if not slug:
-        raise UsageError(f"no id can be made from {text!r}: give one with --id")
+        raise UsageError(_("no id can be made from {text!r}: give one with --id").format(text=text))
     return slug
 
 
 def check_new_id(dataset: Dataset, record_id: str) -> None:
     taken = {r.id for kind in RecordKind for r in dataset.records(kind)}
     if record_id in taken:
-        raise UsageError(
-            f"the id {record_id!r} is taken: choose another with --id, or correct the "
-            f"record with `normandie edit {record_id} --set FIELD=VALUE`"
+        taken_message = _(
+            "the id {id!r} is taken: choose another with --id, or correct the record with"
+            " `normandie edit {id} --set FIELD=VALUE`"
         )
+        raise UsageError(taken_message.format(id=record_id))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -259,7 +273,7 @@ def cite(
     from urllib.parse import urlsplit
 
     if not texts and required:
-        raise UsageError("a record must cite a source: give --source ID or --source URL")
+        raise UsageError(_("a record must cite a source: give --source ID or --source URL"))
     known = {source.id: source for source in dataset.sources}
     by_url = {source.url: source.id for source in dataset.sources}
     ids: list[str] = []
@@ -282,10 +296,11 @@ def cite(
         elif fold(text) in known:
             ids.append(fold(text))
         else:
-            raise UsageError(
-                f"unknown source {text!r}{did_you_mean(text, known)}: give a source id "
-                "(`normandie sources`) or a web address starting with https://"
+            unknown = _(
+                "unknown source {text!r}{suggestion}: give a source id (`normandie sources`)"
+                " or a web address starting with https://"
             )
+            raise UsageError(unknown.format(text=text, suggestion=did_you_mean(text, known)))
     return Citation(tuple(dict.fromkeys(ids)), tuple(new))
 
 
@@ -363,10 +378,11 @@ def replace_table(text: str, table: str, record_id: str, values: Mapping[str, An
     if parse_toml(result.encode("utf-8"), "overlay").get(table, []) != expected:
         # A layout this simple reading cannot follow (a header inside a multi-line text):
         # better to refuse than to write something else than was asked.
-        raise NormandieError(
-            f"the entry {record_id!r} of [[{table}]] could not be found safely in the overlay:"
+        unsafe = _(
+            "the entry {id!r} of [[{table}]] could not be found safely in the overlay:"
             " edit that file by hand; nothing was changed"
         )
+        raise NormandieError(unsafe.format(id=record_id, table=table))
     return result
 
 
@@ -406,8 +422,9 @@ def update_overlay(path: Path, change: Callable[[str], str], check: Callable[[st
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
+        cannot = _("cannot create the folder {folder}: {reason}")
         raise NormandieError(
-            f"cannot create the folder {path.parent}: {error.strerror or error}"
+            cannot.format(folder=path.parent, reason=error.strerror or error)
         ) from None
     with _locked(path):
         before = read_overlay_text(path)
@@ -425,7 +442,8 @@ def _locked(path: Path) -> Iterator[None]:
     try:
         handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as error:
-        raise NormandieError(f"cannot lock {path}: {error.strerror or error}") from None
+        cannot = _("cannot lock {path}: {reason}")
+        raise NormandieError(cannot.format(path=path, reason=error.strerror or error)) from None
     try:
         if sys.platform == "win32":  # pragma: no cover - Windows has no flock
             import msvcrt

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
+from normandie_cli.i18n import _
 from normandie_cli.models import Dataset, Event, Organization, RecordKind, Startup
 from normandie_cli.text import fold
 
@@ -40,7 +41,7 @@ def cited_sources(dataset: Dataset) -> dict[str, int]:
 def quality_warnings(dataset: Dataset, today: date) -> list[str]:
     """Every warning about a valid dataset, each naming the record concerned."""
     warnings = [
-        f"sources ({source!r}): no record cites it"
+        _("sources ({id!r}): no record cites it").format(id=source)
         for source, count in cited_sources(dataset).items()
         if count == 0
     ]
@@ -48,9 +49,11 @@ def quality_warnings(dataset: Dataset, today: date) -> list[str]:
     for record in dated:
         where = f"{'startups' if isinstance(record, Startup) else 'organizations'} ({record.id!r})"
         if record.founded is not None and record.founded.first_day > today:
-            warnings.append(f"{where}: founded {record.founded}, after today")
+            founded = _("{where}: founded {date}, after today")
+            warnings.append(founded.format(where=where, date=record.founded))
         if record.siren is not None and not luhn_valid(record.siren):
-            warnings.append(f"{where}: SIREN {record.siren} fails its checksum")
+            checksum = _("{where}: SIREN {siren} fails its checksum")
+            warnings.append(checksum.format(where=where, siren=record.siren))
     named: tuple[tuple[str, Sequence[Startup | Organization | Event]], ...] = (
         ("startups", dataset.startups),
         ("organizations", dataset.organizations),
@@ -60,9 +63,12 @@ def quality_warnings(dataset: Dataset, today: date) -> list[str]:
         by_name: dict[str, list[str]] = defaultdict(list)
         for item in records:
             by_name[fold(item.name)].append(item.id)
+        twice = _(
+            "{table}: {ids} have names that differ only by case, accents or punctuation: the"
+            " same record twice?"
+        )
         warnings += [
-            f"{table}: {', '.join(map(repr, ids))} have names that differ only by case, "
-            "accents or punctuation: the same record twice?"
+            twice.format(table=table, ids=", ".join(map(repr, ids)))
             for ids in by_name.values()
             if len(ids) > 1
         ]

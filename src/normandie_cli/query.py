@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from normandie_cli.errors import UsageError
+from normandie_cli.i18n import _
 from normandie_cli.models import (
     RECORD_TYPES,
     City,
@@ -113,7 +114,11 @@ REGION_NAMES = {
     FormerRegion.BASSE_NORMANDIE: "Basse-Normandie",
     FormerRegion.HAUTE_NORMANDIE: "Haute-Normandie",
 }
-_CITYLESS = Scene("city-unknown", "City unknown", frozenset(), "records with no city", True)
+
+
+def _cityless() -> Scene:
+    """The scene of the records whose city is unknown (named in the chosen language)."""
+    return Scene("city-unknown", _("City unknown"), frozenset(), _("records with no city"), True)
 
 
 def region_scenes(dataset: Dataset) -> list[Scene]:
@@ -124,7 +129,7 @@ def region_scenes(dataset: Dataset) -> list[Scene]:
         cities = frozenset(c.id for c in dataset.cities if c.former_region is region)
         subtitle = ", ".join(d.name for d in departments)
         scenes.append(Scene(region.value, name, cities, subtitle))
-    return [*scenes, _CITYLESS]
+    return [*scenes, _cityless()]
 
 
 def department_scenes(dataset: Dataset) -> list[Scene]:
@@ -138,7 +143,7 @@ def department_scenes(dataset: Dataset) -> list[Scene]:
         )
         for d in sort_records(dataset.departments, ["id"])
     ]
-    return [*scenes, _CITYLESS]
+    return [*scenes, _cityless()]
 
 
 def resolve_commune(dataset: Dataset, text: str) -> City:
@@ -158,42 +163,55 @@ def resolve_commune(dataset: Dataset, text: str) -> City:
             return found[0]
         if found:
             choices = ", ".join(f"{c.id} ({c.name}, {c.department})" for c in found)
-            raise UsageError(f"{text!r} names several communes: {choices}. Give the id.")
+            raise UsageError(
+                _("{text!r} names several communes: {choices}. Give the id.").format(
+                    text=text, choices=choices
+                )
+            )
     names = [name for city in dataset.cities for name in (city.name, *city.aliases)]
     raise UsageError(
-        f"unknown city {text!r}{did_you_mean(text, names)}. "
-        "Run `normandie cities --all` to see the known cities."
+        _(
+            "unknown city {text!r}{suggestion}. Run `normandie cities --all` to see the known"
+            " cities."
+        ).format(text=text, suggestion=did_you_mean(text, names))
     )
 
 
-def resolve_term(what: str, terms: Sequence[Term], text: str) -> str:
-    """A vocabulary id from an id or a French/English label, as people type it."""
+def resolve_term(unknown: str, terms: Sequence[Term], text: str) -> str:
+    """A vocabulary id from an id or a French/English label, as people type it; `unknown` is
+    the message for a word that is none of them."""
     key = fold(text)
     for term in terms:
         if key in (term.id, fold(term.name_fr), fold(term.name_en)):
             return term.id
     names = [n for t in terms for n in (t.id, t.name_fr, t.name_en)]
     raise UsageError(
-        f"unknown {what} {text!r}{did_you_mean(text, names)}. "
-        f"Known {what}s: {', '.join(sorted(t.id for t in terms))}."
+        unknown.format(
+            text=text,
+            suggestion=did_you_mean(text, names),
+            known=", ".join(sorted(t.id for t in terms)),
+        )
     )
 
 
-def _resolve_terms(what: str, terms: Sequence[Term], texts: Iterable[str]) -> frozenset[str]:
-    return frozenset(resolve_term(what, terms, text) for text in texts)
+def _resolve_terms(unknown: str, terms: Sequence[Term], texts: Iterable[str]) -> frozenset[str]:
+    return frozenset(resolve_term(unknown, terms, text) for text in texts)
 
 
 def resolve_sectors(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
-    return _resolve_terms("sector", dataset.sectors, texts)
+    unknown = _("unknown sector {text!r}{suggestion}. Known sectors: {known}.")
+    return _resolve_terms(unknown, dataset.sectors, texts)
 
 
 def resolve_kinds(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
-    return _resolve_terms("kind", dataset.organization_kinds, texts)
+    unknown = _("unknown kind {text!r}{suggestion}. Known kinds: {known}.")
+    return _resolve_terms(unknown, dataset.organization_kinds, texts)
 
 
 def resolve_tags(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
     known = sorted({tag for startup in dataset.startups for tag in startup.tags})
-    return frozenset(_resolve_choice("tag", texts, known))
+    unknown = _("unknown tag {text!r}{suggestion}. Known tags: {known}.")
+    return frozenset(_resolve_choice(unknown, texts, known))
 
 
 def resolve_organizers(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
@@ -208,20 +226,25 @@ def resolve_organizers(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]
         match = next((i for i, names in candidates if key in {fold(n) for n in names}), None)
         if match is None:
             names = [name for _, names in candidates for name in names[1:]]
-            raise UsageError(f"unknown organizer {text!r}{did_you_mean(text, names)}.")
+            raise UsageError(
+                _("unknown organizer {text!r}{suggestion}.").format(
+                    text=text, suggestion=did_you_mean(text, names)
+                )
+            )
         resolved.add(match)
     return frozenset(resolved)
 
 
-def _resolve_choice(what: str, texts: Iterable[str], known: Sequence[str]) -> list[str]:
+def _resolve_choice(unknown: str, texts: Iterable[str], known: Sequence[str]) -> list[str]:
     by_key = {fold(k): k for k in known}
     resolved = []
     for text in texts:
         match = by_key.get(fold(text))
         if match is None:
             raise UsageError(
-                f"unknown {what} {text!r}{did_you_mean(text, known)}. "
-                f"Known {what}s: {', '.join(known)}."
+                unknown.format(
+                    text=text, suggestion=did_you_mean(text, known), known=", ".join(known)
+                )
             )
         resolved.append(match)
     return resolved
@@ -252,7 +275,9 @@ def parse_date_option(text: str, option: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(
-            f"{option} takes a date like 2026-11-19 (year-month-day), got {text!r}"
+            _("{option} takes a date like 2026-11-19 (year-month-day), got {text!r}").format(
+                option=option, text=text
+            )
         ) from None
 
 
@@ -270,7 +295,7 @@ def _located_in(places: frozenset[str], record: Startup | Organization | Event) 
 
 def _check_search(text: str | None) -> None:
     if text is not None and not fold(text):
-        raise UsageError("the search text needs at least one letter or digit")
+        raise UsageError(_("the search text needs at least one letter or digit"))
 
 
 def _matches_text(needle: str | None, haystack: Iterable[str | None]) -> bool:
@@ -294,7 +319,11 @@ class StartupFilters:
         _check_search(self.search)
         since, until = self.founded_since, self.founded_until
         if since is not None and until is not None and since > until:
-            raise UsageError(f"--founded-since {since} is after --founded-until {until}")
+            raise UsageError(
+                _("--founded-since {since} is after --founded-until {until}").format(
+                    since=since, until=until
+                )
+            )
 
 
 def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
@@ -384,9 +413,13 @@ class EventFilters:
     def __post_init__(self) -> None:
         _check_search(self.search)
         if self.upcoming and self.past:
-            raise UsageError("--upcoming and --past exclude each other: choose one")
+            raise UsageError(_("--upcoming and --past exclude each other: choose one"))
         if self.since and self.until and self.since > self.until:
-            raise UsageError(f"--since {self.since} is after --until {self.until}")
+            raise UsageError(
+                _("--since {since} is after --until {until}").format(
+                    since=self.since, until=self.until
+                )
+            )
 
 
 def is_upcoming(event: Event, today: date) -> bool:
@@ -473,8 +506,9 @@ def check_sort_fields(kind: RecordKind, fields: Sequence[str]) -> list[str]:
     for field in fields:
         if field not in valid:
             raise UsageError(
-                f"cannot sort by {field!r}{did_you_mean(field, valid)}. "
-                f"Sort keys: {', '.join(valid)}."
+                _("cannot sort by {field!r}{suggestion}. Sort keys: {keys}.").format(
+                    field=field, suggestion=did_you_mean(field, valid), keys=", ".join(valid)
+                )
             )
     return list(fields)
 
@@ -494,11 +528,16 @@ def parse_columns(kind: RecordKind, text: str | None) -> tuple[str, ...] | None:
     for name in wanted:
         if name not in valid:
             raise UsageError(
-                f"unknown column {name!r}{did_you_mean(name, valid)}. "
-                f"Valid columns: {', '.join(valid)}."
+                _("unknown column {name!r}{suggestion}. Valid columns: {columns}.").format(
+                    name=name, suggestion=did_you_mean(name, valid), columns=", ".join(valid)
+                )
             )
     if not wanted:
-        raise UsageError(f"--columns needs at least one column. Valid columns: {', '.join(valid)}.")
+        raise UsageError(
+            _("--columns needs at least one column. Valid columns: {columns}.").format(
+                columns=", ".join(valid)
+            )
+        )
     return tuple(wanted)
 
 
@@ -555,8 +594,9 @@ def find_record(dataset: Dataset, record_id: str) -> tuple[RecordKind, Record]:
                 return kind, record
     all_ids = [r.id for kind in RecordKind for r in dataset.records(kind)]
     raise UsageError(
-        f"no record has the id {record_id!r}{did_you_mean(record_id, all_ids)}. "
-        "Try `normandie search TEXT` to find one."
+        _(
+            "no record has the id {id!r}{suggestion}. Try `normandie search TEXT` to find one."
+        ).format(id=record_id, suggestion=did_you_mean(record_id, all_ids))
     )
 
 
@@ -781,7 +821,7 @@ def overview(dataset: Dataset, today: date, events: int = OVERVIEW_EVENTS) -> Ov
     places = []
     for name, subtitle, cities in (
         *((s.name, s.subtitle, s.cities) for s in scenes),
-        ("Elsewhere in Normandy", None, frozenset(known - covered)),
+        (_("Elsewhere in Normandy"), None, frozenset(known - covered)),
     ):
         totals = {"startups": 0, "organizations": 0, "events": 0}
         for city in cities:
@@ -793,7 +833,7 @@ def overview(dataset: Dataset, today: date, events: int = OVERVIEW_EVENTS) -> Ov
         for records in (dataset.startups, dataset.organizations, dataset.events)
     ]
     if any(cityless):
-        places.append(PlaceCounts("City unknown", None, *cityless))
+        places.append(PlaceCounts(_("City unknown"), None, *cityless))
     upcoming = filter_events(dataset, EventFilters(today=today, upcoming=True))
     return Overview(
         summary=dataset_summary(dataset),

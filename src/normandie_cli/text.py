@@ -4,6 +4,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from normandie_cli.i18n import _
+
 _SEPARATORS = re.compile(r"[\s\-_'’.,/]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -79,4 +81,6 @@ def suggest(word: str, choices: Iterable[str], limit: int = 3) -> list[str]:
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'Rouen'?)' for the closest known values, or '' when none is close."""
     close = suggest(word, choices)
-    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    if not close:
+        return ""
+    return _(" (did you mean {choices}?)").format(choices=_(" or ").join(map(repr, close)))

@@ -1,0 +1,144 @@
+"""The language people read: which one they chose, and the French of every message.
+
+English is the source language: every message is written in English in the code and wrapped
+in `_()`; the French lives in the catalogue locale/fr/LC_MESSAGES/normandie.po, compiled to
+the .mo file that gettext reads (`python scripts/catalogue.py` updates both).
+
+Wrap a message where it is used, never where a module is imported, and put the values in
+with `str.format` after the lookup, so the catalogue holds one entry per sentence:
+
+    raise UsageError(_("unknown city {name!r}").format(name=text))
+
+A message in a table built at import is marked with `N_()` and translated with `_()` where
+it is shown. Then run `python scripts/catalogue.py`, write the French in the new msgstr
+lines of the .po, and run it again to compile; the tests fail while a message lacks French.
+
+Machine formats (TSV, CSV, JSON, TOML, iCalendar…) are never translated.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping, Sequence
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from normandie_cli.models import PartialDate
+
+DOMAIN = "normandie"
+LOCALE_FOLDER = Path(__file__).parent / "locale"
+# The variables read, most important first; the first one set (and not empty) decides, as
+# gettext does.
+LANGUAGE_VARIABLES = ("NORMANDIE_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+class Language(StrEnum):
+    """The languages of the command line; English is the source, French the catalogue."""
+
+    EN = "en"
+    FR = "fr"
+
+
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+_language = Language.EN
+
+
+def _language_of(value: str | None) -> Language | None:
+    """'fr', 'fr_FR.UTF-8' or 'FR' -> French; 'en_GB', 'C' or 'de_DE' -> English;
+    None or '' -> None (not set)."""
+    if not value:
+        return None
+    return Language.FR if value.lower().startswith("fr") else Language.EN
+
+
+def choose_language(flag: str | None, environ: Mapping[str, str]) -> Language:
+    """--lang, else NORMANDIE_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG), else English."""
+    for value in (flag, *(environ.get(name) for name in LANGUAGE_VARIABLES)):
+        chosen = _language_of(value)
+        if chosen is not None:
+            return chosen
+    return Language.EN
+
+
+def flag_in(argv: Sequence[str]) -> str | None:
+    """The value of `--lang X` or `--lang=X` on a command line, before any `--`.
+
+    Help texts are built when the command line module is imported, so the language has to
+    be known before the options are parsed.
+    """
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+    return None
+
+
+def use_language(chosen: Language) -> None:
+    """Speak this language from now on."""
+    global _translations, _language
+    _language = chosen
+    _translations = gettext.translation(
+        DOMAIN, LOCALE_FOLDER, languages=[chosen.value], fallback=True
+    )
+
+
+def _(message: str) -> str:
+    """The message in the chosen language (English when it has no translation)."""
+    return _translations.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogue where it cannot be translated yet (a table built at
+    import); `_()` translates it where it is shown."""
+    return message
+
+
+def localized(french: str, english: str) -> str:
+    """The data's own label in the chosen language: the vocabularies carry both."""
+    return french if _language is Language.FR else english
+
+
+def _months() -> tuple[str, ...]:
+    return (
+        _("Jan"),
+        _("Feb"),
+        _("Mar"),
+        _("Apr"),
+        # The abbreviated month; French writes 'mai' in full.
+        _("May"),
+        _("Jun"),
+        _("Jul"),
+        _("Aug"),
+        _("Sep"),
+        _("Oct"),
+        _("Nov"),
+        _("Dec"),
+    )
+
+
+def human_date(value: date | PartialDate) -> str:
+    """'19 Nov 2015' ('19 nov. 2015' in French), 'Nov 2015', or '2015': as much as is known."""
+    if value.month is None:
+        return str(value.year)
+    text = f"{_months()[value.month - 1]} {value.year}"
+    return text if value.day is None else f"{value.day} {text}"
+
+
+def days_until(day: date, today: date) -> str:
+    """How far ahead a day is, in words: 'today', 'tomorrow', 'in 5 days', 'in 3 weeks'…"""
+    days = (day - today).days
+    if days <= 0:
+        return _("today")
+    if days == 1:
+        return _("tomorrow")
+    if days < 14:
+        return _("in {count} days").format(count=days)
+    if days < 60:
+        return _("in {count} weeks").format(count=days // 7)
+    return _("in {count} months").format(count=round(days / 30.4))
