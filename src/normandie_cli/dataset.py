@@ -63,6 +63,11 @@ _SLUG_FIELDS = frozenset(
     | {"parents", "members", "seat", "city", "kind", "contest", "department"}
 )
 _URL_FIELDS = frozenset({"url", "website"})
+# Whole numbers that are years (an award's, a census's): the range PartialDate accepts.
+_YEAR_FIELDS = frozenset({"year", "population_year"})
+# A bound far above any real amount in euros or any commune's population; larger numbers are
+# typing slips, and their sums would overflow SQLite's 64-bit integers.
+_LARGEST_AMOUNT = 10**12
 
 # Which fields refer to which tables, by the class of the record (or nested entry) holding them.
 _REFERENCES: dict[type, dict[str, tuple[RecordKind, ...]]] = {
@@ -113,7 +118,11 @@ def bundled_data_path() -> Path:
 
 def dataset_files(path: Path) -> list[Path]:
     """The TOML files a dataset path stands for: the file itself, or a folder's *.toml."""
-    if not path.is_dir():
+    try:
+        is_folder = path.is_dir()
+    except OSError as error:  # a name too long, a loop of links: is_dir() lets these through
+        raise DataError(str(path), [f"cannot be read: {error.strerror or error}"]) from None
+    if not is_folder:
         return [path]
     files = sorted(p for p in path.rglob("*.toml") if p.is_file())
     if not files:
@@ -157,8 +166,6 @@ def _load_files(path: Path, files: list[Path]) -> Dataset:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file, turning every way it can fail into one DataError."""
-    import tomli
-
     label = str(path)
     try:
         content = path.read_bytes()
@@ -170,6 +177,16 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise DataError(label, ["permission denied: the file cannot be read"]) from None
     except OSError as error:
         raise DataError(label, [f"cannot be read: {error.strerror or error}"]) from None
+    except ValueError:  # a NUL byte or an unencodable character in the name
+        raise DataError(label, ["this is not a usable file name"]) from None
+    return parse_toml(content, label)
+
+
+def parse_toml(content: bytes, label: str) -> dict[str, Any]:
+    """Parse the bytes of a TOML file (`label` names it in errors) into one DataError or
+    its tables: UTF-8, an optional byte order mark, TOML 1.0."""
+    import tomli
+
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -413,6 +430,10 @@ def _convert_int(name: str, value: Any) -> int:
         raise ValueError(f"must be a whole number, got {_describe(value)}")
     if value < 0:
         raise ValueError(f"must not be negative, got {value}")
+    if name in _YEAR_FIELDS and not 1 <= value <= 9999:
+        raise ValueError(f"must be a year like 2015, got {value}")
+    if value > _LARGEST_AMOUNT:
+        raise ValueError(f"is too large to be real ({value}); at most {_LARGEST_AMOUNT:_}")
     return value
 
 

@@ -161,6 +161,17 @@ def format_rows(fmt: OutputFormat, rows: Sequence[Row], columns: Sequence[str]) 
 def check_target(path: Path, *, force: bool, protect: Path | None) -> None:
     """Refuse an output file that would lose data: an existing file without force, and any
     file of the dataset being read (`protect`, a file or a folder), even with force."""
+    try:
+        if b"\0" in os.fsencode(path):
+            raise ValueError("a NUL byte")
+        _check_target(path, force=force, protect=protect)
+    except ValueError:  # os.fsencode: a character no file name can hold
+        raise UsageError(f"{path} is not a usable file name: choose another") from None
+    except OSError as error:  # a name too long, a loop of links
+        raise NormandieError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _check_target(path: Path, *, force: bool, protect: Path | None) -> None:
     target = path.resolve()
     if protect is not None and (target == protect.resolve() or protect.resolve() in target.parents):
         raise UsageError(f"{path} is part of the dataset being read: choose another output file")
