@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner, Result
 
 # Pinned before the app is imported: colour and width would otherwise follow the shell.
@@ -30,6 +31,15 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="normandie-test-cache-")
 atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 from normandie_cli.cli import app  # noqa: E402
+
+# Hypothesis: "dev" explores anew on each run; "ci" (CI=true) replays the same examples so
+# a red build is reproducible, with fewer of them so the property tests stay well under a
+# minute. HYPOTHESIS_PROFILE picks one by name (e.g. a long "dev" run before a release).
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True, print_blob=True)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 # The day the bundled data is read as of in tests: Codeurs en Seine 2026 (19 Nov) is
