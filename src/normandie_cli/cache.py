@@ -104,6 +104,9 @@ def _trusted_folder(folder: Path) -> bool:
 def load_with_cache(dataset_path: Path, files: list[Path], load: Callable[[], Dataset]) -> Dataset:
     """The cached dataset when it is current, else `load()`'s, which is then cached."""
     try:
+        if not all(stat.S_ISREG(file.stat().st_mode) for file in files):
+            # A pipe (--data <(…), /dev/stdin) can be read once only, and a device has no end.
+            return load()
         key = cache_key(files)
     except OSError:  # a missing or unreadable file: the loader says what is wrong
         return load()

@@ -44,6 +44,9 @@ from normandie_cli.models import (
 from normandie_cli.text import did_you_mean, fold
 
 DATA_FOLDER = "data"
+# Far above any real dataset (100,000 startups take 39 MB): a bound on what is read, so that
+# --data /dev/zero ends in an error instead of filling the memory.
+LARGEST_FILE = 256 * 2**20
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
 # A web address: http(s), a dotted host name, then anything printable without spaces.
@@ -168,7 +171,8 @@ def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file, turning every way it can fail into one DataError."""
     label = str(path)
     try:
-        content = path.read_bytes()
+        with path.open("rb") as file:
+            content = file.read(LARGEST_FILE + 1)
     except FileNotFoundError:
         raise DataError(label, ["no such file"]) from None
     except IsADirectoryError:
@@ -179,6 +183,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise DataError(label, [f"cannot be read: {error.strerror or error}"]) from None
     except ValueError:  # a NUL byte or an unencodable character in the name
         raise DataError(label, ["this is not a usable file name"]) from None
+    if len(content) > LARGEST_FILE:
+        limit = f"{LARGEST_FILE // 2**20} MB"
+        raise DataError(label, [f"larger than {limit}: this is not a dataset file"])
     return parse_toml(content, label)
 
 
