@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomli_w
@@ -62,7 +63,8 @@ class Case:
     check: Check | None = None
     writes: tuple[str, ...] = ()
     installed: bool = False
-    in_process: bool = True  # False: only a real process can show it (argv decoding)
+    in_process: bool = True  # False: only a real process can show it (argv, stdin)
+    stdin: str | None = None  # what the installed command reads on its standard input
 
 
 def record(**fields: object) -> str:
@@ -293,6 +295,11 @@ CASES: list[Case] = [
          data="[" + ".".join(["a"] * 3000) + "]\n"),
     Case("deeply-nested-inline-tables", "startups", DATA, "nested too deeply",
          data="a = " + "{b = " * 2000 + "1" + "}" * 2000 + "\n"),
+    Case("a-device-without-end", "--data /dev/zero startups", DATA,
+         "larger than 256 MB: this is not a dataset file"),
+    Case("dev-null", "--data /dev/null startups", DATA, "the file is empty"),
+    Case("data-from-a-pipe", "--data /dev/stdin startups", OK, shows="saagie\tSaagie",
+         stdin=SEED.read_text(encoding="utf-8"), installed=True, in_process=False),
     Case("a-link-to-itself", "--data {tmp}/loop.toml startups", DATA,
          "Too many levels of symbolic links", setup=link_loop),
     Case("a-name-too-long", f"--data {{tmp}}/{TOO_LONG}.toml startups", DATA,
@@ -469,14 +476,14 @@ def assert_unchanged(case: Case, before: dict[str, tuple[bytes, int]], tmp: Path
 def install_fault(fault: str | None, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the file system fail as it would for a user (these run the same as root)."""
     if fault == "unreadable":
-        real = Path.read_bytes
+        real_open = Path.open
 
-        def read_bytes(path: Path) -> bytes:
+        def open_(path: Path, *args: Any, **kwargs: Any) -> Any:
             if path.name == "data.toml":
                 raise PermissionError(errno.EACCES, "Permission denied", str(path))
-            return real(path)
+            return real_open(path, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(Path, "open", open_)
     elif fault == "unwritable":
         import tempfile
 
@@ -552,7 +559,7 @@ INSTALLED = [c for c in CASES if c.installed]
 def test_catalogue_installed(case: Case, tmp_path: Path) -> None:
     args, env = prepare(case, tmp_path)
     before = snapshot(tmp_path)
-    done = run_installed(args, env, tmp_path)
+    done = run_installed(args, env, tmp_path, input=case.stdin)
     assert_sees(case, done.returncode, done.stdout, done.stderr, tmp_path)
     assert_unchanged(case, before, tmp_path)
 
@@ -576,26 +583,42 @@ def big_dataset(path: Path, startups: int) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt", ["tsv", "table", "json"])
-def test_ctrl_c_in_the_middle_of_the_output_exits_130_quietly(tmp_path: Path, fmt: str) -> None:
-    data = big_dataset(tmp_path / "big.toml", 3000)
+def interrupt_after_output_began(data: Path, fmt: str) -> tuple[int, bytes, bytes]:
     process = subprocess.Popen(
         [str(EXECUTABLE), "--data", str(data), "startups", "-f", fmt],
-        cwd=tmp_path,
+        cwd=data.parent,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "COLUMNS": "80"},
+        # A shell starts background jobs with Ctrl-C ignored; the user's command has it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
     # Output has begun; nobody reads the rest, so the pipe fills and the command waits in
     # the middle of writing when the interrupt arrives.
     assert process.stdout.read(64)
     time.sleep(0.3)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=30)
-    assert process.returncode == ExitCode.INTERRUPTED
+    return process.returncode, stdout, stderr
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "json"])
+def test_ctrl_c_in_the_middle_of_the_output_stops_it_with_130(tmp_path: Path, fmt: str) -> None:
+    data = big_dataset(tmp_path / "big.toml", 3000)
+    code, stdout, stderr = interrupt_after_output_began(data, fmt)
+    assert code == ExitCode.INTERRUPTED
     assert b"Traceback" not in stderr and b"Exception ignored" not in stderr
     assert b"startup-999" not in stdout  # the last in name order: it stopped, not finished
+
+
+def test_ctrl_c_in_the_middle_of_a_table_exits_130_quietly(tmp_path: Path) -> None:
+    # Rich writes a table in one piece, which Python finishes before it handles the interrupt.
+    code, _, stderr = interrupt_after_output_began(
+        big_dataset(tmp_path / "big.toml", 3000), "table"
+    )
+    assert code == ExitCode.INTERRUPTED
+    assert b"Traceback" not in stderr and b"Exception ignored" not in stderr
 
 
 @pytest.mark.parametrize(
