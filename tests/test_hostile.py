@@ -14,6 +14,7 @@ import errno
 import io
 import json
 import os
+import re
 import resource
 import shlex
 import signal
@@ -27,7 +28,7 @@ from typing import Any
 
 import pytest
 import tomli_w
-from conftest import MINIMAL_DATASET, SEED, STABLE_ENV, Invoke
+from conftest import MINIMAL_DATASET, ROOT, SEED, STABLE_ENV, Invoke
 from rich.cells import cell_len
 
 from normandie_cli.errors import ExitCode
@@ -358,6 +359,10 @@ CASES: list[Case] = [
          data=startup_toml("").replace('name = "X"', 'name = "  "')),
     *text_cases(),
     # --- Options ---
+    Case("no-match-is-success", "startups --search zzqx", OK, "No startups match --search zzqx",
+         shows="id\tname"),
+    Case("no-match-in-json-is-an-empty-list", "events --json --search zzqx", OK,
+         "No events match", shows="[]"),
     Case("unknown-city", "startups --city rouenn", USAGE, "(did you mean 'Rouen'",
          installed=True),
     Case("unknown-sector", "startups --sector big-dta", USAGE, "did you mean"),
@@ -669,3 +674,15 @@ def test_a_file_name_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     done = run_installed(["--data", str(tmp_path / name), "startups"], {}, tmp_path)
     assert done.returncode == ExitCode.DATA_ERROR
     assert "no such file" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_exit_code_contract_is_in_the_readme_and_the_help(invoke: Invoke) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Exit codes\n", 1)[1].split("\n## ", 1)[0]
+    documented = [int(code) for code in re.findall(r"^\| (\d+) \|", section, re.MULTILINE)]
+    assert documented == [int(code) for code in ExitCode]
+    assert "## Security" in readme
+    shown = " ".join(invoke(["--help"]).stdout.split())
+    for code in ExitCode:
+        assert f" {int(code)} " in shown.split("Exit codes:", 1)[1], code
+    assert "Exit codes: 0 success (an empty result too), 1 " in shown
