@@ -27,9 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tomli
 import tomli_w
 from conftest import MINIMAL_DATASET, ROOT, SEED, STABLE_ENV, Invoke
 from rich.cells import cell_len
+from test_installed import big_dataset
 
 from normandie_cli.errors import ExitCode
 
@@ -251,6 +253,46 @@ def text_cases() -> list[Case]:
     ]
 
 
+# Fields of every_field.toml that hold free text (the others are ids, codes, dates, numbers).
+FREE_TEXT = {"name", "title", "publisher", "licence", "version", "name_fr", "name_en",
+             "description", "aliases", "former_names", "category", "project", "domain",
+             "prize", "investors", "rnsr"}
+EVERY_FIELD = Path(__file__).parent / "fixtures" / "every_field.toml"
+
+
+def every_field_with(text: str) -> str:
+    """The every-field fixture with `text` prefixed to each of its free-text values."""
+
+    def spoil(value: object, key: str = "") -> object:
+        if isinstance(value, dict):
+            return {k: spoil(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [spoil(v, key) for v in value]
+        return text + value if isinstance(value, str) and key in FREE_TEXT else value
+
+    spoiled = spoil(tomli.loads(EVERY_FIELD.read_text(encoding="utf-8")))
+    assert isinstance(spoiled, dict)
+    return tomli_w.dumps(spoiled)
+
+
+SPOILED = every_field_with("\x1b[2J\x1b]0;owned\x07[bold]\u202e")
+SPOILED_SHOWN = "␛[2J␛]0;owned␇[bold]\ufffd"
+
+
+def spoiled_cases() -> list[Case]:
+    """Every command that shows text from the data, as a table on a wide and a narrow screen."""
+    commands = ["startups", "orgs", "events --past", "cities", "sources", "info", "show acme",
+                "show nwx", "search a", "compare caen rouen", "compare --by region"]
+    return [
+        Case(f"escapes-in-{command.replace(' ', '-')}-{width}-columns", f"{command} -f table",
+             OK, data=SPOILED, shows=SPOILED_SHOWN if command[:7] != "compare" else "",
+             hides=RAW_CONTROLS, env={"COLUMNS": width, "NORMANDIE_TODAY": "2026-11-01"},
+             check=fits(int(width)))
+        for command in commands
+        for width in ("100", "40")
+    ]
+
+
 C_LOCALE = {"LC_ALL": "C", "LANG": "C"}
 NO_UTF8_MODE = {**C_LOCALE, "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
 TOO_LONG = "x" * 300
@@ -296,13 +338,16 @@ CASES: list[Case] = [
          data="[" + ".".join(["a"] * 3000) + "]\n"),
     Case("deeply-nested-inline-tables", "startups", DATA, "nested too deeply",
          data="a = " + "{b = " * 2000 + "1" + "}" * 2000 + "\n"),
+    # Found here and fixed: /dev/zero was read until a MemoryError traceback.
     Case("a-device-without-end", "--data /dev/zero startups", DATA,
          "larger than 256 MB: this is not a dataset file"),
     Case("dev-null", "--data /dev/null startups", DATA, "the file is empty"),
+    # Found here and fixed: the cache read the pipe first, leaving 'the file is empty'.
     Case("data-from-a-pipe", "--data /dev/stdin startups", OK, shows="saagie\tSaagie",
          stdin=SEED.read_text(encoding="utf-8"), installed=True, in_process=False),
     Case("a-link-to-itself", "--data {tmp}/loop.toml startups", DATA,
          "Too many levels of symbolic links", setup=link_loop),
+    # Found here and fixed: a name too long for the file system was a traceback.
     Case("a-name-too-long", f"--data {{tmp}}/{TOO_LONG}.toml startups", DATA,
          "File name too long", installed=True),
     Case("a-name-too-long-to-validate", f"validate {{tmp}}/{TOO_LONG}", DATA,
@@ -331,6 +376,7 @@ CASES: list[Case] = [
          "'19/11/2015' is not a date like 2015, 2015-11 or 2015-11-19",
          data=startup_toml('founded = "19/11/2015"'), installed=True),
     Case("year-0", "startups", DATA, "year 0 is out of range", data=startup_toml("founded = 0")),
+    # Found here and fixed: impossible years and absurd amounts loaded silently.
     Case("award-in-year-0", "startups", DATA, "'year' must be a year like 2015, got 0",
          data=award("year = 0")),
     Case("award-in-year-99999", "startups", DATA, "'year' must be a year like 2015, got 99999",
@@ -358,6 +404,7 @@ CASES: list[Case] = [
     Case("blank-name", "startups", DATA, "'name' must not be empty",
          data=startup_toml("").replace('name = "X"', 'name = "  "')),
     *text_cases(),
+    *spoiled_cases(),
     # --- Options ---
     Case("no-match-is-success", "startups --search zzqx", OK, "No startups match --search zzqx",
          shows="id\tname"),
@@ -578,16 +625,6 @@ def test_the_catalogue_is_large_and_names_are_unique() -> None:
 # --- What a table cannot hold: signals, pipes, a full disk ------------------------------------
 
 
-def big_dataset(path: Path, startups: int) -> Path:
-    records = "".join(
-        f'\n[[startups]]\nid = "startup-{i}"\nname = "Startup {i}"\ncity = "alpha"\n'
-        f'sources = ["src"]\n'
-        for i in range(startups)
-    )
-    path.write_text(MINIMAL_DATASET + records, encoding="utf-8")
-    return path
-
-
 def interrupt_after_output_began(data: Path, fmt: str) -> tuple[int, bytes, bytes]:
     process = subprocess.Popen(
         [str(EXECUTABLE), "--data", str(data), "startups", "-f", fmt],
@@ -609,6 +646,7 @@ def interrupt_after_output_began(data: Path, fmt: str) -> tuple[int, bytes, byte
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "json"])
+# Found here and fixed: a long listing went on to the end after Ctrl-C when the reader was slow.
 def test_ctrl_c_in_the_middle_of_the_output_stops_it_with_130(tmp_path: Path, fmt: str) -> None:
     data = big_dataset(tmp_path / "big.toml", 3000)
     code, stdout, stderr = interrupt_after_output_began(data, fmt)
