@@ -1197,6 +1197,10 @@ def _filtered_records(
 
 def main() -> None:
     """The console script: never a traceback for a closed pipe or an unencodable character."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and not (columns.isdigit() and int(columns) > 0):
+        # Rich would take COLUMNS=0 at its word and print nothing at all, errors included.
+        del os.environ["COLUMNS"]
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in (
             "utf-8",
