@@ -144,6 +144,10 @@ def lines(count: int) -> Check:
     return check
 
 
+def coloured(stdout: str) -> None:
+    assert "\x1b[1m" in stdout  # the table's own styles do reach the terminal
+
+
 def fits(width: int) -> Check:
     def check(stdout: str) -> None:
         assert stdout and all(cell_len(line) <= width for line in stdout.splitlines())
@@ -448,6 +452,22 @@ CASES: list[Case] = [
          env=NO_UTF8_MODE, installed=True, in_process=False),
     Case("twenty-columns", "startups -f table", OK, shows="Saagie", env={"COLUMNS": "20"},
          check=fits(20), installed=True),
+    # Found here and fixed: with COLUMNS=0 nothing was printed, not even an error.
+    Case("zero-columns-table", "startups -f table", OK, shows="Saagie", env={"COLUMNS": "0"},
+         installed=True, in_process=False),
+    Case("zero-columns-error", "startups --city zzz", USAGE, "unknown city 'zzz'",
+         env={"COLUMNS": "0"}, installed=True, in_process=False),
+    Case("zero-columns-help", "--help", OK, shows="Exit codes", env={"COLUMNS": "0"},
+         installed=True, in_process=False),
+    Case("columns-not-a-number", "startups -f table", OK, shows="Saagie",
+         env={"COLUMNS": "wide"}, installed=True),
+    Case("windows-code-page", "startups -f table", OK, shows="?[2J?]0;owned?[bold]?",
+         hides=RAW_CONTROLS, data=SPOILED, env={"PYTHONIOENCODING": "cp1252"}, installed=True,
+         in_process=False),
+    Case("colours-forced-on-hostile-text", "startups -f table", OK, shows=SPOILED_SHOWN,
+         hides=("\x1b[2J", "\x1b]0", "\x07", "\u202e"), data=SPOILED,
+         env={"FORCE_COLOR": "1", "NO_COLOR": "", "TERM": "xterm-256color"}, installed=True,
+         in_process=False, check=coloured),
     Case("dumb-terminal", "startups -f table", OK, shows="Saagie", hides=("\x1b",),
          env={"TERM": "dumb"}, installed=True),
     Case("no-color-beats-force-color", "startups --city paris", USAGE, "unknown city",
