@@ -177,6 +177,12 @@ def _check_target(path: Path, *, force: bool, protect: Path | None) -> None:
         raise UsageError(f"{path} is part of the dataset being read: choose another output file")
     if path.is_dir():
         raise UsageError(f"{path} is a folder: give a file name")
+    if path.exists() and not path.is_file():
+        # Renaming a file onto /dev/stdout or a pipe would replace it, not write into it.
+        raise UsageError(
+            f"{path} is not a regular file (a device or a pipe): give a file name, or"
+            " leave out -o to write to the screen"
+        )
     if path.exists() and not force:
         raise UsageError(f"{path} already exists: add --force to replace it")
     if not path.parent.is_dir():
