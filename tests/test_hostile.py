@@ -178,6 +178,13 @@ def one_meta(tmp: Path) -> None:
     (tmp / "set" / "a.toml").write_text(MINIMAL_DATASET, encoding="utf-8")
 
 
+def fifo(name: str) -> Setup:
+    def setup(tmp: Path) -> None:
+        os.mkfifo(tmp / name)
+
+    return setup
+
+
 def existing(name: str, content: bytes = b"keep me\n") -> Setup:
     def setup(tmp: Path) -> None:
         (tmp / name).write_bytes(content)
@@ -495,6 +502,10 @@ CASES: list[Case] = [
          USAGE, "part of the dataset being read", setup=one_meta),
     Case("output-is-a-folder", "export --json -o {tmp}/notes", USAGE, "is a folder",
          setup=folder_without_toml),
+    # Found here and fixed: with --force, a pipe or device named by -o was replaced by a file
+    # (as root, -o /dev/stdout replaced /dev/stdout); a pipe shows it without the danger.
+    Case("output-is-a-pipe", "export --json -o {tmp}/pipe --force", USAGE,
+         "is not a regular file (a device or a pipe): give a file name, or leave out -o", setup=fifo("pipe"), installed=True),
     Case("output-name-too-long", f"export --json -o {{tmp}}/{TOO_LONG}", DATA,
          "File name too long"),
     Case("disk-full-keeps-the-old-file", "export --json -o {tmp}/x.json --force", DATA,
@@ -534,6 +545,8 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
             files[str(path.relative_to(folder))] = (os.readlink(path).encode(), -1)
         elif path.is_file():
             files[str(path.relative_to(folder))] = (path.read_bytes(), path.stat().st_mode)
+        else:
+            files[str(path.relative_to(folder))] = (b"", path.stat().st_mode)
     return files
 
 
