@@ -505,7 +505,8 @@ CASES: list[Case] = [
     # Found here and fixed: with --force, a pipe or device named by -o was replaced by a file
     # (as root, -o /dev/stdout replaced /dev/stdout); a pipe shows it without the danger.
     Case("output-is-a-pipe", "export --json -o {tmp}/pipe --force", USAGE,
-         "is not a regular file (a device or a pipe): give a file name, or leave out -o", setup=fifo("pipe"), installed=True),
+         "is not a regular file (a device or a pipe): give a file name, or leave out -o",
+         setup=fifo("pipe"), installed=True),
     Case("output-name-too-long", f"export --json -o {{tmp}}/{TOO_LONG}", DATA,
          "File name too long"),
     Case("disk-full-keeps-the-old-file", "export --json -o {tmp}/x.json --force", DATA,
