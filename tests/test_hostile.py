@@ -256,6 +256,10 @@ def text_cases() -> list[Case]:
         Case("formula-in-excel-export-neutralised", "export --excel", OK,
              data=record(name="@SUM(1+1)*cmd|' /C calc'!A0"),
              check=csv_name("'@SUM(1+1)*cmd|' /C calc'!A0", delimiter=";")),
+        # Found here and fixed: a calendar kept escape codes, which `export --ics` printed.
+        Case("escapes-in-a-calendar-are-inert", "--today 2026-01-01 export --ics", OK,
+             data=SPOILED, shows="SUMMARY:␛[2J␛]0\\;owned␇[bold]\ufffdCamp 2026",
+             hides=RAW_CONTROLS),
         Case("tab-and-newline-in-tsv-become-spaces", "startups", OK,
              data=record(name="Tri\tcky\nnext"), shows="Tri cky next\talpha"),
         Case("escape-in-an-error-message-is-inert", "startups", DATA,
