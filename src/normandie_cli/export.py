@@ -12,7 +12,7 @@ from typing import Any
 
 from normandie_cli.errors import NormandieError, UsageError
 from normandie_cli.models import PartialDate
-from normandie_cli.text import inert
+from normandie_cli.text import escape_controls, inert
 
 Row = Mapping[str, Any]
 
@@ -79,20 +79,21 @@ def to_json(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
     import json
 
     data = [{k: plain(row[k]) for k in columns or row} for row in rows]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return escape_controls(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def to_json_object(row: Row) -> str:
     import json
 
-    return json.dumps(plain(dict(row)), ensure_ascii=False, indent=2) + "\n"
+    return escape_controls(json.dumps(plain(dict(row)), ensure_ascii=False, indent=2)) + "\n"
 
 
 def to_jsonl(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
     import json
 
     lines = (
-        json.dumps({k: plain(row[k]) for k in columns or row}, ensure_ascii=False) for row in rows
+        escape_controls(json.dumps({k: plain(row[k]) for k in columns or row}, ensure_ascii=False))
+        for row in rows
     )
     return "".join(f"{line}\n" for line in lines)
 

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from normandie_cli.models import RECORD_TYPES, Dataset, PartialDate
+from normandie_cli.text import escape_controls
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -28,8 +29,9 @@ def to_toml(dataset: Dataset) -> str:
 
     def body(values: dict[str, Any]) -> str:
         # tomli_w writes the keys and values (quoting, escapes, numbers); the table headers
-        # are ours, because tomli_w would turn a short record into an inline table.
-        return tomli_w.dumps(values) if values else ""
+        # are ours, because tomli_w would turn a short record into an inline table. tomli_w
+        # writes basic strings only, in which a \uXXXX escape reads back as the character.
+        return escape_controls(tomli_w.dumps(values)) if values else ""
 
     chunks = [f"[meta]\n{body(_fields(dataset.meta))}"]
     for kind in RECORD_TYPES:
