@@ -123,6 +123,8 @@ def json_name(expected: str) -> Check:
     def check(stdout: str) -> None:
         (tricky,) = [row for row in json.loads(stdout) if row["id"] == "tricky"]
         assert tricky["name"] == expected
+        # Exact once read, yet inert on a screen: what a terminal obeys is written \uXXXX.
+        assert not any(char in stdout for char in (*RAW_CONTROLS, "\x7f", "\u200d"))
 
     return check
 
@@ -259,6 +261,13 @@ def text_cases() -> list[Case]:
         # Found here and fixed: a calendar kept escape codes, which `export --ics` printed.
         Case("escapes-in-a-calendar-are-inert", "--today 2026-01-01 export --ics", OK,
              data=SPOILED, shows="SUMMARY:␛[2J␛]0\\;owned␇[bold]\ufffdCamp 2026",
+             hides=RAW_CONTROLS),
+        # Found here and fixed: JSON and TOML printed C1 controls and bidirectional marks raw.
+        Case("escapes-in-a-toml-export-are-escaped", "export --toml", OK, data=SPOILED,
+             shows='title = "\\u001b[2J\\u001b]0;owned\\u0007[bold]\\u202EA source',
+             hides=RAW_CONTROLS),
+        Case("escapes-in-a-geojson-export-are-escaped", "export --geojson", OK, data=SPOILED,
+             shows='"name": "\\u001b[2J\\u001b]0;owned\\u0007[bold]\\u202ECaen"',
              hides=RAW_CONTROLS),
         Case("tab-and-newline-in-tsv-become-spaces", "startups", OK,
              data=record(name="Tri\tcky\nnext"), shows="Tri cky next\talpha"),

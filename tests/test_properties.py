@@ -164,6 +164,23 @@ def test_inert_replaces_one_character_by_one_and_keeps_the_printable_ones(value:
 
 
 @PROPERTY
+@given(st.lists(hostile_text, min_size=1, max_size=3))
+def test_json_and_toml_keep_any_text_exactly_and_show_it_inert(values: list[str]) -> None:
+    rows = [{"name": value} for value in values]
+    for output in (
+        export.to_json(rows),
+        export.to_jsonl(rows)[:-1],
+        export.to_json_object(rows[0]),
+    ):
+        assert [c for c in output if is_terminal_control(c) and c != "\n"] == []
+    assert [row["name"] for row in json.loads(export.to_json(rows))] == values
+    document = text.escape_controls(tomli_w.dumps({"names": values}))
+    # TOML keeps tabs as they are: whitespace, which a terminal only moves across.
+    assert [c for c in document if is_terminal_control(c) and c not in "\n\t"] == []
+    assert tomli.loads(document) == {"names": values}
+
+
+@PROPERTY
 @given(printable_text)
 def test_inert_leaves_printable_text_unchanged(value: str) -> None:
     assert value.isprintable()
