@@ -96,6 +96,15 @@ def city(body: str) -> str:
     return MINIMAL_DATASET.replace('insee = "14001"', f'insee = "14001"\n{body}')
 
 
+def twin_cities() -> str:
+    """Two communes whose names differ only by case and accents."""
+    return "".join(
+        f'\n[[cities]]\nid = "{ident}"\nname = "{name}"\ninsee = "{insee}"\ndepartment = "14"\n'
+        'sources = ["src"]\n'
+        for ident, name, insee in (("gamma-14", "Gâmma", "14003"), ("gamma-27", "GAMMA", "14004"))
+    )
+
+
 def event(body: str) -> str:
     return MINIMAL_DATASET + f'\n[[events]]\nid = "e"\nname = "E"\nsources = ["src"]\n{body}\n'
 
@@ -383,6 +392,9 @@ CASES: list[Case] = [
          data=startup_toml("").replace('id = "x"', 'id = "Alpha"')),
     Case("id-differing-by-accents", "startups", DATA, "got 'bêta'",
          data=startup_toml("").replace('id = "x"', 'id = "bêta"')),
+    Case("city-names-differing-by-case-and-accents", "startups --city gamma", USAGE,
+         "'gamma' names several communes: gamma-14 (Gâmma, 14), gamma-27 (GAMMA, 14). Give the id.",
+         data=MINIMAL_DATASET + twin_cities()),
     Case("dangling-reference", "startups", DATA,
          "'city' refers to 'alpah', which is not in cities (did you mean 'alpha'?)",
          data=startup_toml('city = "alpah"'), installed=True),
@@ -771,3 +783,32 @@ def test_the_exit_code_contract_is_in_the_readme_and_the_help(invoke: Invoke) ->
     for code in ExitCode:
         assert f" {int(code)} " in shown.split("Exit codes:", 1)[1], code
     assert "Exit codes: 0 success (an empty result too), 1 " in shown
+
+
+needs_permissions = pytest.mark.skipif(
+    os.geteuid() == 0, reason="file permissions do not bind root (the catalogue simulates them)"
+)
+
+
+@needs_permissions
+def test_a_dataset_without_read_permission(tmp_path: Path) -> None:
+    data = tmp_path / "data.toml"
+    data.write_text(MINIMAL_DATASET, encoding="utf-8")
+    data.chmod(0o200)
+    done = run_installed(["--data", str(data), "cities"], {}, tmp_path)
+    assert done.returncode == ExitCode.DATA_ERROR
+    assert "permission denied: the file cannot be read" in done.stderr
+
+
+@needs_permissions
+def test_an_export_into_a_folder_without_write_permission(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        done = run_installed(["export", "--json", "-o", str(folder / "x.json")], {}, tmp_path)
+    finally:
+        folder.chmod(0o700)
+    assert done.returncode == ExitCode.DATA_ERROR
+    assert "Permission denied; nothing was changed" in done.stderr
+    assert list(folder.iterdir()) == []
