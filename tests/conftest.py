@@ -34,9 +34,10 @@ from normandie_cli.cli import app  # noqa: E402
 
 # Hypothesis: "dev" explores anew on each run; "ci" (CI=true) replays the same examples so
 # a red build is reproducible, with fewer of them so the property tests stay well under a
-# minute. HYPOTHESIS_PROFILE picks one by name (e.g. a long "dev" run before a release).
+# minute; "thorough" is a long search to run by hand (HYPOTHESIS_PROFILE=thorough pytest).
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("thorough", max_examples=2000, deadline=None)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
 )

@@ -20,6 +20,7 @@ import tomli_w
 from conftest import MINIMAL_DATASET, SEED, STABLE_ENV
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
 from test_export_toml import BASE, organizations, startups
 from typer.testing import CliRunner
 
@@ -750,3 +751,38 @@ def test_organization_and_event_filters_ignore_the_order_of_the_records(
     assert Counter(e.id for e in query.filter_events(reordered, event_filters)) == Counter(
         e.id for e in query.filter_events(DATASET, event_filters)
     )
+
+
+# --- Any text from the data: inert, and within the width, in tables and record views ---------
+
+
+@settings(PROPERTY, max_examples=min(PROPERTY.max_examples, 40))
+@given(
+    generated_startups,
+    generated_organizations,
+    st.integers(min_value=20, max_value=160),
+    st.sampled_from(["default", "every"]),
+)
+def test_tables_of_any_text_are_inert_and_fit_the_width(
+    new_startups: list[Startup], new_organizations: list[Organization], width: int, columns: str
+) -> None:
+    from rich.console import Console
+
+    from normandie_cli.render import record_detail, records_table
+
+    dataset = generated_dataset(new_startups, new_organizations)
+    screen = io.StringIO()
+    console = Console(file=screen, width=width, color_system=None, highlight=False)
+    for kind in (RecordKind.STARTUP, RecordKind.ORGANIZATION):
+        records = dataset.records(kind)
+        rows = query.record_rows(records, dataset)
+        chosen = query.DEFAULT_COLUMNS[kind] if columns == "default" else query.field_names(kind)
+        console.print(records_table(kind, rows, chosen, dataset, width))
+        for record, fields in zip(records, rows, strict=True):
+            cited = set(getattr(record, "sources", ()))
+            sources = [s for s in dataset.sources if s.id in cited]
+            console.print(record_detail(kind, fields, sources, dataset))
+    shown = screen.getvalue()
+    assert [c for c in shown if is_terminal_control(c) and c != "\n"] == []
+    too_wide = [line for line in shown.splitlines() if cell_len(line) > width]
+    assert too_wide == []
