@@ -623,6 +623,10 @@ def assert_sees(case: Case, code: int, stdout: str, stderr: str, tmp: Path) -> N
     assert case.shows in stdout, stdout[-2000:]
     for hidden in case.hides:
         assert hidden not in stdout + stderr, hidden
+    # Whatever the case, nothing from the data or the arguments acts on the terminal; only
+    # the colours a case asks for may use an escape character.
+    allowed = {"\x1b"} if case.check is coloured else set()
+    assert [c for c in RAW_CONTROLS if c in stdout + stderr and c not in allowed] == []
     if case.check is not None:
         case.check(stdout)
 
