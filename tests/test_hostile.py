@@ -470,6 +470,10 @@ CASES: list[Case] = [
     Case("unknown-entity", "export --entity people", USAGE, "people"),
     Case("escape-in-an-option-is-inert", "startups --city \x1b]0;owned\x07", USAGE,
          "unknown city", hides=("\x1b", "\x07"), installed=True),
+    Case("escape-in-a-bad-number-is-inert", "startups --limit \x1b[2J5", USAGE, "--limit",
+         installed=True),
+    Case("escape-in-an-unknown-command-is-inert", "\x1b[2Jstartups", USAGE, "No such command",
+         installed=True),
     Case("markup-in-an-option-is-literal", "show [bold]x[/]", USAGE, "'[bold]x[/]'"),
     # --- Environment ---
     Case("ascii-only-output", "cities -f table", OK, shows="Caen",
