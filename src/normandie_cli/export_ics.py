@@ -75,9 +75,11 @@ def to_ics(events: Sequence[Event], dataset: Dataset) -> tuple[bytes, list[str]]
 
 
 def _text(value: str) -> str:
-    """Text as a calendar may hold it: RFC 5545 allows no control character but the line
-    break, and a calendar printed on a terminal must not work its escape codes either."""
-    return "\n".join(inert(line) for line in value.split("\n"))
+    """Text as a calendar may hold it: RFC 5545 allows no control character but line breaks
+    and tabs, and a calendar printed on a terminal must not work its escape codes either."""
+    return "\n".join(
+        "\t".join(inert(part) for part in line.split("\t")) for line in value.split("\n")
+    )
 
 
 def _whole_day(value: PartialDate | None) -> date | None:
