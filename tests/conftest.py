@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner, Result
 
 # Pinned before the app is imported: colour and width would otherwise follow the shell.
@@ -45,6 +46,16 @@ atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], ignore_errors=True)
 
 from normandie_cli.cli import app  # noqa: E402
 from normandie_cli.i18n import Language, use_language  # noqa: E402
+
+# Hypothesis: "dev" explores anew on each run; "ci" (CI=true) replays the same examples so
+# a red build is reproducible, with fewer of them so the property tests stay well under a
+# minute; "thorough" is a long search to run by hand (HYPOTHESIS_PROFILE=thorough pytest).
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 # The day the bundled data is read as of in tests: Codeurs en Seine 2026 (19 Nov) is

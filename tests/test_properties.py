@@ -4,23 +4,47 @@ from __future__ import annotations
 
 import calendar
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
+import sqlite3
+import tempfile
 import unicodedata
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
+import tomli
+import tomli_w
+from conftest import MINIMAL_DATASET, SEED, STABLE_ENV
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
+from test_export_toml import BASE, organizations, startups
+from typer.testing import CliRunner
 
 from normandie_cli import export, query, text
-from normandie_cli.dataset import load_dataset
-from normandie_cli.errors import UsageError
-from normandie_cli.models import PartialDate, Record, RecordKind
+from normandie_cli.cli import app
+from normandie_cli.dataset import load_dataset, parse_dataset, parse_toml
+from normandie_cli.errors import DataError, ExitCode, UsageError
+from normandie_cli.export_sqlite import write_sqlite
+from normandie_cli.models import (
+    RECORD_TYPES,
+    Award,
+    Dataset,
+    FundingRound,
+    Meta,
+    Organization,
+    PartialDate,
+    Record,
+    RecordKind,
+    Startup,
+)
 
-# Modest counts: the whole suite must stay fast on two cores.
-PROPERTY = settings(max_examples=100, deadline=None)
+# The number of examples comes from the Hypothesis profile (conftest.py): "dev" by default,
+# "ci" when CI=true; both keep the whole suite fast on two cores.
+PROPERTY = settings(deadline=None)
 
 DATASET = load_dataset()
 
@@ -138,6 +162,23 @@ def test_inert_replaces_one_character_by_one_and_keeps_the_printable_ones(value:
     for before, after in zip(value, shown, strict=True):
         if before.isprintable():
             assert after == before
+
+
+@PROPERTY
+@given(st.lists(hostile_text, min_size=1, max_size=3))
+def test_json_and_toml_keep_any_text_exactly_and_show_it_inert(values: list[str]) -> None:
+    rows = [{"name": value} for value in values]
+    for output in (
+        export.to_json(rows),
+        export.to_jsonl(rows)[:-1],
+        export.to_json_object(rows[0]),
+    ):
+        assert [c for c in output if is_terminal_control(c) and c != "\n"] == []
+    assert [row["name"] for row in json.loads(export.to_json(rows))] == values
+    document = text.escape_controls(tomli_w.dumps({"names": values}))
+    # TOML keeps tabs as they are: whitespace, which a terminal only moves across.
+    assert [c for c in document if is_terminal_control(c) and c not in "\n\t"] == []
+    assert tomli.loads(document) == {"names": values}
 
 
 @PROPERTY
@@ -477,3 +518,272 @@ def test_the_bundled_startups_export_to_csv_and_json() -> None:
     assert len(parsed) == 1 + len(DATASET.startups)
     assert [row[0] for row in parsed[1:]] == [s.id for s in DATASET.startups]
     assert [r["id"] for r in json.loads(export.to_json(rows))] == [s.id for s in DATASET.startups]
+
+
+# --- Round trips of generated datasets: JSON and SQLite (TOML: test_export_toml.py) ----------
+
+
+def generated_dataset(
+    new_startups: list[Startup], new_organizations: list[Organization]
+) -> Dataset:
+    """The every-field fixture plus the generated records, the first drawn of each id kept."""
+    unique_startups = {s.id: s for s in reversed(new_startups)}
+    unique_organizations = {o.id: o for o in reversed(new_organizations)}
+    return dataclasses.replace(
+        BASE,
+        startups=BASE.startups + tuple(unique_startups.values()),
+        organizations=BASE.organizations + tuple(unique_organizations.values()),
+    )
+
+
+generated_startups = st.lists(
+    st.integers(0, 2).flatmap(lambda n: startups(f"generated-startup-{n}")), max_size=3
+)
+generated_organizations = st.lists(
+    st.integers(0, 2).flatmap(lambda n: organizations(f"generated-org-{n}")), max_size=3
+)
+
+
+@PROPERTY
+@given(generated_startups, generated_organizations)
+def test_generated_records_survive_a_json_export_exactly(
+    new_startups: list[Startup], new_organizations: list[Organization]
+) -> None:
+    dataset = generated_dataset(new_startups, new_organizations)
+    for kind in (RecordKind.STARTUP, RecordKind.ORGANIZATION):
+        records = dataset.records(kind)
+        rows = query.record_rows(records, dataset)
+        expected = [
+            {f.name: export.plain(getattr(r, f.name)) for f in dataclasses.fields(r)}
+            for r in records
+        ]
+        as_json = json.loads(export.to_json(rows, query.field_names(kind)))
+        # JSON Lines end records with "\n" only; splitlines() would also cut at U+0085.
+        lines = export.to_jsonl(rows, query.field_names(kind)).split("\n")
+        assert lines[-1] == ""
+        as_jsonl = [json.loads(line) for line in lines[:-1]]
+        for parsed in (as_json, as_jsonl):
+            assert len(parsed) == len(expected)
+            for row, want in zip(parsed, expected, strict=True):
+                assert {k: row[k] for k in want} == want
+
+
+@settings(max_examples=25, deadline=None)
+@given(generated_startups)
+def test_generated_records_survive_a_sqlite_export(new_startups: list[Startup]) -> None:
+    dataset = generated_dataset(new_startups, [])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "out.db"
+        write_sqlite(dataset, path)
+        connection = sqlite3.connect(path)
+        try:
+            stored = connection.execute(
+                "SELECT id, name, description, founded, website, city FROM startups ORDER BY rowid"
+            ).fetchall()
+            awards = connection.execute(
+                "SELECT startup, year, amount FROM awards ORDER BY startup, position"
+            ).fetchall()
+        finally:
+            connection.close()
+    assert stored == [
+        (s.id, s.name, s.description, s.founded and str(s.founded), s.website, s.city)
+        for s in dataset.startups
+    ]
+    # Sorted by text: an unknown amount (None) does not compare with a number.
+    assert sorted(awards, key=repr) == sorted(
+        ((s.id, a.year, a.amount) for s in dataset.startups for a in s.awards), key=repr
+    )
+
+
+# --- Any file given as a dataset: a dataset or a DataError, never another exception ---------
+
+# Bytes that look like the dataset's TOML, so most examples get past the parser.
+TOML_WORDS = [
+    "[meta]\n", "[[startups]]\n", "[[cities]]\n", "[[startups.awards]]\n", "[[sources]]\n",
+    'id = "x"\n', 'name = "X"\n', 'sources = ["src"]\n', 'founded = "2015-02-30"\n',
+    "year = 0\n", "amount = -1\n", "latitude = nan\n", 'city = "alpha"\n', "= ", "\n", '"',
+    "[", "]", "{", "}", "\\u001b", "\x00", "\xff", "é", "\ufeff",
+]  # fmt: skip
+toml_like_bytes = st.lists(st.sampled_from(TOML_WORDS) | st.text(max_size=4)).map(
+    lambda parts: "".join(parts).encode("utf-8", "surrogatepass")
+)
+
+
+def load_or_data_error(content: bytes) -> Dataset | DataError:
+    try:
+        return parse_dataset([("", parse_toml(content, "fuzz.toml"))], "fuzz.toml")
+    except DataError as error:
+        assert error.problems and all(isinstance(p, str) and p for p in error.problems)
+        return error
+
+
+@PROPERTY
+@given(st.binary(max_size=300) | toml_like_bytes.map(MINIMAL_DATASET.encode().__add__))
+@example(b"\xef\xbb\xbf")
+@example(b"a = " + b"[" * 3000)
+def test_any_bytes_load_or_end_in_a_data_error(content: bytes) -> None:
+    load_or_data_error(content)
+
+
+# Every table and field name of the schema, and a few that are not.
+FIELD_NAMES = sorted(
+    {"meta", *(kind.value for kind in RecordKind), "nmae", "startup"}
+    | {f.name for cls in (*RECORD_TYPES.values(), Meta, Award, FundingRound)
+       for f in dataclasses.fields(cls)}
+)  # fmt: skip
+toml_scalars = (
+    st.text(max_size=12)
+    | st.sampled_from(["src", "alpha", "beta", "14", "data", "2015", "2015-13", "https://x.org"])
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=True)
+    | st.booleans()
+    | st.dates()
+    | st.datetimes()
+)
+toml_values = st.recursive(
+    toml_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(FIELD_NAMES) | st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+toml_documents = st.dictionaries(
+    st.sampled_from(FIELD_NAMES),
+    st.lists(st.dictionaries(st.sampled_from(FIELD_NAMES), toml_values, max_size=6), max_size=3)
+    | toml_values,
+    max_size=5,
+)
+
+
+@PROPERTY
+@given(toml_documents)
+def test_any_toml_document_loads_or_ends_in_a_data_error(document: dict[str, Any]) -> None:
+    content = tomli_w.dumps(document).encode("utf-8", "surrogatepass")
+    load_or_data_error(content)
+
+
+@PROPERTY
+@given(toml_documents)
+def test_toml_documents_grafted_onto_a_valid_dataset_load_or_fail_cleanly(
+    document: dict[str, Any],
+) -> None:
+    base = tomli.loads(MINIMAL_DATASET)
+    merged = {**base, **{k: v for k, v in document.items() if k != "meta"}}
+    load_or_data_error(tomli_w.dumps(merged).encode("utf-8", "surrogatepass"))
+
+
+# --- Any text typed as an option value: an answer or a clean error, never a traceback --------
+
+# What a shell can pass: no NUL (argv is C strings), no unpaired surrogate except those
+# that stand for undecodable bytes (surrogateescape).
+argv_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+    | st.sampled_from(["\x1b", "\u202e", "[", "]", "/", "-", ",", "\udcff"]),
+    max_size=20,
+)
+OPTION_PLACES = [
+    ["startups", "--city"], ["startups", "--commune"], ["startups", "--sector"],
+    ["startups", "--tag"], ["startups", "--search"], ["startups", "--sort"],
+    ["startups", "--columns"], ["startups", "--limit"], ["startups", "--founded-since"],
+    ["startups", "--format"], ["orgs", "--kind"], ["events", "--since"], ["events", "--until"],
+    ["events", "--organizer"], ["show"], ["search"], ["compare"], ["compare", "--by"],
+    ["compare", "--top"], ["export", "--entity"], ["--today"], ["validate"], ["--data"],
+]  # fmt: skip
+RUNNER = CliRunner()
+ENV = {**STABLE_ENV, "NORMANDIE_DATA": str(SEED)}
+
+
+@PROPERTY
+@given(st.sampled_from(OPTION_PLACES), argv_text)
+@example(["--data"], "x" * 300)  # a name too long for the file system
+@example(["validate"], "\udcff.toml")  # a name that is not UTF-8
+def test_any_option_value_gets_an_answer_or_a_clean_error(place: list[str], value: str) -> None:
+    args = [*place, value]
+    if place[0] in ("--today", "--data"):
+        args.append("cities")
+    result = RUNNER.invoke(app, args, env=ENV)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code in (ExitCode.OK, ExitCode.DATA_ERROR, ExitCode.USAGE_ERROR)
+    assert "Traceback" not in result.output
+    assert "\x1b" not in result.output  # NO_COLOR, and the typed escape shown inert
+
+
+# --- Filters do not depend on the order of the records -------------------------------------
+
+
+@PROPERTY
+@given(startup_filters, st.randoms(use_true_random=False))
+def test_a_filter_finds_the_same_startups_whatever_their_order(
+    filters: query.StartupFilters, random: Any
+) -> None:
+    shuffled = list(DATASET.startups)
+    random.shuffle(shuffled)
+    reordered = dataclasses.replace(DATASET, startups=tuple(shuffled))
+    found = query.filter_startups(reordered, filters)
+    assert {s.id for s in found} == {s.id for s in query.filter_startups(DATASET, filters)}
+    assert [s.id for s in found] == [s.id for s in shuffled if s in found]
+
+
+@PROPERTY
+@given(
+    st.sampled_from([None, *CITY_IDS]),
+    st.frozensets(st.sampled_from(sorted({o.kind for o in DATASET.organizations})), max_size=2),
+    st.randoms(use_true_random=False),
+)
+def test_organization_and_event_filters_ignore_the_order_of_the_records(
+    city: str | None, kinds: frozenset[str], random: Any
+) -> None:
+    cities = None if city is None else frozenset({city})
+    organizations_ = list(DATASET.organizations)
+    events = list(DATASET.events)
+    random.shuffle(organizations_)
+    random.shuffle(events)
+    reordered = dataclasses.replace(
+        DATASET, organizations=tuple(organizations_), events=tuple(events)
+    )
+    org_filters = query.OrganizationFilters(cities=cities, kinds=kinds)
+    assert {o.id for o in query.filter_organizations(reordered, org_filters)} == {
+        o.id for o in query.filter_organizations(DATASET, org_filters)
+    }
+    event_filters = query.EventFilters(today=dt.date(2026, 11, 1), cities=cities, past=True)
+    # Events come in date order: the same list whatever order they were read in, ties aside.
+    assert Counter(e.id for e in query.filter_events(reordered, event_filters)) == Counter(
+        e.id for e in query.filter_events(DATASET, event_filters)
+    )
+
+
+# --- Any text from the data: inert, and within the width, in tables and record views ---------
+
+
+@settings(PROPERTY, max_examples=min(PROPERTY.max_examples, 40))
+@given(
+    generated_startups,
+    generated_organizations,
+    st.integers(min_value=20, max_value=160),
+    st.sampled_from(["default", "every"]),
+)
+def test_tables_of_any_text_are_inert_and_fit_the_width(
+    new_startups: list[Startup], new_organizations: list[Organization], width: int, columns: str
+) -> None:
+    from rich.console import Console
+
+    from normandie_cli.render import record_detail, records_table
+
+    dataset = generated_dataset(new_startups, new_organizations)
+    screen = io.StringIO()
+    console = Console(file=screen, width=width, color_system=None, highlight=False)
+    for kind in (RecordKind.STARTUP, RecordKind.ORGANIZATION):
+        records = dataset.records(kind)
+        rows = query.record_rows(records, dataset)
+        chosen = query.DEFAULT_COLUMNS[kind] if columns == "default" else query.field_names(kind)
+        console.print(records_table(kind, rows, chosen, dataset, width))
+        for record, fields in zip(records, rows, strict=True):
+            cited = set(getattr(record, "sources", ()))
+            sources = [s for s in dataset.sources if s.id in cited]
+            console.print(record_detail(kind, fields, sources, dataset, "the bundled dataset"))
+    shown = screen.getvalue()
+    assert [c for c in shown if is_terminal_control(c) and c != "\n"] == []
+    too_wide = [line for line in shown.splitlines() if cell_len(line) > width]
+    assert too_wide == []

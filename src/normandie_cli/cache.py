@@ -111,6 +111,9 @@ def load_with_cache(
     `origin` names what was loaded (the dataset path, and the overlay if there is one);
     `files` are every file read, whose content makes the key."""
     try:
+        if not all(stat.S_ISREG(file.stat().st_mode) for file in files):
+            # A pipe (--data <(…), /dev/stdin) can be read once only, and a device has no end.
+            return load()
         key = cache_key(files)
     except OSError:  # a missing or unreadable file: the loader says what is wrong
         return load()

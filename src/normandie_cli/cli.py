@@ -176,8 +176,15 @@ def _write(text: str) -> None:
     if buffer is None:
         sys.stdout.write(text)
     else:
-        buffer.write(text.encode("utf-8"))
+        data = text.encode("utf-8")
+        # In pieces: a write the reader is slow to take cannot be cut short by Ctrl-C (Python
+        # finishes it first), so one large write would go on to the end after the interrupt.
+        for start in range(0, len(data), _WRITE_PIECE):
+            buffer.write(data[start : start + _WRITE_PIECE])
     sys.stdout.flush()
+
+
+_WRITE_PIECE = 16 * 1024
 
 
 @contextmanager
@@ -186,6 +193,8 @@ def _reporting() -> Iterator[None]:
     try:
         yield
     except (KeyboardInterrupt, typer.Abort):  # Abort: Ctrl-C or Ctrl-D at a question
+        # Ctrl-C stops the output too: what is still buffered would be written at exit.
+        _drop_stdout()
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     except NormandieError as error:
         _say(_("Error: {message}").format(message=error), style="red")
@@ -193,9 +202,18 @@ def _reporting() -> Iterator[None]:
     except BrokenPipeError:
         # The reader (`head`, a pager) has gone: stop quietly, and keep Python from
         # complaining when it flushes stdout at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_stdout()
         raise typer.Exit(int(ExitCode.OK)) from None
+
+
+def _drop_stdout() -> None:
+    """Send whatever is still to be written to stdout nowhere."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (tests capture it)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
 
 
 def _choose_format(
@@ -2200,6 +2218,10 @@ for _info in _HELP_FROM_DOCSTRINGS:
 
 def main() -> None:
     """The console script: never a traceback for a closed pipe or an unencodable character."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and not (columns.isdigit() and int(columns) > 0):
+        # Rich would take COLUMNS=0 at its word and print nothing at all, errors included.
+        del os.environ["COLUMNS"]
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in (
             "utf-8",

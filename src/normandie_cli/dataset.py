@@ -46,6 +46,9 @@ from normandie_cli.models import (
 from normandie_cli.text import did_you_mean, fold
 
 DATA_FOLDER = "data"
+# Far above any real dataset (100,000 startups take 39 MB): a bound on what is read, so that
+# --data /dev/zero ends in an error instead of filling the memory.
+LARGEST_FILE = 256 * 2**20
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
 # A web address: http(s), a dotted host name, then anything printable without spaces.
@@ -68,6 +71,11 @@ _SLUG_FIELDS = frozenset(
     | {"parents", "members", "seat", "city", "kind", "contest", "department"}
 )
 _URL_FIELDS = frozenset({"url", "website"})
+# Whole numbers that are years (an award's, a census's): the range PartialDate accepts.
+_YEAR_FIELDS = frozenset({"year", "population_year"})
+# A bound far above any real amount in euros or any commune's population; larger numbers are
+# typing slips, and their sums would overflow SQLite's 64-bit integers.
+_LARGEST_AMOUNT = 10**12
 
 # Which fields refer to which tables, by the class of the record (or nested entry) holding them.
 _REFERENCES: dict[type, dict[str, tuple[RecordKind, ...]]] = {
@@ -118,7 +126,12 @@ def bundled_data_path() -> Path:
 
 def dataset_files(path: Path) -> list[Path]:
     """The TOML files a dataset path stands for: the file itself, or a folder's *.toml."""
-    if not path.is_dir():
+    try:
+        is_folder = path.is_dir()
+    except OSError as error:  # a name too long, a loop of links: is_dir() lets these through
+        reason = _("cannot be read: {reason}").format(reason=error.strerror or error)
+        raise DataError(str(path), [reason]) from None
+    if not is_folder:
         return [path]
     files = sorted(p for p in path.rglob("*.toml") if p.is_file())
     if not files:
@@ -169,7 +182,8 @@ def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file, turning every way it can fail into one DataError."""
     label = str(path)
     try:
-        content = path.read_bytes()
+        with path.open("rb") as file:
+            content = file.read(LARGEST_FILE + 1)
     except FileNotFoundError:
         raise DataError(label, [_("no such file")]) from None
     except IsADirectoryError:
@@ -179,11 +193,18 @@ def read_toml(path: Path) -> dict[str, Any]:
     except OSError as error:
         reason = _("cannot be read: {reason}").format(reason=error.strerror or error)
         raise DataError(label, [reason]) from None
+    except ValueError:  # a NUL byte or an unencodable character in the name
+        raise DataError(label, [_("this is not a usable file name")]) from None
+    if len(content) > LARGEST_FILE:
+        limit = f"{LARGEST_FILE // 2**20} MB"
+        too_large = _("larger than {limit}: this is not a dataset file")
+        raise DataError(label, [too_large.format(limit=limit)])
     return parse_toml(content, label)
 
 
 def parse_toml(content: bytes, label: str) -> dict[str, Any]:
-    """Parse TOML bytes read from `label`, turning every way it can fail into one DataError."""
+    """Parse the bytes of a TOML file (`label` names it in errors) into one DataError or
+    its tables: UTF-8, an optional byte order mark, TOML 1.0."""
     import tomli
 
     try:
@@ -542,6 +563,11 @@ def _convert_int(name: str, value: Any) -> int:
         raise ValueError(_("must be a whole number, got {value}").format(value=_describe(value)))
     if value < 0:
         raise ValueError(_("must not be negative, got {value}").format(value=value))
+    if name in _YEAR_FIELDS and not 1 <= value <= 9999:
+        raise ValueError(_("must be a year like 2015, got {value}").format(value=value))
+    if value > _LARGEST_AMOUNT:
+        too_large = _("is too large to be real ({value}); at most {limit}")
+        raise ValueError(too_large.format(value=value, limit=f"{_LARGEST_AMOUNT:_}"))
     return value
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from normandie_cli.errors import NormandieError, UsageError
 from normandie_cli.i18n import _
 from normandie_cli.models import PartialDate
-from normandie_cli.text import inert
+from normandie_cli.text import escape_controls, inert
 
 Row = Mapping[str, Any]
 
@@ -80,20 +80,21 @@ def to_json(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
     import json
 
     data = [{k: plain(row[k]) for k in columns or row} for row in rows]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return escape_controls(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def to_json_object(row: Row) -> str:
     import json
 
-    return json.dumps(plain(dict(row)), ensure_ascii=False, indent=2) + "\n"
+    return escape_controls(json.dumps(plain(dict(row)), ensure_ascii=False, indent=2)) + "\n"
 
 
 def to_jsonl(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
     import json
 
     lines = (
-        json.dumps({k: plain(row[k]) for k in columns or row}, ensure_ascii=False) for row in rows
+        escape_controls(json.dumps({k: plain(row[k]) for k in columns or row}, ensure_ascii=False))
+        for row in rows
     )
     return "".join(f"{line}\n" for line in lines)
 
@@ -162,6 +163,19 @@ def format_rows(fmt: OutputFormat, rows: Sequence[Row], columns: Sequence[str]) 
 def check_target(path: Path, *, force: bool, protect: Path | None) -> None:
     """Refuse an output file that would lose data: an existing file without force, and any
     file of the dataset being read (`protect`, a file or a folder), even with force."""
+    try:
+        if b"\0" in os.fsencode(path):
+            raise ValueError("a NUL byte")
+        _check_target(path, force=force, protect=protect)
+    except ValueError:  # os.fsencode: a character no file name can hold
+        unusable = _("{path} is not a usable file name: choose another")
+        raise UsageError(unusable.format(path=path)) from None
+    except OSError as error:  # a name too long, a loop of links
+        cannot = _("cannot write {path}: {reason}")
+        raise NormandieError(cannot.format(path=path, reason=error.strerror or error)) from None
+
+
+def _check_target(path: Path, *, force: bool, protect: Path | None) -> None:
     target = path.resolve()
     if protect is not None and (target == protect.resolve() or protect.resolve() in target.parents):
         raise UsageError(
@@ -171,6 +185,13 @@ def check_target(path: Path, *, force: bool, protect: Path | None) -> None:
         )
     if path.is_dir():
         raise UsageError(_("{path} is a folder: give a file name").format(path=path))
+    if path.exists() and not path.is_file():
+        # Renaming a file onto /dev/stdout or a pipe would replace it, not write into it.
+        not_regular = _(
+            "{path} is not a regular file (a device or a pipe): give a file name, or"
+            " leave out -o to write to the screen"
+        )
+        raise UsageError(not_regular.format(path=path))
     if path.exists() and not force:
         raise UsageError(_("{path} already exists: add --force to replace it").format(path=path))
     if not path.parent.is_dir():

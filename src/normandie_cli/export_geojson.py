@@ -6,6 +6,7 @@ from typing import Any
 
 from normandie_cli.models import Dataset
 from normandie_cli.query import city_counts
+from normandie_cli.text import escape_controls
 
 JsonObject = dict[str, Any]
 
@@ -52,7 +53,7 @@ def to_geojson(dataset: Dataset) -> str:
             _point(organization.id, organization.longitude, organization.latitude, properties)
         )
     collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+    return escape_controls(json.dumps(collection, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _point(record_id: str, longitude: float, latitude: float, properties: JsonObject) -> JsonObject:

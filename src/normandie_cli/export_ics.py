@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from normandie_cli.i18n import _, human_date
 from normandie_cli.models import Dataset, Event, PartialDate
+from normandie_cli.text import inert
 
 PRODID = "-//normandie//Normandy tech events//EN"
 UID_DOMAIN = "normandie"
@@ -58,22 +59,30 @@ def to_ics(events: Sequence[Event], dataset: Dataset) -> tuple[bytes, list[str]]
         vevent = icalendar.Event()
         vevent.add("uid", f"{event.id}@{UID_DOMAIN}")
         vevent.add("dtstamp", stamp)
-        vevent.add("summary", event.name)
+        vevent.add("summary", _text(event.name))
         vevent.add("dtstart", start)
         # All-day events end exclusive: the day after the last one.
         vevent.add("dtend", last + timedelta(days=1))
         location = _location(event, city_names)
         if location:
-            vevent.add("location", location)
+            vevent.add("location", _text(location))
         if event.url is not None:
             vevent.add("url", event.url)
-        vevent.add("description", _description(event, organizer_names, source_urls))
+        vevent.add("description", _text(_description(event, organizer_names, source_urls)))
         if event.kind is not None:
-            vevent.add("categories", [kind_labels[event.kind]])
+            vevent.add("categories", [_text(kind_labels[event.kind])])
         calendar.add_component(vevent)
 
     ical: bytes = calendar.to_ical()
     return ical, notes
+
+
+def _text(value: str) -> str:
+    """Text as a calendar may hold it: RFC 5545 allows no control character but line breaks
+    and tabs, and a calendar printed on a terminal must not work its escape codes either."""
+    return "\n".join(
+        "\t".join(inert(part) for part in line.split("\t")) for line in value.split("\n")
+    )
 
 
 def _whole_day(value: PartialDate | None) -> date | None:

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from normandie_cli.models import RECORD_TYPES, Dataset, PartialDate
+from normandie_cli.text import escape_controls
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -41,11 +42,12 @@ def table_toml(table: str, values: dict[str, Any]) -> str:
 
 def _body(values: dict[str, Any]) -> str:
     # tomli_w writes the keys and values (quoting, escapes, numbers); the table headers are
-    # ours, because tomli_w would turn a short record into an inline table. It is imported
-    # here: the listing commands never pay for it.
+    # ours, because tomli_w would turn a short record into an inline table. tomli_w writes
+    # basic strings only, in which a \uXXXX escape reads back as the character. It is
+    # imported here: the listing commands never pay for it.
     import tomli_w
 
-    return tomli_w.dumps(values) if values else ""
+    return escape_controls(tomli_w.dumps(values)) if values else ""
 
 
 def record_fields(record: DataclassInstance) -> dict[str, Any]:

@@ -17,6 +17,18 @@ _INVISIBLE = frozenset(
 )
 
 
+# Beyond the C0 controls, which JSON and TOML writers escape already: DEL, the C1 controls
+# (a Linux console obeys U+009B as an escape), bidirectional and zero-width marks.
+_UNESCAPED_CONTROL = re.compile("[\x7f-\x9f" + "".join(sorted(_INVISIBLE)) + "]")
+
+
+def escape_controls(serialised: str) -> str:
+    """JSON or TOML text with the characters a terminal would act on written as \\uXXXX
+    escapes: the same text once read, inert when shown. Only for output in which such
+    characters can appear inside escaped strings alone (JSON, TOML basic strings)."""
+    return _UNESCAPED_CONTROL.sub(lambda match: f"\\u{ord(match[0]):04X}", serialised)
+
+
 def strip_accents(text: str) -> str:
     """Remove diacritics: 'Évreux' -> 'Evreux'."""
     if text.isascii():  # most names: nothing to remove
