@@ -232,7 +232,7 @@ def test_add_without_a_terminal_names_what_is_missing(run: Invoke, overlay: Path
 def test_add_on_a_terminal_asks_with_suggestions(
     run: Invoke, overlay: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("normandie_cli.cli._stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("normandie_cli.cli_overlay._stdin_is_terminal", lambda: True)
     answers = [
         "Atelier Numérique",  # name
         "incubatr",  # kind, mistyped: asked again
@@ -511,7 +511,7 @@ def test_validate_checks_the_dataset_with_the_overlay(run: Invoke, overlay: Path
 def test_leaving_a_question_unanswered_writes_nothing(
     overlay: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("normandie_cli.cli._stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("normandie_cli.cli_overlay._stdin_is_terminal", lambda: True)
     done = CliRunner().invoke(
         app,
         ["--data", str(SEED), "--overlay", str(overlay), "add", "startup"],
