@@ -1,7 +1,5 @@
 """The `normandie` command line: parse options, ask the core, print; errors become exit codes."""
 
-from __future__ import annotations
-
 import dataclasses
 import gettext
 import inspect
@@ -145,7 +143,7 @@ def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def _console() -> Console:
+def _console() -> "Console":
     """The terminal's console, made per command so it sees today's environment."""
     from rich.console import Console
 

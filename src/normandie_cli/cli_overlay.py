@@ -4,8 +4,6 @@ They write the personal overlay (see overlay.py) and are registered on the app o
 whose helpers they share; cli.py imports this module once those helpers exist.
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
