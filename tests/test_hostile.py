@@ -785,7 +785,8 @@ def test_ctrl_c_in_the_middle_of_a_table_exits_130_quietly(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    "command", ["startups", "startups -f table", "startups --json", "export --csv"]
+    "command",
+    ["startups", "startups -f table", "startups --json", "export --csv", "--help", "events -h"],
 )
 def test_a_reader_that_stops_early_ends_quietly_with_0(tmp_path: Path, command: str) -> None:
     data = big_dataset(tmp_path / "big.toml", 3000)

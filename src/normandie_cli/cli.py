@@ -1538,4 +1538,26 @@ def main() -> None:
             "utf8",
         ):
             stream.reconfigure(errors="replace")
-    app()
+    stdout_before = _stdout_identity()
+    try:
+        app()
+    except SystemExit as exit:
+        # Rich, printing the help, meets a reader that has gone (`normandie --help | head -1`)
+        # by pointing stdout at /dev/null and exiting 1; a reader that has gone is no error.
+        now = _stdout_identity()
+        if exit.code == 1 and now != stdout_before and now == _identity(os.devnull):
+            raise SystemExit(int(ExitCode.OK)) from None
+        raise
+
+
+def _stdout_identity() -> tuple[int, int] | None:
+    try:
+        info = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _identity(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
