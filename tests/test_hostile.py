@@ -586,7 +586,7 @@ CASES: list[Case] = [
          f" --name '[bold]X\x1b[31m' {CITE}", OK, "Added 'bold-x-31m' to startups",
          writes=("overlay.toml", ".overlay.toml.lock")),
     Case("edit-unknown-field", f"{OVERLAY} edit saagie --set foundd=2012 {CITE}",
-         USAGE, "have no field 'foundd' (did you mean 'founded'?)"),
+         USAGE, "no field 'foundd' (did you mean 'founded'?)"),
     Case("retire-what-others-cite", f"{OVERLAY} retire seine-innopolis"
          f" --reason gone {CITE}", USAGE, "'hosted_by' refers to 'seine-innopolis'",
          setup=overlay_file("# mine\n"), writes=(".overlay.toml.lock",)),

@@ -17,6 +17,7 @@ from normandie_cli.cli import app
 from normandie_cli.dataset import load_dataset, parse_dataset, parse_toml
 from normandie_cli.errors import DataError
 
+CITED = "maddyness-2015-11-19"
 NEW_STARTUP = [
     "add",
     "startup",
@@ -385,14 +386,14 @@ def test_edit_writes_a_corrected_copy_of_a_dataset_record(run: Invoke, overlay: 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["saagie", "--set", "foundd=2012"], "have no field 'foundd' (did you mean 'founded'?)"),
+        (["saagie", "--set", "foundd=2012"], "no field 'foundd' (did you mean 'founded'?)"),
         (["saagie", "--set", "founded"], "--set takes FIELD=VALUE"),
-        (["saagie", "--set", "funding=1"], "correct them in the overlay file itself"),
-        (["saagie", "--set", "id=other"], "have no field 'id'"),
+        (["saagie", "--set", "funding=1"], "correct it in the overlay file itself"),
+        (["saagie", "--set", "id=other"], "no field 'id'"),
         (["saagie"], "nothing to change"),
         (["saagie", "--set", "founded=2013"], "already has these values"),
         (["sagie", "--set", "founded=2012"], "no record has the id 'sagie'"),
-        (["saagie", "--set", "online=maybe"], "have no field 'online'"),
+        (["saagie", "--set", "online=maybe"], "no field 'online'"),
     ],
 )
 def test_a_refused_edit_writes_nothing(
@@ -533,3 +534,115 @@ def test_the_overlay_commands_speak_french(run: Invoke, overlay: Path) -> None:
     review = run(["--lang", "fr", "overlay", "-f", "table"]).stdout
     assert "Vos modifications" in review
     assert "ajouté" in review
+
+
+# --- Found in review, each fixed ------------------------------------------------------------
+
+
+def test_a_source_is_corrected_without_citing_sources(run: Invoke, overlay: Path) -> None:
+    done = run(["edit", "maddyness-2015-11-19", "--set", "title=Un autre titre"])
+    assert done.exit_code == 0, done.stderr
+    (source,) = parse_toml(overlay.read_bytes(), "o")["sources"]
+    assert source["title"] == "Un autre titre"
+    assert "sources" not in source
+
+
+def test_an_empty_overlay_changes_nothing(run: Invoke, overlay: Path) -> None:
+    overlay.write_text("", encoding="utf-8")
+    assert run(["startups"]).exit_code == 0
+    assert run(["add", "startup", "--name", "Solo", "--source", CITED]).exit_code == 0
+    # Retiring the only entry leaves the file empty again, and that is fine too.
+    assert run(["retire", "solo", "--reason", "test", "--source", CITED]).exit_code == 0
+    assert overlay.read_text(encoding="utf-8").strip() == ""
+    assert run(["startups"]).exit_code == 0
+
+
+def test_an_overlay_that_starts_with_a_byte_order_mark_is_edited_in_place(
+    run: Invoke, overlay: Path
+) -> None:
+    entries = [
+        f'[[startups]]\nid = "{i}"\nname = "{i.upper()}"\nsources = ["{CITED}"]\n' for i in "ab"
+    ]
+    overlay.write_bytes(("\ufeff" + "\n".join(entries)).encode("utf-8"))
+    done = run(["edit", "b", "--set", "founded=2020", "--source", CITED])
+    assert done.exit_code == 0, done.stderr
+    assert [s.get("founded") for s in parse_toml(overlay.read_bytes(), "o")["startups"]] == [
+        None,
+        "2020",
+    ]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        # Entries written inline: no [[startups]] header to find.
+        f'startups = [{{id = "a", name = "A", sources = ["{CITED}"]}}]\n',
+        # A header line inside a multi-line text.
+        f'[[startups]]\nid = "a"\nname = "A"\nsources = ["{CITED}"]\n'
+        'description = """\n[[startups]]\n"""\n',
+    ],
+)
+def test_a_layout_that_cannot_be_edited_safely_is_left_alone(
+    run: Invoke, overlay: Path, layout: str
+) -> None:
+    overlay.write_text(layout, encoding="utf-8")
+    done = run(["edit", "a", "--set", "founded=2020", "--source", CITED])
+    assert done.exit_code == 1
+    assert "could not be found safely in the overlay" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert overlay.read_text(encoding="utf-8") == layout
+
+
+def test_two_corrections_of_one_record_at_the_same_moment_both_land(
+    tmp_path: Path, overlay: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in STABLE_ENV}
+    env.update(NORMANDIE_DATA=str(SEED), NORMANDIE_OVERLAY=str(overlay), NORMANDIE_NO_CACHE="1")
+    assignments = ["founded=2012", "website=https://example.org", "tags=data", "siren=123456789"]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "normandie_cli", "edit", "saagie", "--set", assignment]
+            + ["--source", CITED],
+            cwd=tmp_path,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for assignment in assignments
+    ]
+    for process in processes:
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 0, stderr
+    (saagie,) = parse_toml(overlay.read_bytes(), "o")["startups"]
+    assert (saagie["founded"], saagie["website"], saagie["tags"], saagie["siren"]) == (
+        "2012",
+        "https://example.org",
+        ["data"],
+        "123456789",
+    )
+
+
+def test_a_linked_overlay_is_updated_where_it_lives(tmp_path: Path, invoke: Invoke) -> None:
+    real = tmp_path / "kept" / "overlay.toml"
+    real.parent.mkdir()
+    real.write_text("# mine\n", encoding="utf-8")
+    link = tmp_path / "link.toml"
+    link.symlink_to(real)
+    done = invoke(["--overlay", str(link), "add", "startup", "--name", "Liée", "--source", CITED])
+    assert done.exit_code == 0, done.stderr
+    assert link.is_symlink()
+    assert "liee" in real.read_text(encoding="utf-8")
+
+
+def test_a_retired_record_can_be_added_back(run: Invoke, overlay: Path) -> None:
+    assert run(["retire", "spread", "--reason", "closed", "--source", CITED]).exit_code == 0
+    done = run(["add", "startup", "--name", "Spread", "--source", CITED])
+    assert done.exit_code == 0, done.stderr
+    assert "retired" not in parse_toml(overlay.read_bytes(), "o")
+    assert "spread" in ids(run(["startups"]).stdout)
+
+
+def test_an_empty_value_points_to_unset(run: Invoke, overlay: Path) -> None:
+    done = run(["edit", "saagie", "--set", "city=", "--source", CITED])
+    assert done.exit_code == 2
+    assert "city needs a value; to empty it, use --unset city" in done.stderr

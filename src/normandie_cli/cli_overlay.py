@@ -26,6 +26,7 @@ from normandie_cli.cli import (
     app,
 )
 from normandie_cli.completion import Completable
+from normandie_cli.dataset import RETIRED
 from normandie_cli.errors import UsageError
 from normandie_cli.export import OutputFormat
 from normandie_cli.i18n import _
@@ -41,7 +42,7 @@ def _stdin_is_terminal() -> bool:
 
 def _overlay_path(settings: _Settings) -> Path:
     if settings.overlay is None:
-        raise UsageError(_("--no-overlay leaves no file to write to: leave it out"))
+        raise UsageError(_("--no-overlay leaves no overlay to use: leave it out"))
     return settings.overlay
 
 
@@ -65,7 +66,7 @@ def _save(
     parts = read_parts(base, dataset_files(base))
 
     def check(text: str) -> None:
-        amendment = parse_toml(text.encode("utf-8"), str(path))
+        amendment = parse_toml(text.encode("utf-8"), str(path), may_be_empty=True)
         try:
             parse_dataset(parts, str(base), (str(path), amendment))
         except DataError as error:
@@ -170,6 +171,8 @@ def _add(
         def change(text: str) -> str:
             for source in citation.new_sources:
                 text = overlay.append_table(text, RecordKind.SOURCE.value, source)
+            # A record you retired comes back as this one.
+            text = overlay.drop_table(text, RETIRED, record_id)
             return overlay.append_table(text, kind.value, record)
 
         if _save(settings, change, dry_run=dry_run) is not None:
@@ -571,14 +574,18 @@ def edit(
             source or [],
             title=source_title,
             publisher=source_publisher,
-            required=kind is not RecordKind.SOURCE,  # sources cite nothing themselves
+            required=overlay.cites(kind),
         )
-        values = overlay.corrected(record, changes, citation.ids)
-        if overlay.corrected(record, changes, ()) == overlay.corrected(record, {}, ()):
+        loaded = overlay.current_values("", kind, record)
+        if overlay.corrected(loaded, kind, changes, ()) == overlay.corrected(loaded, kind, {}, ()):
             same = _("{id!r} already has these values: nothing to change")
             raise UsageError(same.format(id=record.id))
 
         def change(text: str) -> str:
+            # The record as the locked file has it: another edit may have landed meanwhile.
+            values = overlay.corrected(
+                overlay.current_values(text, kind, record), kind, changes, citation.ids
+            )
             for new_source in citation.new_sources:
                 text = overlay.append_table(text, RecordKind.SOURCE.value, new_source)
             return overlay.put_table(text, kind.value, values)
@@ -620,7 +627,6 @@ def retire(
       normandie add event --name "Mon Meetup" --source https://example.org/m && normandie retire mon-meetup --reason "cancelled" --source https://example.org/m
     """  # noqa: E501 (examples are run as written, one per line)
     from normandie_cli import overlay
-    from normandie_cli.dataset import RETIRED
     from normandie_cli.query import find_record
 
     with _reporting():
@@ -707,7 +713,6 @@ def overlay_export(
       normandie add startup --name "Ma Startup" --source https://example.org/a && normandie overlay export -o my-changes.toml && normandie --overlay my-changes.toml validate
     """  # noqa: E501 (examples are run as written, one per line)
     from normandie_cli import overlay
-    from normandie_cli.dataset import RETIRED
     from normandie_cli.export import write_file
 
     with _reporting():

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from normandie_cli.i18n import N_, _, localized
-from normandie_cli.models import Dataset, RecordKind
+from normandie_cli.models import Dataset, RecordKind, Term
 from normandie_cli.query import SORT_FIELDS, city_counts, field_names
 from normandie_cli.text import fold
 
@@ -103,8 +103,11 @@ def _record_choices(dataset: Dataset) -> list[Choice]:
             if record.id in seen:  # `show` finds the first kind that has the id
                 continue
             seen.add(record.id)
-            name = getattr(record, "name", None) or getattr(record, "name_en", None)
-            name = name or getattr(record, "title", "")
+            name = (
+                localized(record.name_fr, record.name_en)
+                if isinstance(record, Term)
+                else str(getattr(record, "name", None) or getattr(record, "title", ""))
+            )
             described = f"{_(_SINGULAR[kind])}: {name}" if name else _(_SINGULAR[kind])
             useful = kind is not RecordKind.CITY or any(counts[record.id].values())
             choices.append(Choice(record.id, described, useful))

@@ -166,7 +166,7 @@ def load_dataset(path: Path | None = None, overlay: Path | None = None) -> Datas
         parts = read_parts(path, files)
         amendment = None
         if overlay is not None and overlay.exists():
-            amendment = (str(overlay), read_toml(overlay))
+            amendment = (str(overlay), read_toml(overlay, may_be_empty=True))
         return parse_dataset(parts, str(path), amendment)
 
 
@@ -178,7 +178,7 @@ def read_parts(path: Path, files: list[Path]) -> list[tuple[str, dict[str, Any]]
     ]
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, *, may_be_empty: bool = False) -> dict[str, Any]:
     """Parse a TOML file, turning every way it can fail into one DataError."""
     label = str(path)
     try:
@@ -199,12 +199,13 @@ def read_toml(path: Path) -> dict[str, Any]:
         limit = f"{LARGEST_FILE // 2**20} MB"
         too_large = _("larger than {limit}: this is not a dataset file")
         raise DataError(label, [too_large.format(limit=limit)])
-    return parse_toml(content, label)
+    return parse_toml(content, label, may_be_empty=may_be_empty)
 
 
-def parse_toml(content: bytes, label: str) -> dict[str, Any]:
+def parse_toml(content: bytes, label: str, *, may_be_empty: bool = False) -> dict[str, Any]:
     """Parse the bytes of a TOML file (`label` names it in errors) into one DataError or
-    its tables: UTF-8, an optional byte order mark, TOML 1.0."""
+    its tables: UTF-8, an optional byte order mark, TOML 1.0. An empty file is an error
+    unless it may be empty (an overlay that changes nothing yet)."""
     import tomli
 
     try:
@@ -214,6 +215,8 @@ def parse_toml(content: bytes, label: str) -> dict[str, Any]:
         not_utf8 = _("line {line}: not UTF-8 text (byte {byte})")
         raise DataError(label, [not_utf8.format(line=line, byte=error.start)]) from None
     if not text.strip():
+        if may_be_empty:
+            return {}
         raise DataError(label, [_("the file is empty")])
     try:
         return tomli.loads(text)

@@ -12,14 +12,11 @@ from collections.abc import Iterator
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from normandie_cli.models import RECORD_TYPES, Dataset, PartialDate
+from normandie_cli.models import NESTED_FIELDS, RECORD_TYPES, Dataset, PartialDate
 from normandie_cli.text import escape_controls
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
-
-# Lists of records nested in a record, written as arrays of tables under their owner.
-_NESTED = ("awards", "funding")
 
 
 def to_toml(dataset: Dataset) -> str:
@@ -33,7 +30,7 @@ def to_toml(dataset: Dataset) -> str:
 def table_toml(table: str, values: dict[str, Any]) -> str:
     """One entry of an array of tables, `[[table]]` then its fields and nested entries."""
     values = dict(values)
-    nested = {name: values.pop(name) for name in _NESTED if name in values}
+    nested = {name: values.pop(name) for name in NESTED_FIELDS if name in values}
     chunks = [f"[[{table}]]\n{_body(values)}"]
     for name, items in nested.items():
         chunks.extend(f"[[{table}.{name}]]\n{_body(item)}" for item in items)

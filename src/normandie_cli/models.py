@@ -207,6 +207,10 @@ class FundingRound(_Picklable):
     investors: tuple[str, ...] = ()
 
 
+# The fields that hold lists of tables ([[startups.awards]]…) rather than plain values.
+NESTED_FIELDS = ("awards", "funding")
+
+
 @dataclass(frozen=True, slots=True)
 class Startup(_Picklable):
     id: str

@@ -27,19 +27,17 @@ from normandie_cli.dataset import RETIRED, overlay_retirements, parse_toml
 from normandie_cli.errors import DataError, NormandieError, UsageError
 from normandie_cli.i18n import _
 from normandie_cli.models import (
+    NESTED_FIELDS,
     RECORD_TYPES,
     Dataset,
     PartialDate,
     Record,
     RecordKind,
-    Retirement,
     Source,
 )
 from normandie_cli.text import did_you_mean, fold, slugify
 
 OVERLAY_FILE = "overlay.toml"
-# Nested lists of tables: corrected in the file itself, not with --set.
-_NESTED = frozenset({"awards", "funding"})
 _TRUE = frozenset({"true", "yes", "oui", "1"})
 _FALSE = frozenset({"false", "no", "non", "0"})
 
@@ -70,8 +68,7 @@ def read_overlay_text(path: Path) -> str:
 
 def read_overlay(path: Path) -> dict[str, Any]:
     """The overlay's tables; an overlay not yet written is empty."""
-    text = read_overlay_text(path)
-    return parse_toml(text.encode("utf-8"), str(path)) if text.strip() else {}
+    return parse_toml(read_overlay_text(path).encode("utf-8"), str(path), may_be_empty=True)
 
 
 def overlay_ids(raw: Mapping[str, Any]) -> set[str]:
@@ -97,6 +94,10 @@ def field_value(dataset: Dataset, kind: RecordKind, field: str, text: str) -> An
 
     hint = check_field(kind, field)
     text = text.strip()
+    if not text:
+        raise UsageError(
+            _("{field} needs a value; to empty it, use --unset {field}").format(field=field)
+        )
     if field == "city":
         return query.resolve_commune(dataset, text).id
     if field == "kind":
@@ -136,13 +137,13 @@ def field_value(dataset: Dataset, kind: RecordKind, field: str, text: str) -> An
 
 def check_field(kind: RecordKind, field: str) -> Any:
     """The type of a field people may set; raises UsageError for any other name."""
-    if field in _NESTED:
-        nested = _("{field} are lists of tables: correct them in the overlay file itself")
+    if field in NESTED_FIELDS:
+        nested = _("{field!r} is a list of tables: correct it in the overlay file itself")
         raise UsageError(nested.format(field=field))
     hint = _field_hints(kind).get(field)
     if hint is None:
         known = sorted(_field_hints(kind))
-        unknown = _("{table} have no field {field!r}{suggestion}. Fields: {known}.")
+        unknown = _("{table}: no field {field!r}{suggestion}. Fields: {known}.")
         raise UsageError(
             unknown.format(
                 table=kind.value,
@@ -162,7 +163,7 @@ def _field_hints(kind: RecordKind) -> dict[str, Any]:
     return {
         f.name: hints[f.name]
         for f in dataclasses.fields(cls)
-        if f.name != "id" and f.name not in _NESTED and not f.metadata.get("derived")
+        if f.name != "id" and f.name not in NESTED_FIELDS and not f.metadata.get("derived")
     }
 
 
@@ -173,10 +174,6 @@ def _types(hint: Any) -> tuple[Any, ...]:
 
 def _is_list(hint: Any) -> bool:
     return any(typing.get_origin(t) is tuple for t in _types(hint))
-
-
-def settable_fields(kind: RecordKind) -> list[str]:
-    return list(_field_hints(kind))
 
 
 def required_fields(kind: RecordKind) -> list[str]:
@@ -312,18 +309,36 @@ def _unused(candidate: str, taken: Mapping[str, object]) -> str:
     return name
 
 
-def corrected(record: Record, changes: Mapping[str, Any], sources: Sequence[str]) -> dict[str, Any]:
-    """A record's fields with some set (None removes one) and more sources cited."""
-    from normandie_cli.export_toml import record_fields
-
-    values = record_fields(record)
+def corrected(
+    values: Mapping[str, Any], kind: RecordKind, changes: Mapping[str, Any], sources: Sequence[str]
+) -> dict[str, Any]:
+    """A record's TOML values with some set (None removes one) and, for the kinds of record
+    that cite sources, more sources cited."""
+    result = dict(values)
     for field, value in changes.items():
         if value is None or value == []:
-            values.pop(field, None)
+            result.pop(field, None)
         else:
-            values[field] = value
-    values["sources"] = list(dict.fromkeys([*values.get("sources", []), *sources]))
-    return values
+            result[field] = value
+    if cites(kind):
+        result["sources"] = list(dict.fromkeys([*result.get("sources", []), *sources]))
+    return result
+
+
+def cites(kind: RecordKind) -> bool:
+    """Whether records of this kind cite sources (sources and vocabularies do not)."""
+    return any(f.name == "sources" for f in dataclasses.fields(RECORD_TYPES[kind]))
+
+
+def current_values(text: str, kind: RecordKind, record: Record) -> dict[str, Any]:
+    """A record's TOML values as they stand: its entry in the overlay's text when it has
+    one (read under the lock, so a change made meanwhile is kept), else the dataset's."""
+    from normandie_cli.export_toml import record_fields
+
+    for item in _entries(text, kind.value):
+        if item.get("id") == record.id:
+            return dict(item)
+    return record_fields(record)
 
 
 # --- Editing the file's text ---------------------------------------------------------------
@@ -356,8 +371,13 @@ def drop_table(text: str, table: str, record_id: str) -> str:
 
 
 def _ids_in(text: str, table: str) -> list[Any]:
-    raw = parse_toml(text.encode("utf-8"), "overlay") if text.strip() else {}
-    return [item.get("id") for item in raw.get(table, []) if isinstance(item, dict)]
+    return [item.get("id") for item in _entries(text, table)]
+
+
+def _entries(text: str, table: str) -> list[dict[str, Any]]:
+    """The entries of one array of tables in an overlay's text (none in a blank text)."""
+    raw = parse_toml(text.encode("utf-8"), OVERLAY_FILE, may_be_empty=True)
+    return [item for item in raw.get(table, []) if isinstance(item, dict)]
 
 
 def replace_table(text: str, table: str, record_id: str, values: Mapping[str, Any] | None) -> str:
@@ -365,32 +385,37 @@ def replace_table(text: str, table: str, record_id: str, values: Mapping[str, An
     (or removed, when values is None); the rest of the text is kept as it was."""
     from normandie_cli.export_toml import table_toml
 
-    raw = parse_toml(text.encode("utf-8"), "overlay")
-    items = raw.get(table, [])
+    items = _entries(text, table)
     index = next(i for i, item in enumerate(items) if item.get("id") == record_id)
     lines = text.splitlines(keepends=True)
-    start, end = _span(lines, table, index)
+    unsafe = _(
+        "the entry {id!r} of [[{table}]] could not be found safely in the overlay:"
+        " edit that file by hand; nothing was changed"
+    ).format(id=record_id, table=table)
+    starts = [i for i, line in enumerate(lines) if _header(line) == ("[[", table)]
+    if len(starts) != len(items):  # entries written inline, or a header inside a text
+        raise NormandieError(unsafe)
+    start, end = _span(lines, starts[index], table)
     if values is None and start > 0 and not lines[start - 1].strip():
         start -= 1  # the blank line that set the entry apart goes with it
     chunk = "" if values is None else table_toml(table, dict(values))
     result = "".join(lines[:start]) + chunk + "".join(lines[end:])
     expected = [*items[:index], *([] if values is None else [dict(values)]), *items[index + 1 :]]
-    if parse_toml(result.encode("utf-8"), "overlay").get(table, []) != expected:
+    try:
+        found = _entries(result, table)
+    except DataError:
+        found = None
+    if found != expected:
         # A layout this simple reading cannot follow (a header inside a multi-line text):
         # better to refuse than to write something else than was asked.
-        unsafe = _(
-            "the entry {id!r} of [[{table}]] could not be found safely in the overlay:"
-            " edit that file by hand; nothing was changed"
-        )
-        raise NormandieError(unsafe.format(id=record_id, table=table))
+        raise NormandieError(unsafe)
     return result
 
 
-def _span(lines: Sequence[str], table: str, index: int) -> tuple[int, int]:
-    """The lines of the index-th [[table]] entry, its nested tables included, without the
-    comments and blank lines that end it (they introduce what follows)."""
-    starts = [i for i, line in enumerate(lines) if _header(line) == ("[[", table)]
-    start = starts[index]
+def _span(lines: Sequence[str], start: int, table: str) -> tuple[int, int]:
+    """The lines of the [[table]] entry whose header is at `start`, its nested tables
+    included, without the comments and blank lines that end it (they introduce what
+    follows)."""
     end = len(lines)
     for number in range(start + 1, len(lines)):
         header = _header(lines[number])
@@ -403,6 +428,7 @@ def _span(lines: Sequence[str], table: str, index: int) -> tuple[int, int]:
 
 
 def _header(line: str) -> tuple[str, str] | None:
+    line = line.lstrip("\ufeff")  # a byte order mark before the first line
     match = _HEADER.fullmatch(line.rstrip("\r\n"))
     if match is None:
         return None
@@ -419,6 +445,7 @@ def update_overlay(path: Path, change: Callable[[str], str], check: Callable[[st
     raises to refuse it), then replace the file all or nothing. Returns the new text."""
     from normandie_cli.export import replacing
 
+    path = Path(os.path.realpath(path))  # an overlay kept elsewhere and linked: update it
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -489,6 +516,8 @@ class OverlayEntry:
 
 def overlay_entries(base: Dataset, merged: Dataset, raw: Mapping[str, Any]) -> list[OverlayEntry]:
     """What the overlay adds, replaces (field by field) and retires, in the file's order."""
+    from normandie_cli.query import find_record
+
     entries: list[OverlayEntry] = []
     for kind in RecordKind:
         listed = {item.get("id") for item in raw.get(kind.value, ()) if isinstance(item, dict)}
@@ -508,7 +537,7 @@ def overlay_entries(base: Dataset, merged: Dataset, raw: Mapping[str, Any]) -> l
                     )
                 )
     for retirement in overlay_retirements(raw, "overlay"):
-        kind, record = _find(base, retirement)
+        kind, record = find_record(base, retirement.id)
         entries.append(
             OverlayEntry(
                 Change.RETIRED,
@@ -520,14 +549,6 @@ def overlay_entries(base: Dataset, merged: Dataset, raw: Mapping[str, Any]) -> l
             )
         )
     return entries
-
-
-def _find(dataset: Dataset, retirement: Retirement) -> tuple[RecordKind, Record]:
-    for kind in RecordKind:
-        for record in dataset.records(kind):
-            if record.id == retirement.id:
-                return kind, record
-    raise AssertionError("the merged dataset was checked: a retired id exists")
 
 
 def _name(record: Record) -> str:
