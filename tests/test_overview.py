@@ -29,7 +29,7 @@ def test_the_overview_shows_counts_scenes_events_and_what_to_try(invoke: Invoke)
     result = invoke(["--today", "2013-01-01"])
     assert result.exit_code == 0, result.output
     shown = lines_of(result.stdout)
-    assert shown[0] == "Normandie tech ecosystem — version 0.1.0, updated 2026-11-26"
+    assert shown[0] == "Normandie tech ecosystem — version 0.1.0, updated 26 Nov 2026"
     # Counts per scene (with its agglomeration, as `compare` counts) and per kind.
     assert "Caen Caen la Mer 2 1 2" in shown
     assert "Rouen Métropole Rouen Normandie 4 1 10" in shown

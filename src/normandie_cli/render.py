@@ -419,7 +419,7 @@ def overview_view(overview: Overview, dataset: Dataset) -> RenderableType:
     title = Text(inert(summary.title), style="bold")
     title.append(
         _(" — version {version}, updated {date}").format(
-            version=inert(summary.version), date=inert(summary.updated)
+            version=inert(summary.version), date=human_date(PartialDate.parse(summary.updated))
         )
     )
     if overview.stale:
