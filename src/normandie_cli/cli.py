@@ -326,14 +326,20 @@ _COMMAND_KINDS = {
 def _completion_dataset(ctx: typer.Context) -> Dataset:
     """The dataset the command line names, from the cache when it is current, so a Tab press
     does not read and check the TOML again; never a spinner on the person's prompt."""
-    from normandie_cli.overlay import default_overlay_path
-
     given = ctx.find_root().params  # as typed: Typer converts only when running
-    overlay = None
-    if not given.get("no_overlay"):
-        overlay = Path(given["overlay"]) if given.get("overlay") else default_overlay_path()
+    overlay = _overlay_in_use(given.get("overlay"), bool(given.get("no_overlay")))
     data = Path(given["data"]) if given.get("data") else None
     return _load(data, overlay, use_cache=True, feedback=False)
+
+
+def _overlay_in_use(given: str | Path | None, no_overlay: bool) -> Path | None:
+    """The overlay the options name: --overlay, else the default file; none with
+    --no-overlay."""
+    if no_overlay:
+        return None
+    from normandie_cli.overlay import default_overlay_path
+
+    return Path(given) if given else default_overlay_path()
 
 
 # Longer descriptions would wrap, and a shell reads a wrapped line as another suggestion.
@@ -579,12 +585,11 @@ def root(
         from normandie_cli.query import parse_date_option
 
         day = date.today() if today is None else parse_date_option(today, "--today")
-    if not no_overlay and overlay is None:
-        from normandie_cli.overlay import default_overlay_path
-
-        overlay = default_overlay_path()
     ctx.obj = _Settings(
-        data=data, today=day, overlay=None if no_overlay else overlay, use_cache=not no_cache
+        data=data,
+        today=day,
+        overlay=_overlay_in_use(overlay, no_overlay),
+        use_cache=not no_cache,
     )
     if ctx.invoked_subcommand is None:
         _overview(ctx)

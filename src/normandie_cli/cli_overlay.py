@@ -46,11 +46,9 @@ def _overlay_path(settings: _Settings) -> Path:
     return settings.overlay
 
 
-def _save(
-    settings: _Settings, change: Callable[[str], str], *, dry_run: bool = False
-) -> str | None:
-    """Apply a change to the overlay's text once the whole dataset, amended, checks out.
-    With dry_run, check it and print what would be written instead."""
+def _save(settings: _Settings, change: Callable[[str], str], *, dry_run: bool) -> bool:
+    """Apply a change to the overlay's text once the whole dataset, amended, checks out;
+    True when it was written. With dry_run, check it and print what would be written."""
     from normandie_cli import overlay
     from normandie_cli.dataset import (
         bundled_data_path,
@@ -74,14 +72,11 @@ def _save(
             refused = _("nothing was written, because:\n{problems}")
             raise UsageError(refused.format(problems=problems)) from None
 
+    before, after = overlay.update_overlay(path, change, check, dry_run=dry_run)
     if dry_run:
-        before = overlay.read_overlay_text(path)
-        after = change(before)
-        check(after)
         _write(after[len(before) :].lstrip("\n") if after.startswith(before) else after)
         _say(_("Checked; nothing was written (--dry-run)."))
-        return None
-    return overlay.update_overlay(path, change, check)
+    return not dry_run
 
 
 def _ask(label: str, convert: Callable[[str], Any], *, required: bool, hint: str = "") -> Any:
@@ -175,7 +170,7 @@ def _add(
             text = overlay.drop_table(text, RETIRED, record_id)
             return overlay.append_table(text, kind.value, record)
 
-        if _save(settings, change, dry_run=dry_run) is not None:
+        if _save(settings, change, dry_run=dry_run):
             path = _overlay_path(settings)
             added = _("Added {id!r} to {table} in {path}.")
             _say(added.format(id=record_id, table=kind.value, path=path))
@@ -590,7 +585,7 @@ def edit(
                 text = overlay.append_table(text, RecordKind.SOURCE.value, new_source)
             return overlay.put_table(text, kind.value, values)
 
-        if _save(settings, change, dry_run=dry_run) is not None:
+        if _save(settings, change, dry_run=dry_run):
             corrected = _("Corrected {id!r} in {path}.")
             _say(corrected.format(id=record.id, path=_overlay_path(settings)))
 
@@ -645,7 +640,7 @@ def retire(
                 text = overlay.append_table(text, RETIRED, retirement)
             return text
 
-        if _save(settings, change, dry_run=dry_run) is not None:
+        if _save(settings, change, dry_run=dry_run):
             retired = _("Retired {id!r} in {path}.")
             _say(retired.format(id=record.id, path=_overlay_path(settings)))
 

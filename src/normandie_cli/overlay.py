@@ -440,12 +440,17 @@ def _header(line: str) -> tuple[str, str] | None:
 # --- Writing the file ----------------------------------------------------------------------
 
 
-def update_overlay(path: Path, change: Callable[[str], str], check: Callable[[str], None]) -> str:
+def update_overlay(
+    path: Path, change: Callable[[str], str], check: Callable[[str], None], *, dry_run: bool
+) -> tuple[str, str]:
     """Change the overlay's text: under a lock, read it, change it, check the result (which
-    raises to refuse it), then replace the file all or nothing. Returns the new text."""
+    raises to refuse it), then replace the file all or nothing; with dry_run, only read,
+    change and check. Returns the text before and after."""
     from normandie_cli.export import replacing
 
     path = Path(os.path.realpath(path))  # an overlay kept elsewhere and linked: update it
+    if dry_run:
+        return _changed(path, change, check)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -454,12 +459,19 @@ def update_overlay(path: Path, change: Callable[[str], str], check: Callable[[st
             cannot.format(folder=path.parent, reason=error.strerror or error)
         ) from None
     with _locked(path):
-        before = read_overlay_text(path)
-        after = change(before)
-        check(after)
+        before, after = _changed(path, change, check)
         with replacing(path) as temporary:
             temporary.write_bytes(after.encode("utf-8"))
-    return after
+    return before, after
+
+
+def _changed(
+    path: Path, change: Callable[[str], str], check: Callable[[str], None]
+) -> tuple[str, str]:
+    before = read_overlay_text(path)
+    after = change(before)
+    check(after)
+    return before, after
 
 
 @contextmanager
