@@ -18,12 +18,13 @@ import rich.table  # noqa: F401, TID251
 from rich.console import Console  # noqa: TID251
 
 with atheris.instrument_imports():
-    from normandie_cli.dataset import parse_dataset, parse_toml
+    from normandie_cli.columns import DEFAULT_COLUMNS, record_rows
+    from normandie_cli.dataset import parse_toml
     from normandie_cli.errors import DataError
-    from normandie_cli.export_toml import to_toml
     from normandie_cli.models import Dataset
-    from normandie_cli.query import DEFAULT_COLUMNS, record_rows
-    from normandie_cli.render import records_table
+    from normandie_cli.output.render import records_table
+    from normandie_cli.output.toml import to_toml
+    from normandie_cli.validation import parse_dataset
 
 # What a terminal would act on: C0 controls but the line break, DEL and the C1 controls.
 CONTROLS = {chr(c) for c in (*range(0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0))}

@@ -88,9 +88,9 @@ def formatted_calls(files: Iterable[Path]) -> Iterator[str]:
 def messages() -> list[str]:
     """Every message the catalogue must translate, each once, in a stable order."""
     sys.path.insert(0, str(ROOT / "src"))
-    from normandie_cli.cli import help_messages
+    from normandie_cli.cli.app import help_messages
 
-    files = sorted(PACKAGE.glob("*.py"))
+    files = sorted(PACKAGE.rglob("*.py"))
     found = [*source_messages(files), *help_messages(), *TYPER_MESSAGES]
     return list(dict.fromkeys(m for m in found if m))
 

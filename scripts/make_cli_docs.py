@@ -43,7 +43,7 @@ def command_paths() -> list[list[str]]:
     """`[]` for normandie itself, then each visible command and subcommand, in help order."""
     import typer
 
-    from normandie_cli.cli import app
+    from normandie_cli.cli.app import app
 
     def walk(command: object, prefix: list[str]) -> list[list[str]]:
         found = [prefix]
@@ -59,7 +59,7 @@ def command_paths() -> list[list[str]]:
 def help_text(path: list[str]) -> str:
     from typer.testing import CliRunner
 
-    from normandie_cli.cli import app
+    from normandie_cli.cli.app import app
 
     result = CliRunner().invoke(app, [*path, "--help"], prog_name="normandie")
     if result.exit_code != 0:

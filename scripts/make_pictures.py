@@ -14,7 +14,6 @@ import argparse
 import io
 import os
 from pathlib import Path
-from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-26"
@@ -33,11 +32,10 @@ PICTURES = {
 def draw(args: list[str]) -> str:
     """Run `normandie ARGS` as on a colour terminal and return the SVG of what it showed."""
     from rich.console import Console
-    from rich.text import Text
     from typer.testing import CliRunner
 
-    from normandie_cli import cli
-    from normandie_cli.text import inert
+    from normandie_cli.cli.app import app
+    from normandie_cli.cli.context import Environment
 
     console = Console(
         record=True,
@@ -48,17 +46,11 @@ def draw(args: list[str]) -> str:
         highlight=False,
     )
 
-    def say(message: str, *, style: str = "") -> None:  # stderr shares the terminal
-        console.print(Text(inert(message), style=style), soft_wrap=True)
-
-    with (
-        mock.patch.object(cli, "_console", lambda: console),
-        mock.patch.object(cli, "_say", say),
-        mock.patch.object(cli, "_stdout_is_terminal", lambda: True),
-    ):
-        result = CliRunner().invoke(
-            cli.app, ["--today", TODAY, "--no-cache", "--no-overlay", *args]
-        )
+    # stdout and stderr share the recorded terminal.
+    terminal = Environment(stdout_terminal=True, terminal=console)
+    result = CliRunner().invoke(
+        app, ["--today", TODAY, "--no-cache", "--no-overlay", *args], obj=terminal
+    )
     if result.exit_code != 0:
         raise SystemExit(f"normandie {' '.join(args)} failed:\n{result.output}")
     title = " ".join(["normandie", *args])

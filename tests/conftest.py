@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import tempfile
@@ -30,7 +31,8 @@ STABLE_ENV: dict[str, str | None] = {
 }
 # Tests of behaviour run on this frozen copy of the founding article's records, so their
 # expectations do not move as the bundled data grows; `invoke_bundled` runs on the real data.
-SEED = Path(__file__).parent / "fixtures" / "seed.toml"
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = FIXTURES / "seed.toml"
 for name in ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "CLICOLOR_FORCE", "NORMANDIE_NO_CACHE"):
     os.environ.pop(name, None)
 # The help texts are built in the language of the environment the app is imported in.
@@ -44,7 +46,8 @@ atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="normandie-test-data-")
 atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], ignore_errors=True)
 
-from normandie_cli.cli import app  # noqa: E402
+from normandie_cli.cli.app import app  # noqa: E402
+from normandie_cli.cli.context import Environment  # noqa: E402
 from normandie_cli.i18n import Language, use_language  # noqa: E402
 
 # Hypothesis: "dev" explores anew on each run; "ci" (CI=true) replays the same examples so
@@ -65,11 +68,24 @@ TODAY = "2026-11-01"
 Invoke = Callable[..., Result]
 
 
+# Output to a terminal, for the tests of what a person sees (the streams CliRunner gives a
+# command are never terminals).
+TERMINAL = Environment(stdout_terminal=True)
+
+
 def _invoker(base: dict[str, str | None]) -> Invoke:
     runner = CliRunner()
 
-    def run(args: Sequence[str], env: dict[str, str | None] | None = None) -> Result:
-        return runner.invoke(app, list(args), env={**STABLE_ENV, **base, **(env or {})})
+    def run(
+        args: Sequence[str],
+        env: dict[str, str | None] | None = None,
+        *,
+        streams: Environment | None = None,
+    ) -> Result:
+        """`streams` stands for the process's streams (see TERMINAL); by default, pipes."""
+        return runner.invoke(
+            app, list(args), env={**STABLE_ENV, **base, **(env or {})}, obj=streams
+        )
 
     return run
 
@@ -150,3 +166,28 @@ def write_dataset(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+def big_dataset(path: Path, startups: int) -> Path:
+    """The minimal dataset with this many startups, written to `path`."""
+    records = "".join(
+        f'\n[[startups]]\nid = "startup-{i}"\nname = "Startup {i}"\ncity = "alpha"\n'
+        f'sources = ["src"]\n'
+        for i in range(startups)
+    )
+    path.write_text(MINIMAL_DATASET + records, encoding="utf-8")
+    return path
+
+
+WriteDataset = Callable[..., Path]
+
+
+def ids(stdout: str) -> list[str]:
+    """The first column of TSV output, header left out."""
+    return [line.split("\t")[0] for line in stdout.splitlines()[1:]]
+
+
+def as_json(stdout: str) -> list[dict[str, object]]:
+    data = json.loads(stdout)
+    assert isinstance(data, list)
+    return data

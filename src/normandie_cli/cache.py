@@ -17,14 +17,49 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from normandie_cli import __version__
-from normandie_cli.dataset import collector_paused
+from normandie_cli.dataset import bundled_data_path, collector_paused, dataset_files, load_dataset
 from normandie_cli.models import Dataset
 
 # Bump when the models change shape: an old pickle must never be read into new classes.
 CACHE_FORMAT = 2
+
+
+# Above this many bytes of TOML, reading takes long enough (half a second or more) to say so.
+SLOW_LOAD_BYTES = 2_000_000
+
+
+def load(
+    data: Path | None,
+    overlay: Path | None,
+    *,
+    use_cache: bool = True,
+    while_slow: Callable[[], AbstractContextManager[object]] | None = None,
+) -> Dataset:
+    """The dataset (the bundled one unless `data` names another), amended by the overlay if
+    it exists, from the cache when it is current. A long read runs inside `while_slow()`
+    (a spinner on a terminal, say)."""
+    path = data or bundled_data_path()
+    files = dataset_files(path)
+    origin = [path]
+    if overlay is not None and overlay.exists():
+        origin.append(overlay)
+        files.append(overlay)
+    else:
+        overlay = None
+
+    def read() -> Dataset:
+        if while_slow is None or sum(f.stat().st_size for f in files if f.is_file()) < (
+            SLOW_LOAD_BYTES
+        ):
+            return load_dataset(path, overlay)
+        with while_slow():
+            return load_dataset(path, overlay)
+
+    return load_with_cache(origin, files, read) if use_cache else read()
 
 
 def cache_folder() -> Path:

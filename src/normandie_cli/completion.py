@@ -6,9 +6,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from normandie_cli.columns import field_names
 from normandie_cli.i18n import N_, _, localized
 from normandie_cli.models import Dataset, RecordKind, Term
-from normandie_cli.query import SORT_FIELDS, city_counts, field_names
+from normandie_cli.places import city_counts
+from normandie_cli.query import SORT_FIELDS
 from normandie_cli.text import fold
 
 

@@ -41,3 +41,12 @@ class UsageError(NormandieError):
     """A value typed by the user that names nothing known; carries suggestions."""
 
     exit_code = ExitCode.USAGE_ERROR
+
+
+class AlreadySaid(NormandieError):
+    """The command has said what went wrong as it found it (validate reports each file in
+    turn): only the exit code is left to give."""
+
+    def __init__(self, exit_code: ExitCode = ExitCode.DATA_ERROR) -> None:
+        super().__init__("")
+        self.exit_code = exit_code

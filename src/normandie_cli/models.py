@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
 
 from normandie_cli.i18n import _
@@ -320,3 +321,35 @@ RECORD_TYPES: dict[RecordKind, type[Record]] = {
     RecordKind.ORGANIZATION: Organization,
     RecordKind.EVENT: Event,
 }
+
+
+def plain(value: object, *, written: bool = False) -> Any:
+    """A model value as plain data (text, numbers, lists, dicts), the one form every format
+    starts from: partial dates as ISO text, enums as their value, tuples as lists, records
+    and nested entries as dicts. `written` gives the form the TOML holds (record_fields)."""
+    if isinstance(value, PartialDate):
+        # Text, not a TOML date: a partial date ("2015-11") has no TOML form.
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [plain(item, written=written) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item, written=written) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if written:
+            return record_fields(value)
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def record_fields(record: object) -> dict[str, Any]:
+    """A record's fields as the TOML writes them, in the model's order: derived fields,
+    unknown values and empty lists are left out (TOML has no null, and the schema reads an
+    absent field as "not known")."""
+    assert dataclasses.is_dataclass(record) and not isinstance(record, type)
+    return {
+        f.name: plain(value, written=True)
+        for f in dataclasses.fields(record)
+        if not f.metadata.get("derived") and (value := getattr(record, f.name)) not in (None, ())
+    }

@@ -1,5 +1,5 @@
 """The personal overlay: records people add, correct or retire in a TOML file of their own,
-merged with the dataset when it is loaded (the rules are in dataset.parse_dataset).
+merged with the dataset when it is loaded (the rules are in validation.parse_dataset).
 
 Changes are made to the file's text, not by writing it again from parsed values: a new or
 corrected record is rendered with tomli-w and appended, or put in place of its earlier
@@ -12,19 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
-import sys
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from datetime import date
-from enum import StrEnum
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from normandie_cli.dataset import RETIRED, overlay_retirements, parse_toml
-from normandie_cli.errors import DataError, NormandieError, UsageError
+from normandie_cli.dataset import bundled_data_path, dataset_files, parse_toml, read_parts
+from normandie_cli.errors import DataError, UsageError
 from normandie_cli.i18n import _
 from normandie_cli.models import (
     NESTED_FIELDS,
@@ -34,10 +29,21 @@ from normandie_cli.models import (
     Record,
     RecordKind,
     Source,
+    record_fields,
 )
+from normandie_cli.overlay_file import (
+    OVERLAY_FILE,
+    append_table,
+    drop_table,
+    entries,
+    put_table,
+    read_overlay_text,
+    update_overlay,
+)
+from normandie_cli.resolve import resolve_organizers, resolve_term
 from normandie_cli.text import did_you_mean, fold, slugify
+from normandie_cli.validation import RETIRED, parse_dataset
 
-OVERLAY_FILE = "overlay.toml"
 _TRUE = frozenset({"true", "yes", "oui", "1"})
 _FALSE = frozenset({"false", "no", "non", "0"})
 
@@ -53,17 +59,12 @@ def default_overlay_path() -> Path:
     return Path(base) / "normandie" / OVERLAY_FILE
 
 
-def read_overlay_text(path: Path) -> str:
-    """The overlay's text; an overlay not yet written is empty."""
-    try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        return ""
-    except UnicodeDecodeError:
-        raise DataError(str(path), [_("not UTF-8 text: fix or move the file first")]) from None
-    except OSError as error:
-        reason = _("cannot be read: {reason}").format(reason=error.strerror or error)
-        raise DataError(str(path), [reason]) from None
+def overlay_in_use(given: str | Path | None, no_overlay: bool) -> Path | None:
+    """The overlay the options name: --overlay, else the default file; none with
+    --no-overlay."""
+    if no_overlay:
+        return None
+    return Path(given) if given else default_overlay_path()
 
 
 def read_overlay(path: Path) -> dict[str, Any]:
@@ -90,7 +91,7 @@ def field_value(dataset: Dataset, kind: RecordKind, field: str, text: str) -> An
     Lists are comma-separated; cities, sectors and kinds are matched the way the filters
     match them ('Évreux', 'big data'). Raises UsageError naming what is wrong.
     """
-    from normandie_cli import query
+    from normandie_cli.places import resolve_commune
 
     hint = check_field(kind, field)
     text = text.strip()
@@ -99,20 +100,20 @@ def field_value(dataset: Dataset, kind: RecordKind, field: str, text: str) -> An
             _("{field} needs a value; to empty it, use --unset {field}").format(field=field)
         )
     if field == "city":
-        return query.resolve_commune(dataset, text).id
+        return resolve_commune(dataset, text).id
     if field == "kind":
         terms = dataset.event_kinds if kind is RecordKind.EVENT else dataset.organization_kinds
         unknown = _("unknown kind {text!r}{suggestion}. Known kinds: {known}.")
-        return query.resolve_term(unknown, terms, text)
+        return resolve_term(unknown, terms, text)
     if _is_list(hint):
         items = [item.strip() for item in text.split(",") if item.strip()]
         if field == "sectors":
             unknown = _("unknown sector {text!r}{suggestion}. Known sectors: {known}.")
-            items = [query.resolve_term(unknown, dataset.sectors, item) for item in items]
+            items = [resolve_term(unknown, dataset.sectors, item) for item in items]
         elif field == "tags":
             items = [slugify(item) for item in items]
         elif field in {"hosted_by", "research_units", "parents", "organizers"}:
-            items = [min(query.resolve_organizers(dataset, [item])) for item in items]
+            items = [min(resolve_organizers(dataset, [item])) for item in items]
         return list(dict.fromkeys(items))
     if bool in _types(hint):
         answer = fold(text)
@@ -333,309 +334,80 @@ def cites(kind: RecordKind) -> bool:
 def current_values(text: str, kind: RecordKind, record: Record) -> dict[str, Any]:
     """A record's TOML values as they stand: its entry in the overlay's text when it has
     one (read under the lock, so a change made meanwhile is kept), else the dataset's."""
-    from normandie_cli.export_toml import record_fields
-
-    for item in _entries(text, kind.value):
+    for item in entries(text, kind.value):
         if item.get("id") == record.id:
             return dict(item)
     return record_fields(record)
 
 
-# --- Editing the file's text ---------------------------------------------------------------
+def save_change(
+    path: Path, data: Path | None, change: Callable[[str], str], *, dry_run: bool
+) -> tuple[str, str]:
+    """Change the overlay's text once the whole dataset (`data`, else the bundled one),
+    amended, checks out: under the lock, read, change, check, then replace the file all or
+    nothing; with dry_run, only read, change and check. Returns the text before and after.
 
-# A table header line: [name] or [[name]], the name possibly dotted or quoted.
-_HEADER = re.compile(r"\s*\[\[?\s*([^\[\]#]+?)\s*\]\]?\s*(?:#.*)?")
+    A change that would leave the dataset invalid raises UsageError listing why."""
+    base = data or bundled_data_path()
+    parts = read_parts(base, dataset_files(base))
+
+    def check(text: str) -> None:
+        amendment = parse_toml(text.encode("utf-8"), str(path), may_be_empty=True)
+        try:
+            parse_dataset(parts, str(base), (str(path), amendment))
+        except DataError as error:
+            problems = "\n".join(f"  {p}" for p in error.problems)
+            refused = _("nothing was written, because:\n{problems}")
+            raise UsageError(refused.format(problems=problems)) from None
+
+    return update_overlay(path, change, check, dry_run=dry_run)
 
 
-def append_table(text: str, table: str, values: Mapping[str, Any]) -> str:
-    """The text with one more entry of an array of tables at its end."""
-    from normandie_cli.export_toml import table_toml
+# --- The changes people make ----------------------------------------------------------------
 
-    if text and not text.endswith("\n"):
-        text += "\n"
-    return text + ("\n" if text.strip() else "") + table_toml(table, dict(values))
+Change = Callable[[str], str]
 
 
-def put_table(text: str, table: str, values: Mapping[str, Any]) -> str:
-    """The text with this record in `table`: in place of an entry with its id, else added."""
-    if values["id"] in _ids_in(text, table):
-        return replace_table(text, table, values["id"], values)
-    return append_table(text, table, values)
-
-
-def drop_table(text: str, table: str, record_id: str) -> str:
-    """The text without the entry of `table` with this id, if it has one."""
-    if record_id in _ids_in(text, table):
-        return replace_table(text, table, record_id, None)
+def _with_sources(text: str, citation: Citation) -> str:
+    for source in citation.new_sources:
+        text = append_table(text, RecordKind.SOURCE.value, source)
     return text
 
 
-def _ids_in(text: str, table: str) -> list[Any]:
-    return [item.get("id") for item in _entries(text, table)]
+def addition(kind: RecordKind, record: Mapping[str, Any], citation: Citation) -> Change:
+    """The change that adds a new record and the new sources it cites; a record retired
+    earlier under the same id comes back as this one."""
+
+    def change(text: str) -> str:
+        text = drop_table(_with_sources(text, citation), RETIRED, record["id"])
+        return append_table(text, kind.value, record)
+
+    return change
 
 
-def _entries(text: str, table: str) -> list[dict[str, Any]]:
-    """The entries of one array of tables in an overlay's text (none in a blank text)."""
-    raw = parse_toml(text.encode("utf-8"), OVERLAY_FILE, may_be_empty=True)
-    return [item for item in raw.get(table, []) if isinstance(item, dict)]
+def correction(
+    kind: RecordKind, record: Record, changes: Mapping[str, Any], citation: Citation
+) -> Change:
+    """The change that puts a corrected copy of a record in the overlay."""
+
+    def change(text: str) -> str:
+        # The record as the locked file has it: another edit may have landed meanwhile.
+        values = corrected(current_values(text, kind, record), kind, changes, citation.ids)
+        return put_table(_with_sources(text, citation), kind.value, values)
+
+    return change
 
 
-def replace_table(text: str, table: str, record_id: str, values: Mapping[str, Any] | None) -> str:
-    """The text with the entry of `table` whose id is given put in place of the old one
-    (or removed, when values is None); the rest of the text is kept as it was."""
-    from normandie_cli.export_toml import table_toml
+def retirement(
+    kind: RecordKind, record_id: str, reason: str, citation: Citation, *, in_base: bool
+) -> Change:
+    """The change that retires a record of the dataset, or takes out one the overlay added."""
 
-    items = _entries(text, table)
-    index = next(i for i, item in enumerate(items) if item.get("id") == record_id)
-    lines = text.splitlines(keepends=True)
-    unsafe = _(
-        "the entry {id!r} of [[{table}]] could not be found safely in the overlay:"
-        " edit that file by hand; nothing was changed"
-    ).format(id=record_id, table=table)
-    starts = [i for i, line in enumerate(lines) if _header(line) == ("[[", table)]
-    if len(starts) != len(items):  # entries written inline, or a header inside a text
-        raise NormandieError(unsafe)
-    start, end = _span(lines, starts[index], table)
-    if values is None and start > 0 and not lines[start - 1].strip():
-        start -= 1  # the blank line that set the entry apart goes with it
-    chunk = "" if values is None else table_toml(table, dict(values))
-    result = "".join(lines[:start]) + chunk + "".join(lines[end:])
-    expected = [*items[:index], *([] if values is None else [dict(values)]), *items[index + 1 :]]
-    try:
-        found = _entries(result, table)
-    except DataError:
-        found = None
-    if found != expected:
-        # A layout this simple reading cannot follow (a header inside a multi-line text):
-        # better to refuse than to write something else than was asked.
-        raise NormandieError(unsafe)
-    return result
+    def change(text: str) -> str:
+        text = drop_table(_with_sources(text, citation), kind.value, record_id)
+        if in_base:
+            retired = {"id": record_id, "reason": reason, "sources": list(citation.ids)}
+            text = append_table(text, RETIRED, retired)
+        return text
 
-
-def _span(lines: Sequence[str], start: int, table: str) -> tuple[int, int]:
-    """The lines of the [[table]] entry whose header is at `start`, its nested tables
-    included, without the comments and blank lines that end it (they introduce what
-    follows)."""
-    end = len(lines)
-    for number in range(start + 1, len(lines)):
-        header = _header(lines[number])
-        if header is not None and not header[1].startswith(f"{table}."):
-            end = number
-            break
-    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip()[0] == "#"):
-        end -= 1
-    return start, end
-
-
-def _header(line: str) -> tuple[str, str] | None:
-    line = line.lstrip("\ufeff")  # a byte order mark before the first line
-    match = _HEADER.fullmatch(line.rstrip("\r\n"))
-    if match is None:
-        return None
-    opening = "[[" if line.lstrip().startswith("[[") else "["
-    name = ".".join(part.strip().strip("\"'") for part in match.group(1).split("."))
-    return opening, name
-
-
-# --- Writing the file ----------------------------------------------------------------------
-
-
-def update_overlay(
-    path: Path, change: Callable[[str], str], check: Callable[[str], None], *, dry_run: bool
-) -> tuple[str, str]:
-    """Change the overlay's text: under a lock, read it, change it, check the result (which
-    raises to refuse it), then replace the file all or nothing; with dry_run, only read,
-    change and check. Returns the text before and after."""
-    from normandie_cli.export import replacing
-
-    path = Path(os.path.realpath(path))  # an overlay kept elsewhere and linked: update it
-    if dry_run:
-        return _changed(path, change, check)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        cannot = _("cannot create the folder {folder}: {reason}")
-        raise NormandieError(
-            cannot.format(folder=path.parent, reason=error.strerror or error)
-        ) from None
-    with _locked(path):
-        before, after = _changed(path, change, check)
-        with replacing(path) as temporary:
-            temporary.write_bytes(after.encode("utf-8"))
-    return before, after
-
-
-def _changed(
-    path: Path, change: Callable[[str], str], check: Callable[[str], None]
-) -> tuple[str, str]:
-    before = read_overlay_text(path)
-    after = change(before)
-    check(after)
-    return before, after
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold a lock beside the overlay for the whole read, check and write."""
-    lock = path.with_name(f".{path.name}.lock")
-    try:
-        handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as error:
-        cannot = _("cannot lock {path}: {reason}")
-        raise NormandieError(cannot.format(path=path, reason=error.strerror or error)) from None
-    try:
-        if sys.platform == "win32":  # pragma: no cover - Windows has no flock
-            import msvcrt
-
-            msvcrt.locking(handle, msvcrt.LK_LOCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)  # closing releases the lock
-
-
-# --- Reviewing ----------------------------------------------------------------------------
-
-
-class Change(StrEnum):
-    ADDED = "added"
-    REPLACED = "replaced"
-    RETIRED = "retired"
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class FieldChange:
-    field: str
-    before: Any
-    after: Any
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class OverlayEntry:
-    """One thing the overlay does to the dataset."""
-
-    change: Change
-    kind: RecordKind
-    id: str
-    name: str
-    fields: tuple[FieldChange, ...] = ()
-    reason: str | None = None
-    sources: tuple[str, ...] = ()
-
-
-def overlay_entries(base: Dataset, merged: Dataset, raw: Mapping[str, Any]) -> list[OverlayEntry]:
-    """What the overlay adds, replaces (field by field) and retires, in the file's order."""
-    from normandie_cli.query import find_record
-
-    entries: list[OverlayEntry] = []
-    for kind in RecordKind:
-        listed = {item.get("id") for item in raw.get(kind.value, ()) if isinstance(item, dict)}
-        if not listed:
-            continue
-        before = {r.id: r for r in base.records(kind)}
-        for record in merged.records(kind):
-            if record.id not in listed:
-                continue
-            old = before.get(record.id)
-            if old is None:
-                entries.append(OverlayEntry(Change.ADDED, kind, record.id, _name(record)))
-            else:
-                entries.append(
-                    OverlayEntry(
-                        Change.REPLACED, kind, record.id, _name(record), _differences(old, record)
-                    )
-                )
-    for retirement in overlay_retirements(raw, "overlay"):
-        kind, record = find_record(base, retirement.id)
-        entries.append(
-            OverlayEntry(
-                Change.RETIRED,
-                kind,
-                record.id,
-                _name(record),
-                reason=retirement.reason,
-                sources=retirement.sources,
-            )
-        )
-    return entries
-
-
-def _name(record: Record) -> str:
-    return str(getattr(record, "name", None) or getattr(record, "title", record.id))
-
-
-def _differences(before: Record, after: Record) -> tuple[FieldChange, ...]:
-    from normandie_cli.export_toml import record_fields
-
-    old = record_fields(before)
-    new = record_fields(after)
-    return tuple(
-        FieldChange(field, old.get(field), new.get(field))
-        for field in dict.fromkeys([*old, *new])
-        if old.get(field) != new.get(field)
-    )
-
-
-ENTRY_COLUMNS = ("change", "table", "id", "name", "fields", "reason", "sources")
-
-
-def entry_rows(entries: Sequence[OverlayEntry]) -> list[dict[str, Any]]:
-    """The review as rows for the machine formats: changed fields as 'field: before -> after'."""
-    return [
-        {
-            "change": entry.change.value,
-            "table": entry.kind.value,
-            "id": entry.id,
-            "name": entry.name,
-            "fields": tuple(describe_change(change) for change in entry.fields),
-            "reason": entry.reason,
-            "sources": entry.sources,
-        }
-        for entry in entries
-    ]
-
-
-def describe_change(change: FieldChange) -> str:
-    """'founded: 2013 -> 2012'; for lists, the items added and removed: 'sources: +new'."""
-    before, after = change.before, change.after
-    if isinstance(before, list | None) and isinstance(after, list | None):
-        old, new = before or [], after or []
-        if all(not isinstance(item, dict) for item in (*old, *new)):
-            added = [f"+{describe_value(item)}" for item in new if item not in old]
-            removed = [f"-{describe_value(item)}" for item in old if item not in new]
-            return f"{change.field}: {', '.join(added + removed)}"
-    return f"{change.field}: {describe_value(before)} -> {describe_value(after)}"
-
-
-def describe_value(value: Any) -> str:
-    """A field's TOML value as one line of text; an absent value is '(none)'."""
-    if value is None:
-        return "(none)"
-    if isinstance(value, list):
-        return ", ".join(describe_value(item) for item in value) or "(none)"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {describe_value(v)}" for k, v in value.items()) + "}"
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def changes_document(merged: Dataset, raw: Mapping[str, Any], today: date) -> str:
-    """The overlay's records and retirements as a TOML file of their own, to send to the
-    maintainers: valid against the dataset it amends, without the overlay's comments."""
-    from normandie_cli.export_toml import record_fields, table_toml
-
-    header = (
-        f"# Changes to the normandie dataset, written by `normandie overlay export` on {today}.\n"
-        "# Load them with: normandie --overlay THIS-FILE validate\n"
-    )
-    chunks = [header]
-    listed = overlay_ids(raw)
-    for kind in RecordKind:
-        for record in merged.records(kind):
-            if record.id in listed:
-                chunks.append(table_toml(kind.value, record_fields(record)))
-    for retirement in overlay_retirements(raw, "overlay"):
-        chunks.append(table_toml(RETIRED, record_fields(retirement)))
-    return "\n".join(chunks)
+    return change

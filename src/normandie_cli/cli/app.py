@@ -1,0 +1,266 @@
+"""The `normandie` command: the global options, every command group joined into one app,
+and the one place where errors become a line on stderr and an exit code.
+
+`main()` runs the program with the process-level handling (streams, COLUMNS, a help
+whose reader has gone); `ReportingGroup.invoke` wraps every command, so a new command
+cannot forget to turn a NormandieError, Ctrl-C or a closed pipe into its exit code.
+"""
+
+import inspect
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from normandie_cli import __version__
+from normandie_cli.cli import (
+    add,
+    cache,
+    changes,
+    compare,
+    export,
+    listings,
+    overlay,
+    records,
+    speak,
+)
+from normandie_cli.cli.context import Environment, Settings, drop_stdout, environment, settings
+from normandie_cli.errors import ExitCode, NormandieError
+from normandie_cli.i18n import Language, _, choose_language
+
+
+@contextmanager
+def reporting(env: Environment) -> Iterator[None]:
+    """Turn the core's errors into a message on stderr and the documented exit code."""
+    try:
+        yield
+    except (KeyboardInterrupt, typer.Abort):  # Abort: Ctrl-C or Ctrl-D at a question
+        # Ctrl-C stops the output too: what is still buffered would be written at exit.
+        drop_stdout()
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except NormandieError as error:
+        if str(error):
+            env.say(_("Error: {message}").format(message=error), style="red")
+        raise typer.Exit(int(error.exit_code)) from None
+    except BrokenPipeError:
+        # The reader (`head`, a pager) has gone: stop quietly, and keep Python from
+        # complaining when it flushes stdout at exit.
+        drop_stdout()
+        raise typer.Exit(int(ExitCode.OK)) from None
+
+
+class ReportingGroup(TyperGroup):
+    """The root group: the global options and every command run inside `reporting`."""
+
+    # Any: the context is Click's, which Typer vendors under a private name.
+    def invoke(self, ctx: Any) -> Any:
+        with reporting(environment(ctx)):
+            return super().invoke(ctx)
+
+
+EPILOG = _(
+    "Environment: NORMANDIE_LANG (fr or en), NORMANDIE_DATA (another dataset),"
+    " NORMANDIE_OVERLAY (your changes), NORMANDIE_TODAY (the date taken as today),"
+    " NORMANDIE_NO_CACHE (no cache), NO_COLOR (no colours), COLUMNS (table width).  "
+    "Exit codes: 0 success (an empty result too), 1 invalid or unreadable data or file,"
+    " 2 bad option or unknown value, 130 interrupted."
+)
+
+app = typer.Typer(
+    name="normandie",
+    cls=ReportingGroup,
+    help=_("Explore the Normandy tech ecosystem: startups, organisations, events and cities."),
+    epilog=EPILOG,
+    # `normandie` alone shows an overview on a terminal and the help in a pipe (see `root`).
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_show_locals=False,
+    add_completion=True,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"normandie {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            case_sensitive=False,
+            help=_(
+                "Language of messages, tables and help: fr or en. Default: NORMANDIE_LANG,"
+                " else the locale (LC_ALL, LC_MESSAGES, LANG), else English."
+            ),
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            envvar="NORMANDIE_DATA",
+            help=_(
+                "Read this dataset (a TOML file, or a folder of them) instead of the bundled one."
+            ),
+            show_envvar=True,
+        ),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            envvar="NORMANDIE_TODAY",
+            metavar="YYYY-MM-DD",
+            help=_("Take this date as today (for --upcoming and --past)."),
+        ),
+    ] = None,
+    overlay: Annotated[
+        Path | None,
+        typer.Option(
+            "--overlay",
+            envvar="NORMANDIE_OVERLAY",
+            metavar="FILE",
+            help=_(
+                "Your additions and corrections (see `normandie add`). Default:"
+                " $XDG_DATA_HOME/normandie/overlay.toml, read when it exists."
+            ),
+            show_envvar=True,
+        ),
+    ] = None,
+    no_overlay: Annotated[
+        bool,
+        typer.Option("--no-overlay", help=_("Read the dataset without your overlay.")),
+    ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            envvar="NORMANDIE_NO_CACHE",
+            help=_("Read and check the dataset again instead of using the cache."),
+            show_envvar=True,
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help=_("Show the version and exit."),
+        ),
+    ] = False,
+) -> None:
+    """Explore the Normandy tech ecosystem: startups, organisations, events and cities.
+
+    Data comes from the bundled, sourced dataset; every record cites its sources.
+    """
+    from normandie_cli.overlay import overlay_in_use
+    from normandie_cli.resolve import parse_date_option
+
+    # Chosen again: the module may have been imported for another command line (tests).
+    speak(choose_language(lang, os.environ))
+    env = environment(ctx)
+    day = date.today() if today is None else parse_date_option(today, "--today")
+    ctx.obj = Settings(
+        data=data,
+        today=day,
+        overlay=overlay_in_use(overlay, no_overlay),
+        use_cache=not no_cache,
+        env=env,
+    )
+    if ctx.invoked_subcommand is None:
+        _overview(ctx)
+
+
+def _overview(ctx: typer.Context) -> None:
+    """On a terminal, the ecosystem at a glance; in a pipe, the help, as scripts expect."""
+    given = settings(ctx)
+    if not given.env.stdout_is_terminal():
+        help_text = ctx.get_help()  # Typer's Rich help prints itself and returns ""
+        if help_text:
+            typer.echo(help_text)
+        raise typer.Exit()
+    from normandie_cli.output.render import overview_view
+    from normandie_cli.summary import overview
+
+    dataset = given.dataset
+    given.env.console().print(overview_view(overview(dataset, given.today), dataset))
+
+
+# The commands, in the order the help lists them; a group without a name adds its commands.
+for group in (listings, records, compare, export, changes):
+    app.add_typer(group.app)
+app.add_typer(cache.app, name="cache")
+app.add_typer(add.app, name="add")
+app.add_typer(overlay.app, name="overlay")
+
+
+def commands(typer_app: typer.Typer) -> Iterator[Any]:
+    """The commands of an app and of its groups (`cache clear`…)."""
+    yield from typer_app.registered_commands
+    for group_info in typer_app.registered_groups:
+        if group_info.typer_instance is not None:
+            yield from commands(group_info.typer_instance)
+
+
+# Every command is registered above: those whose help is their docstring get it in the
+# chosen language.
+HELP_FROM_DOCSTRINGS = [command for command in commands(app) if command.help is None]
+
+
+def help_messages() -> list[str]:
+    """The commands' docstrings as written, in English: the catalogue's entries for them."""
+    return [inspect.getdoc(command.callback) or "" for command in HELP_FROM_DOCSTRINGS]
+
+
+for _info in HELP_FROM_DOCSTRINGS:
+    _info.help = _(inspect.getdoc(_info.callback) or "")
+
+
+def main() -> None:
+    """The console script: never a traceback for a closed pipe or an unencodable character."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and not (columns.isdigit() and int(columns) > 0):
+        # Rich would take COLUMNS=0 at its word and print nothing at all, errors included.
+        del os.environ["COLUMNS"]
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            stream.reconfigure(errors="replace")
+    stdout_before = _stdout_identity()
+    try:
+        app()
+    except SystemExit as exit:
+        # Rich, printing the help, meets a reader that has gone (`normandie --help | head -1`)
+        # by pointing stdout at /dev/null and exiting 1; a reader that has gone is no error.
+        now = _stdout_identity()
+        if exit.code == 1 and now != stdout_before and now == _identity(os.devnull):
+            raise SystemExit(int(ExitCode.OK)) from None
+        raise
+
+
+def _stdout_identity() -> tuple[int, int] | None:
+    try:
+        info = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _identity(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino

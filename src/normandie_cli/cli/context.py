@@ -1,0 +1,193 @@
+"""What every command shares: the environment it prints to (streams, and whether each is a
+terminal), the settings the global options set, and the dataset they name."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from normandie_cli.errors import UsageError
+from normandie_cli.i18n import _
+from normandie_cli.models import Dataset
+from normandie_cli.output.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# Machine output is written in pieces: a write the reader is slow to take cannot be cut short
+# by Ctrl-C (Python finishes it first), so one large write would go on after the interrupt.
+_WRITE_PIECE = 16 * 1024
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Where a command's output goes (httpie's Environment): the process's own streams,
+    each asked whether it is a terminal, unless a test or a script says otherwise.
+
+    `terminal` stands for stdout and stderr at once: a console that records what a
+    person at a terminal would see (the pictures in docs/ are drawn so)."""
+
+    stdout_terminal: bool | None = None
+    stderr_terminal: bool | None = None
+    stdin_terminal: bool | None = None
+    terminal: Console | None = None
+
+    def stdout_is_terminal(self) -> bool:
+        return sys.stdout.isatty() if self.stdout_terminal is None else self.stdout_terminal
+
+    def stderr_is_terminal(self) -> bool:
+        return sys.stderr.isatty() if self.stderr_terminal is None else self.stderr_terminal
+
+    def stdin_is_terminal(self) -> bool:
+        return sys.stdin.isatty() if self.stdin_terminal is None else self.stdin_terminal
+
+    def console(self) -> Console:
+        """The terminal's console, made per command so it sees today's environment."""
+        if self.terminal is not None:
+            return self.terminal
+        from rich.console import Console
+
+        class PipeAwareConsole(Console):
+            def on_broken_pipe(self) -> None:
+                # Rich would exit 1; a reader that has gone is no error (see app.reporting).
+                self.quiet = True
+                raise BrokenPipeError
+
+        return PipeAwareConsole(highlight=False)
+
+    def say(self, message: str, *, style: str = "") -> None:
+        """A message for the person, on stderr; never read as markup, controls made inert."""
+        from rich.console import Console
+        from rich.text import Text
+
+        from normandie_cli.text import inert
+
+        text = Text("\n".join(inert(line) for line in message.splitlines()), style=style)
+        if self.terminal is not None:
+            self.terminal.print(text, soft_wrap=True)
+            return
+        Console(stderr=True, highlight=False, soft_wrap=True).print(text)
+
+    def write(self, content: str | bytes) -> None:
+        """Machine output, as UTF-8 whatever the console's encoding, never through Rich."""
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
+        else:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            for start in range(0, len(data), _WRITE_PIECE):
+                buffer.write(data[start : start + _WRITE_PIECE])
+        sys.stdout.flush()
+
+    @contextmanager
+    def spinner(self) -> Iterator[None]:
+        """A spinner on stderr while a long read goes on, if stderr is a terminal."""
+        if not self.stderr_is_terminal():
+            yield
+            return
+        from rich.console import Console
+
+        with Console(stderr=True).status(_("Reading and checking the dataset…")):
+            yield
+
+    def choose_format(
+        self,
+        fmt: OutputFormat | None,
+        as_json: bool,
+        as_csv: bool,
+        default: OutputFormat | None = None,
+    ) -> OutputFormat:
+        """An explicit format wins; then `default`; else a table on a terminal, TSV in a pipe."""
+        flags = ((OutputFormat.JSON, as_json), (OutputFormat.CSV, as_csv))
+        chosen = {f for f, on in flags if on}
+        if fmt is not None:
+            chosen.add(fmt)
+        if len(chosen) > 1:
+            names = ", ".join(sorted(f.value for f in chosen))
+            several = _("choose one output format, not several ({names})")
+            raise UsageError(several.format(names=names))
+        if chosen:
+            return chosen.pop()
+        if default is not None:
+            return default
+        return OutputFormat.TABLE if self.stdout_is_terminal() else OutputFormat.TSV
+
+
+def drop_stdout() -> None:
+    """Send whatever is still to be written to stdout nowhere."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (tests capture it)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+
+
+@dataclass
+class Settings:
+    """What the global options set; the dataset is loaded once, when a command needs it."""
+
+    data: Path | None
+    today: date
+    overlay: Path | None = None
+    use_cache: bool = True
+    env: Environment = Environment()
+    _dataset: Dataset | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset with the overlay's changes."""
+        if self._dataset is None:
+            self._dataset = self.load(self.overlay)
+        return self._dataset
+
+    def base_dataset(self) -> Dataset:
+        """The dataset as it is, without the overlay."""
+        return self.load(None)
+
+    def load(self, overlay: Path | None) -> Dataset:
+        from normandie_cli.cache import load
+
+        return load(self.data, overlay, use_cache=self.use_cache, while_slow=self.env.spinner)
+
+    def overlay_path(self) -> Path:
+        """The overlay to change; --no-overlay leaves none."""
+        if self.overlay is None:
+            raise UsageError(_("--no-overlay leaves no overlay to use: leave it out"))
+        return self.overlay
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """The settings of the command line that `ctx` belongs to."""
+    found = ctx.find_root().obj
+    assert isinstance(found, Settings)
+    return found
+
+
+def environment(ctx: typer.Context) -> Environment:
+    """The environment of a command line, before or after the global options are read."""
+    found = ctx.find_root().obj
+    if isinstance(found, Settings):
+        return found.env
+    return found if isinstance(found, Environment) else Environment()
+
+
+def save_overlay(given: Settings, change: Callable[[str], str], *, dry_run: bool) -> bool:
+    """Make a change to the overlay (see overlay.save_change); True when it was written.
+    With dry_run, print what would be added, or the whole new text, and write nothing."""
+    from normandie_cli.overlay import save_change
+
+    before, after = save_change(given.overlay_path(), given.data, change, dry_run=dry_run)
+    if dry_run:
+        given.env.write(after[len(before) :].lstrip("\n") if after.startswith(before) else after)
+        given.env.say(_("Checked; nothing was written (--dry-run)."))
+    return not dry_run

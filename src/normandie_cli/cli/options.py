@@ -1,0 +1,241 @@
+"""The options and arguments several commands share, declared once, with Tab completion of
+the dataset's own values."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from normandie_cli.completion import Completable
+from normandie_cli.i18n import _
+from normandie_cli.models import Dataset, RecordKind
+from normandie_cli.output.formats import OutputFormat
+
+FILTERS = _("Filters")
+OUTPUT = _("Output")
+RECORD = _("Record")
+CITING = _("Sources")
+
+
+# --- Completion ------------------------------------------------------------------------------
+# Typer calls these on Tab with the words typed so far; a failure (no dataset, a broken file)
+# offers nothing rather than a traceback in the middle of the person's command line.
+
+Completer = Callable[[typer.Context, str], list[tuple[str, str]] | list[str]]
+
+# The kind of record each listing lists, for --columns and --sort.
+_COMMAND_KINDS = {
+    "startups": RecordKind.STARTUP,
+    "organizations": RecordKind.ORGANIZATION,
+    "orgs": RecordKind.ORGANIZATION,
+    "events": RecordKind.EVENT,
+    "cities": RecordKind.CITY,
+    "sources": RecordKind.SOURCE,
+}
+
+
+def _completion_dataset(ctx: typer.Context) -> Dataset:
+    """The dataset the command line names, from the cache when it is current, so a Tab press
+    does not read and check the TOML again; never a spinner on the person's prompt."""
+    from normandie_cli.cache import load
+    from normandie_cli.overlay import overlay_in_use
+
+    given = ctx.find_root().params  # as typed: Typer converts only when running
+    overlay = overlay_in_use(given.get("overlay"), bool(given.get("no_overlay")))
+    data = Path(given["data"]) if given.get("data") else None
+    return load(data, overlay, use_cache=True)
+
+
+# Longer descriptions would wrap, and a shell reads a wrapped line as another suggestion.
+COMPLETION_DESCRIPTION_WIDTH = 50
+
+
+def _shorten(text: str) -> str:
+    limit = COMPLETION_DESCRIPTION_WIDTH
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def completer(what: Completable) -> Completer:
+    """Tab completion of one kind of dataset value (see completion.Completable)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        try:
+            from rich.markup import escape
+
+            from normandie_cli.completion import dataset_choices, matching
+            from normandie_cli.text import inert
+
+            choices = dataset_choices(_completion_dataset(ctx), what)
+            found = matching(choices, incomplete)
+            # zsh and fish show the description on one line, after Typer has read it as Rich
+            # markup and wrapped it to the terminal: keep it short, and literal.
+            return [(value, escape(inert(_shorten(about)))) for value, about in found]
+        except Exception:
+            return []
+
+    return complete
+
+
+def _complete_columns(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        from normandie_cli.completion import column_choices
+
+        return column_choices(_COMMAND_KINDS[ctx.command.name or ""], incomplete)
+    except Exception:
+        return []
+
+
+def _complete_sort(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        from normandie_cli.completion import sort_choices
+
+        return sort_choices(_COMMAND_KINDS[ctx.command.name or ""], incomplete)
+    except Exception:
+        return []
+
+
+# --- Shared options ------------------------------------------------------------------------
+
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help=_("Output format. Default: table on a terminal, tsv when piped."),
+        rich_help_panel=OUTPUT,
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help=_("Same as --format json."), rich_help_panel=OUTPUT)
+]
+CsvOption = Annotated[
+    bool, typer.Option("--csv", help=_("Same as --format csv."), rich_help_panel=OUTPUT)
+]
+ColumnsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        "-c",
+        metavar="A,B,C",
+        help=_("Fields to show, in this order (e.g. id,name,city)."),
+        rich_help_panel=OUTPUT,
+        autocompletion=_complete_columns,
+    ),
+]
+CityOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--city",
+        metavar="CITY",
+        help=_("A city and its agglomeration: rouen includes Le Petit-Quevilly. Repeatable."),
+        rich_help_panel=FILTERS,
+        autocompletion=completer(Completable.CITY),
+    ),
+]
+CommuneOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--commune",
+        metavar="COMMUNE",
+        help=_("Exactly this commune. Repeatable."),
+        rich_help_panel=FILTERS,
+        autocompletion=completer(Completable.CITY),
+    ),
+]
+SectorOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--sector",
+        metavar="SECTOR",
+        help=_("Startups of this sector: its id, French or English name. Repeatable."),
+        rich_help_panel=FILTERS,
+        autocompletion=completer(Completable.SECTOR),
+    ),
+]
+KindOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help=_(
+            "Organisations of this kind: incubator, technopole, network, public-body, school…"
+            " Repeatable."
+        ),
+        rich_help_panel=FILTERS,
+        autocompletion=completer(Completable.ORGANIZATION_KIND),
+    ),
+]
+SearchOption = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        "-S",
+        metavar="TEXT",
+        help=_("Text in the name, description, tags or city; case and accents ignored."),
+        rich_help_panel=FILTERS,
+    ),
+]
+SortOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--sort",
+        metavar="FIELD",
+        help=_("Sort by this field; repeat for ties."),
+        rich_help_panel=OUTPUT,
+        autocompletion=_complete_sort,
+    ),
+]
+ReverseOption = Annotated[
+    bool, typer.Option("--reverse", "-r", help=_("Reverse the order."), rich_help_panel=OUTPUT)
+]
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        "-L",
+        min=1,
+        metavar="N",
+        help=_("Show at most N records."),
+        rich_help_panel=OUTPUT,
+    ),
+]
+
+
+# --- Options of the commands that change the overlay ---------------------------------
+
+CiteOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--source",
+        metavar="ID|URL",
+        help=_(
+            "What states these facts: a source id, or a web address (a new source)."
+            " Required; repeatable."
+        ),
+        rich_help_panel=CITING,
+    ),
+]
+SourceTitleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source-title",
+        metavar="TEXT",
+        help=_("The title of a new source given by its address. Default: the address."),
+        rich_help_panel=CITING,
+    ),
+]
+SourcePublisherOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source-publisher",
+        metavar="TEXT",
+        help=_("Who published a new source. Default: its site's name."),
+        rich_help_panel=CITING,
+    ),
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option("--dry-run", help=_("Check and print the TOML; write nothing.")),
+]

@@ -1,0 +1,218 @@
+"""The dataset as a whole and its single records: `info`, `validate`, `show` and `search`."""
+
+import dataclasses
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from normandie_cli.cli.context import Settings, settings
+from normandie_cli.cli.options import CsvOption, FormatOption, JsonOption, completer
+from normandie_cli.completion import Completable
+from normandie_cli.errors import AlreadySaid, NormandieError
+from normandie_cli.i18n import _
+from normandie_cli.models import RecordKind
+from normandie_cli.output.formats import OutputFormat, format_rows
+
+app = typer.Typer()
+
+
+@app.command()
+def info(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the dataset's version, last update, counts, and the licences and attributions.
+
+    Examples:
+
+      normandie info
+
+      normandie info --json
+
+      normandie info -f tsv
+    """
+    from normandie_cli.summary import dataset_summary, summary_rows
+
+    given = settings(ctx)
+    output = given.env.choose_format(fmt, as_json, False)
+    summary = dataset_summary(given.dataset)
+    if output is OutputFormat.TABLE:
+        from normandie_cli.output.render import summary_view
+
+        given.env.console().print(summary_view(summary))
+    elif output is OutputFormat.JSON:
+        from normandie_cli.output.json import to_json_object
+
+        given.env.write(to_json_object(dataclasses.asdict(summary)))
+    else:
+        given.env.write(format_rows(output, summary_rows(summary), ["field", "value"]))
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help=_("Dataset files or folders. Default: the dataset in use (--data or bundled)."),
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help=_("Treat warnings as errors (exit 1)."))
+    ] = False,
+) -> None:
+    """Check dataset files: every error, then data-quality warnings.
+
+    Examples:
+
+      normandie validate
+
+      normandie validate --strict
+
+      normandie export --toml -o copy.toml && normandie validate copy.toml
+
+    Exit 0 when valid (warnings are listed), 1 when not valid or, with --strict, when
+    anything is warned about.
+    """
+    from normandie_cli.dataset import bundled_data_path, load_dataset
+    from normandie_cli.quality import quality_warnings
+
+    given = settings(ctx)
+    say = given.env.say
+    failed = False
+    for path in paths or [given.data or bundled_data_path()]:
+        label = _("the bundled dataset") if path == bundled_data_path() else str(path)
+        # The dataset in use is checked as it is used: with the overlay, if there is one.
+        overlay = given.overlay if not paths else None
+        if overlay is not None and overlay.exists():
+            label += _(" with the overlay {path}").format(path=overlay)
+        try:
+            dataset = load_dataset(path, overlay)
+        except NormandieError as error:  # said, and the next path checked
+            say(f"{error}", style="red")
+            failed = True
+            continue
+        warnings = quality_warnings(dataset, given.today)
+        for warning in warnings:
+            say(
+                _("{label}: warning: {warning}").format(label=label, warning=warning),
+                style="yellow",
+            )
+        records = sum(len(dataset.records(kind)) for kind in RecordKind)
+        if not warnings:
+            verdict = _("valid")
+        elif strict:
+            verdict = _("refused by --strict: {count} warning(s)").format(count=len(warnings))
+        else:
+            verdict = _("valid, {count} warning(s)").format(count=len(warnings))
+        done = _("{label}: {verdict} ({count} records).")
+        say(done.format(label=label, verdict=verdict, count=records))
+        failed = failed or (strict and bool(warnings))
+    if failed:
+        raise AlreadySaid()
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=_("The id of any record."),
+            autocompletion=completer(Completable.RECORD_ID),
+        ),
+    ],
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """Show every field of one record (startup, organisation, event, city…) and its sources.
+
+    Examples:
+
+      normandie show saagie
+
+      normandie show codeurs-en-seine-2015 --json
+
+      normandie show rouen
+    """
+    from normandie_cli.columns import record_rows
+    from normandie_cli.query import find_record
+
+    given = settings(ctx)
+    output = given.env.choose_format(fmt, as_json, as_csv)
+    dataset = given.dataset
+    kind, record = find_record(dataset, record_id)
+    (fields,) = record_rows([record], dataset)
+    if output is OutputFormat.TABLE:
+        from normandie_cli.output.render import record_detail
+
+        cited = set(getattr(record, "sources", ()))
+        sources = [s for s in dataset.sources if s.id in cited]
+        origin = _origin(given, record.id)
+        given.env.console().print(record_detail(kind, fields, sources, dataset, origin))
+    elif output is OutputFormat.JSON:
+        from normandie_cli.output.json import to_json_object
+
+        given.env.write(to_json_object({"table": kind.value, **fields}))
+    else:
+        rows = [{"table": kind.value, **fields}]
+        given.env.write(format_rows(output, rows, list(rows[0])))
+
+
+def _origin(given: Settings, record_id: str) -> str:
+    """Where a record comes from: the overlay, the bundled dataset or the --data one."""
+    if given.overlay is not None and given.overlay.exists():
+        from normandie_cli.overlay import overlay_ids, read_overlay
+
+        if record_id in overlay_ids(read_overlay(given.overlay)):
+            return _("your overlay, {path}").format(path=given.overlay)
+    if given.data is None:
+        return _("the bundled dataset")
+    return _("the dataset {path}").format(path=given.data)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help=_("Words to look for; case and accents ignored."))],
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """Search startups, organisations, events and cities at once, grouped by kind.
+
+    Examples:
+
+      normandie search innopolis
+
+      normandie search "big data" --json
+
+      normandie search rouen --csv
+    """
+    from normandie_cli.columns import DEFAULT_COLUMNS, record_rows
+    from normandie_cli.query import search_all
+
+    given = settings(ctx)
+    output = given.env.choose_format(fmt, as_json, as_csv)
+    dataset = given.dataset
+    groups = {
+        kind: record_rows(records, dataset) for kind, records in search_all(dataset, text).items()
+    }
+    if not groups:
+        given.env.say(_("Nothing matches {text!r}.").format(text=text))
+    if output is OutputFormat.TABLE:
+        if not groups:
+            return
+        from normandie_cli.output.render import search_results
+
+        console = given.env.console()
+        console.print(search_results(groups, DEFAULT_COLUMNS, dataset, console.width))
+        return
+    rows = [{"table": kind.value, **row} for kind, rows in groups.items() for row in rows]
+    columns = [] if output in (OutputFormat.JSON, OutputFormat.JSONL) else ["table", "id", "name"]
+    given.env.write(format_rows(output, rows, columns))

@@ -1,0 +1,75 @@
+"""Rows as delimited text: TSV for pipes, CSV (RFC 4180) and the CSV a French Excel opens."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from normandie_cli.models import plain
+from normandie_cli.text import inert
+
+Row = Mapping[str, Any]
+
+# Lists (sectors, sources…) share one cell in CSV and TSV, joined by this.
+LIST_SEPARATOR = "|"
+
+
+def cell(value: Any) -> str:
+    """A model value in one CSV/TSV cell; control characters are made visible."""
+    value = plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        # Awards and funding rounds: one cell of compact JSON, a list of objects.
+        import json
+
+        return inert(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(cell(v) for v in value)
+    return inert(str(value))
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
+# tabs and carriage returns are already shown as symbols by inert().
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _csv_cell(value: Any) -> str:
+    """A cell a spreadsheet will not run: text that looks like a formula gets a leading '."""
+    text = cell(value)
+    if text.startswith(_FORMULA_START) and not isinstance(value, int | float):
+        return "'" + text
+    return text
+
+
+def to_csv(rows: Sequence[Row], columns: Sequence[str], delimiter: str = ",") -> str:
+    """RFC 4180: a header row, CRLF line ends, quotes where a cell needs them."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([_csv_cell(row[c]) for c in columns] for row in rows)
+    return buffer.getvalue()
+
+
+def to_excel(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    """CSV as a French Excel opens it by double-click: ';' between cells (',' is the decimal
+    separator there) and a UTF-8 byte order mark, so accents survive."""
+    return "\ufeff" + to_csv(rows, columns, delimiter=";")
+
+
+# inert() has turned tabs and line breaks into control pictures; TSV wants plain spaces.
+_TSV_BREAKS = str.maketrans({"\u2409": " ", "\u240a": " ", "\u240d": " "})
+
+
+def to_tsv(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    """A header row, then one line per record; tabs and line breaks in values become spaces."""
+    lines = [
+        "\t".join(columns),
+        *("\t".join(cell(row[c]).translate(_TSV_BREAKS) for c in columns) for row in rows),
+    ]
+    return "".join(f"{line}\n" for line in lines)

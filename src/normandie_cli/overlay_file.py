@@ -1,0 +1,185 @@
+"""The overlay file's text, changed in place: a new or corrected record is rendered with
+tomli-w and appended, or put in place of its earlier version, so the rest of the file
+(comments and layout included) stays byte for byte as it was; then written all or nothing,
+under a lock that lets two commands run at the same moment."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from normandie_cli.dataset import parse_toml
+from normandie_cli.errors import DataError, NormandieError
+from normandie_cli.files import replacing
+from normandie_cli.i18n import _
+from normandie_cli.toml_tables import table_toml
+
+OVERLAY_FILE = "overlay.toml"
+
+
+def read_overlay_text(path: Path) -> str:
+    """The overlay's text; an overlay not yet written is empty."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return ""
+    except UnicodeDecodeError:
+        raise DataError(str(path), [_("not UTF-8 text: fix or move the file first")]) from None
+    except OSError as error:
+        reason = _("cannot be read: {reason}").format(reason=error.strerror or error)
+        raise DataError(str(path), [reason]) from None
+
+
+# --- Editing the file's text ---------------------------------------------------------------
+
+# A table header line: [name] or [[name]], the name possibly dotted or quoted.
+_HEADER = re.compile(r"\s*\[\[?\s*([^\[\]#]+?)\s*\]\]?\s*(?:#.*)?")
+
+
+def append_table(text: str, table: str, values: Mapping[str, Any]) -> str:
+    """The text with one more entry of an array of tables at its end."""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + ("\n" if text.strip() else "") + table_toml(table, dict(values))
+
+
+def put_table(text: str, table: str, values: Mapping[str, Any]) -> str:
+    """The text with this record in `table`: in place of an entry with its id, else added."""
+    if values["id"] in _ids_in(text, table):
+        return replace_table(text, table, values["id"], values)
+    return append_table(text, table, values)
+
+
+def drop_table(text: str, table: str, record_id: str) -> str:
+    """The text without the entry of `table` with this id, if it has one."""
+    if record_id in _ids_in(text, table):
+        return replace_table(text, table, record_id, None)
+    return text
+
+
+def _ids_in(text: str, table: str) -> list[Any]:
+    return [item.get("id") for item in entries(text, table)]
+
+
+def entries(text: str, table: str) -> list[dict[str, Any]]:
+    """The entries of one array of tables in an overlay's text (none in a blank text)."""
+    raw = parse_toml(text.encode("utf-8"), OVERLAY_FILE, may_be_empty=True)
+    return [item for item in raw.get(table, []) if isinstance(item, dict)]
+
+
+def replace_table(text: str, table: str, record_id: str, values: Mapping[str, Any] | None) -> str:
+    """The text with the entry of `table` whose id is given put in place of the old one
+    (or removed, when values is None); the rest of the text is kept as it was."""
+    items = entries(text, table)
+    index = next(i for i, item in enumerate(items) if item.get("id") == record_id)
+    lines = text.splitlines(keepends=True)
+    unsafe = _(
+        "the entry {id!r} of [[{table}]] could not be found safely in the overlay:"
+        " edit that file by hand; nothing was changed"
+    ).format(id=record_id, table=table)
+    starts = [i for i, line in enumerate(lines) if _header(line) == ("[[", table)]
+    if len(starts) != len(items):  # entries written inline, or a header inside a text
+        raise NormandieError(unsafe)
+    start, end = _span(lines, starts[index], table)
+    if values is None and start > 0 and not lines[start - 1].strip():
+        start -= 1  # the blank line that set the entry apart goes with it
+    chunk = "" if values is None else table_toml(table, dict(values))
+    result = "".join(lines[:start]) + chunk + "".join(lines[end:])
+    expected = [*items[:index], *([] if values is None else [dict(values)]), *items[index + 1 :]]
+    try:
+        found = entries(result, table)
+    except DataError:
+        found = None
+    if found != expected:
+        # A layout this simple reading cannot follow (a header inside a multi-line text):
+        # better to refuse than to write something else than was asked.
+        raise NormandieError(unsafe)
+    return result
+
+
+def _span(lines: Sequence[str], start: int, table: str) -> tuple[int, int]:
+    """The lines of the [[table]] entry whose header is at `start`, its nested tables
+    included, without the comments and blank lines that end it (they introduce what
+    follows)."""
+    end = len(lines)
+    for number in range(start + 1, len(lines)):
+        header = _header(lines[number])
+        if header is not None and not header[1].startswith(f"{table}."):
+            end = number
+            break
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip()[0] == "#"):
+        end -= 1
+    return start, end
+
+
+def _header(line: str) -> tuple[str, str] | None:
+    line = line.lstrip("\ufeff")  # a byte order mark before the first line
+    match = _HEADER.fullmatch(line.rstrip("\r\n"))
+    if match is None:
+        return None
+    opening = "[[" if line.lstrip().startswith("[[") else "["
+    name = ".".join(part.strip().strip("\"'") for part in match.group(1).split("."))
+    return opening, name
+
+
+# --- Writing the file ----------------------------------------------------------------------
+
+
+def update_overlay(
+    path: Path, change: Callable[[str], str], check: Callable[[str], None], *, dry_run: bool
+) -> tuple[str, str]:
+    """Change the overlay's text: under a lock, read it, change it, check the result (which
+    raises to refuse it), then replace the file all or nothing; with dry_run, only read,
+    change and check. Returns the text before and after."""
+    path = Path(os.path.realpath(path))  # an overlay kept elsewhere and linked: update it
+    if dry_run:
+        return _changed(path, change, check)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        cannot = _("cannot create the folder {folder}: {reason}")
+        raise NormandieError(
+            cannot.format(folder=path.parent, reason=error.strerror or error)
+        ) from None
+    with _locked(path):
+        before, after = _changed(path, change, check)
+        with replacing(path) as temporary:
+            temporary.write_bytes(after.encode("utf-8"))
+    return before, after
+
+
+def _changed(
+    path: Path, change: Callable[[str], str], check: Callable[[str], None]
+) -> tuple[str, str]:
+    before = read_overlay_text(path)
+    after = change(before)
+    check(after)
+    return before, after
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold a lock beside the overlay for the whole read, check and write."""
+    lock = path.with_name(f".{path.name}.lock")
+    try:
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        cannot = _("cannot lock {path}: {reason}")
+        raise NormandieError(cannot.format(path=path, reason=error.strerror or error)) from None
+    try:
+        if sys.platform == "win32":  # pragma: no cover - Windows has no flock
+            import msvcrt
+
+            msvcrt.locking(handle, msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock

@@ -1,0 +1,249 @@
+"""Summaries of a dataset: scenes compared side by side, the dataset's facts and credits
+(`normandie info`), and the overview `normandie` shows alone."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from normandie_cli.i18n import _
+from normandie_cli.models import Dataset, Event, Organization, RecordKind, Startup
+from normandie_cli.places import DEFAULT_SCENES, Scene, city_counts, resolve_scene
+from normandie_cli.query import (
+    EventFilters,
+    filter_events,
+    is_upcoming,
+    latest_event,
+    sort_records,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SceneSummary:
+    """The metrics of one scene in a comparison.
+
+    Funding is summed only over the startups whose every round has a known amount in euros,
+    and says how many those are, so a partial sum is never taken for a total.
+    """
+
+    scene: Scene
+    startups: int
+    founded_known: int
+    founded_recently: int  # in the last five years: this year and the four before
+    median_founded: float | None
+    top_sectors: tuple[tuple[str, int], ...]
+    awards: int
+    funding_total: int
+    funded_known: int  # startups whose every round has a known amount in euros
+    organizations: int
+    organizations_by_kind: tuple[tuple[str, int], ...]
+    events: int
+    events_by_year: tuple[tuple[int, int], ...]
+    upcoming_events: int
+
+
+def _ranked(counter: Counter[str], top: int | None = None) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:top])
+
+
+def compare_scenes(
+    dataset: Dataset, scenes: Sequence[Scene], today: date, top: int = 3
+) -> list[SceneSummary]:
+    """Side-by-side metrics for each scene; sectors and kinds ranked by count, then by id."""
+    import statistics
+
+    summaries = []
+    for scene in scenes:
+
+        def inside(record: Startup | Organization | Event, scene: Scene = scene) -> bool:
+            if scene.cityless:
+                return record.city is None
+            return record.city in scene.cities
+
+        startups = [s for s in dataset.startups if inside(s)]
+        organizations = [o for o in dataset.organizations if inside(o)]
+        events = [e for e in dataset.events if inside(e)]
+        years = [s.founded.year for s in startups if s.founded is not None]
+        amounts = [
+            sum(r.amount for r in s.funding if r.amount is not None)
+            for s in startups
+            if s.funding and all(r.amount is not None and r.currency == "EUR" for r in s.funding)
+        ]
+        event_years = Counter(e.start.year for e in events if e.start is not None)
+        summaries.append(
+            SceneSummary(
+                scene=scene,
+                startups=len(startups),
+                founded_known=len(years),
+                founded_recently=sum(1 for y in years if today.year - 5 < y <= today.year),
+                median_founded=float(statistics.median(years)) if years else None,
+                top_sectors=_ranked(Counter(x for s in startups for x in s.sectors), top),
+                awards=sum(len(s.awards) for s in startups),
+                funding_total=sum(amounts),
+                funded_known=len(amounts),
+                organizations=len(organizations),
+                organizations_by_kind=_ranked(Counter(o.kind for o in organizations)),
+                events=len(events),
+                events_by_year=tuple(sorted(event_years.items())),
+                upcoming_events=sum(1 for e in events if is_upcoming(e, today)),
+            )
+        )
+    return summaries
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A source reused under a licence, credited as the licence asks (publisher, dataset,
+    date of last update)."""
+
+    licence: str
+    publisher: str
+    title: str
+    updated: str | None
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetSummary:
+    title: str
+    version: str
+    updated: str
+    licence: str
+    counts: dict[str, int]
+    attributions: tuple[Attribution, ...]
+
+
+def dataset_summary(dataset: Dataset) -> DatasetSummary:
+    """What `normandie info` shows: version, date, counts, and whom to credit."""
+    meta = dataset.meta
+    kinds = (RecordKind.STARTUP, RecordKind.ORGANIZATION, RecordKind.EVENT, RecordKind.CITY)
+    counts = {kind.value: len(dataset.records(kind)) for kind in (*kinds, RecordKind.SOURCE)}
+    attributions = tuple(
+        Attribution(s.licence, s.publisher, s.title, None if s.date is None else str(s.date), s.url)
+        for s in sort_records(dataset.sources, ["id"])
+        if s.licence is not None
+    )
+    return DatasetSummary(
+        meta.title, meta.version, str(meta.updated), meta.licence, counts, attributions
+    )
+
+
+def summary_rows(summary: DatasetSummary) -> list[dict[str, str]]:
+    """`normandie info` as field/value rows, for TSV and CSV: nothing of the table is lost."""
+    rows = [
+        {"field": "title", "value": summary.title},
+        {"field": "version", "value": summary.version},
+        {"field": "updated", "value": summary.updated},
+        {"field": "licence", "value": summary.licence},
+    ]
+    rows += [{"field": kind, "value": str(count)} for kind, count in summary.counts.items()]
+    for item in summary.attributions:
+        updated = f", last updated {item.updated}" if item.updated else ""
+        value = f"{item.publisher}, {item.title}{updated}, {item.licence}, {item.url}"
+        rows.append({"field": "attribution", "value": value})
+    return rows
+
+
+# After a year without an update, the calendar is likely to miss new events.
+STALE_AFTER_DAYS = 365
+
+
+def is_stale(dataset: Dataset, today: date) -> bool:
+    return (today - dataset.meta.updated.last_day).days > STALE_AFTER_DAYS
+
+
+def comparison_rows(summaries: Sequence[SceneSummary]) -> list[dict[str, Any]]:
+    """One flat object per scene, as `compare --format json|csv` writes it."""
+    return [
+        {
+            "scene": s.scene.id,
+            "name": s.scene.name,
+            "startups": s.startups,
+            "founded_known": s.founded_known,
+            "founded_last_5_years": s.founded_recently,
+            "median_founded": s.median_founded,
+            "top_sectors": [f"{sector}:{count}" for sector, count in s.top_sectors],
+            "awards": s.awards,
+            "funding_total_eur": s.funding_total,
+            "startups_with_known_funding": s.funded_known,
+            "startups_without_known_funding": s.startups - s.funded_known,
+            "organizations": s.organizations,
+            "organizations_by_kind": [f"{kind}:{n}" for kind, n in s.organizations_by_kind],
+            "events": s.events,
+            "events_by_year": [f"{year}:{n}" for year, n in s.events_by_year],
+            "upcoming_events": s.upcoming_events,
+        }
+        for s in summaries
+    ]
+
+
+# --- The overview ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCounts:
+    """How many records of each kind a place has."""
+
+    name: str
+    subtitle: str | None
+    startups: int
+    organizations: int
+    events: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What `normandie` alone shows on a terminal: the ecosystem at a glance."""
+
+    summary: DatasetSummary
+    today: date
+    cities_with_records: int
+    places: tuple[PlaceCounts, ...]  # the three scenes, then the rest of Normandy
+    next_events: tuple[Event, ...]
+    latest_event: Event | None  # named when nothing is upcoming
+    stale: bool
+
+
+OVERVIEW_EVENTS = 3
+
+
+def overview(dataset: Dataset, today: date, events: int = OVERVIEW_EVENTS) -> Overview:
+    """Counts per kind and per scene, and the next few events as of `today`.
+
+    The scenes are Caen, Rouen and Le Havre with their agglomerations, those the dataset
+    knows; every other record counts in 'elsewhere' or, without a city, 'city unknown', so
+    the places add up to the totals.
+    """
+    counts = city_counts(dataset)
+    known = {c.id for c in dataset.cities}
+    scenes = [resolve_scene(dataset, s) for s in DEFAULT_SCENES if s in known]
+    covered = frozenset().union(*(scene.cities for scene in scenes))
+    places = []
+    for name, subtitle, cities in (
+        *((s.name, s.subtitle, s.cities) for s in scenes),
+        (_("Elsewhere in Normandy"), None, frozenset(known - covered)),
+    ):
+        totals = {"startups": 0, "organizations": 0, "events": 0}
+        for city in cities:
+            for table, n in counts[city].items():
+                totals[table] += n
+        places.append(PlaceCounts(name, subtitle, **totals))
+    cityless = [
+        sum(1 for r in records if r.city is None)
+        for records in (dataset.startups, dataset.organizations, dataset.events)
+    ]
+    if any(cityless):
+        places.append(PlaceCounts(_("City unknown"), None, *cityless))
+    upcoming = filter_events(dataset, EventFilters(today=today, upcoming=True))
+    return Overview(
+        summary=dataset_summary(dataset),
+        today=today,
+        cities_with_records=sum(1 for c in counts.values() if any(c.values())),
+        places=tuple(places),
+        next_events=tuple(upcoming[:events]),
+        latest_event=None if upcoming else latest_event(dataset.events),
+        stale=is_stale(dataset, today),
+    )

@@ -1,0 +1,104 @@
+"""`normandie compare` as a user drives it."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from conftest import TODAY, Invoke, WriteDataset, as_json
+
+
+def test_compare_the_three_scenes(invoke: Invoke) -> None:
+    result = invoke(["--today", TODAY, "compare", "--json"])
+    assert result.exit_code == 0, result.output
+    scenes = {s["scene"]: s for s in as_json(result.stdout)}
+    assert list(scenes) == ["caen", "rouen", "le-havre"]
+    assert scenes["rouen"]["organizations"] == 1  # Seine Innopolis, in Le Petit-Quevilly
+    assert scenes["rouen"]["upcoming_events"] == 1
+    assert scenes["caen"]["startups"] == 2
+    assert scenes["caen"]["top_sectors"] == ["big-data:1", "e-signature:1"]
+    table = invoke(["compare", "caen", "rouen", "-f", "table"])
+    assert "Scenes compared" in table.stdout and "Le Havre" not in table.stdout
+
+
+def test_compare_unknown_city(invoke: Invoke) -> None:
+    assert invoke(["compare", "caen", "paris"]).exit_code == 2
+
+
+def test_compare_lists_each_scene_once(invoke: Invoke) -> None:
+    result = invoke(["compare", "rouen", "saint etienne du rouvray", "--json"])
+    assert [s["scene"] for s in as_json(result.stdout)] == ["rouen"]
+
+
+def test_compare_by_region_puts_cityless_records_apart(invoke_bundled: Invoke) -> None:
+    result = invoke_bundled(["compare", "--by", "region", "--json"])
+    assert result.exit_code == 0, result.output
+    scenes = {s["scene"]: s for s in as_json(result.stdout)}
+    assert list(scenes) == ["basse-normandie", "haute-normandie", "city-unknown"]
+    total = sum(s["startups"] for s in scenes.values())
+    assert total == len(as_json(invoke_bundled(["startups", "--json"]).stdout))
+    assert scenes["city-unknown"]["startups"] > 0  # i-Lab laureates have no city
+
+
+def test_compare_by_department(invoke_bundled: Invoke) -> None:
+    scenes = as_json(invoke_bundled(["compare", "--by", "department", "--json"]).stdout)
+    assert [s["scene"] for s in scenes] == ["14", "27", "50", "61", "76", "city-unknown"]
+    refused = invoke_bundled(["compare", "--by", "department", "caen"])
+    assert refused.exit_code == 2
+    assert "leave out the cities" in refused.stderr
+
+
+def test_compare_never_passes_a_partial_funding_sum_as_a_total(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[startups]]
+id = "known"
+name = "Known"
+city = "alpha"
+founded = "2024"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 1000000
+date = "2025-01"
+sources = ["src"]
+
+[[startups]]
+id = "partly-known"
+name = "Partly known"
+city = "alpha"
+founded = "2010"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 500000
+sources = ["src"]
+
+[[startups.funding]]
+sources = ["src"]
+
+[[startups]]
+id = "in-dollars"
+name = "In dollars"
+city = "beta"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 2000000
+currency = "USD"
+sources = ["src"]
+"""
+    )
+    result = invoke(["--data", str(path), "--today", "2026-11-26", "compare", "alpha", "--json"])
+    (scene,) = as_json(result.stdout)
+    assert scene["funding_total_eur"] == 1000000  # neither the partial history nor dollars
+    assert scene["startups_with_known_funding"] == 1
+    assert scene["startups_without_known_funding"] == 2
+    assert scene["founded_known"] == 2 and scene["founded_last_5_years"] == 1
+    assert scene["median_founded"] == 2017.0
+    table = invoke(["--data", str(path), "compare", "alpha", "-f", "table"]).stdout
+    assert "1 of 3" in table and "█" in table
+    csv_text = invoke(["--data", str(path), "compare", "alpha", "--csv"]).stdout
+    assert list(csv.DictReader(io.StringIO(csv_text)))[0]["funding_total_eur"] == "1000000"

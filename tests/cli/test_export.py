@@ -1,0 +1,203 @@
+"""`normandie export` as a user drives it: formats, files, refusals."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from conftest import SEED, TERMINAL, Invoke, WriteDataset, as_json
+
+
+def test_export_csv_to_stdout_has_every_field(invoke: Invoke) -> None:
+    result = invoke(["export", "--csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 9
+    assert {"id", "name", "sources", "hosted_by"} <= set(rows[0])
+
+
+def test_export_json_of_another_entity(invoke: Invoke) -> None:
+    records = as_json(invoke(["export", "--json", "--entity", "events"]).stdout)
+    assert any(r["id"] == "codeurs-en-seine-2015" for r in records)
+
+
+def test_export_writes_a_file_and_keeps_existing_ones(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "startups.csv"
+    first = invoke(["export", "--csv", "-o", str(target)])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("id,name,")
+    target.write_text("mine", encoding="utf-8")
+    again = invoke(["export", "--csv", "-o", str(target)])
+    assert again.exit_code == 2
+    assert "--force" in again.stderr
+    assert target.read_text(encoding="utf-8") == "mine"
+    forced = invoke(["export", "--json", "-o", str(target), "--force"])
+    assert forced.exit_code == 0
+    assert as_json(target.read_text(encoding="utf-8"))
+    assert [p.name for p in tmp_path.iterdir()] == ["startups.csv"]  # no temporary left
+
+
+def test_export_never_overwrites_the_dataset(invoke: Invoke, write_dataset: WriteDataset) -> None:
+    path = write_dataset("")
+    before = path.read_bytes()
+    result = invoke(["--data", str(path), "export", "--csv", "-o", str(path), "--force"])
+    assert result.exit_code == 2
+    assert path.read_bytes() == before
+
+
+def test_export_into_a_missing_folder_is_a_file_error(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(["export", "--csv", "-o", str(tmp_path / "nowhere" / "x.csv")])
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr
+
+
+def test_export_writes_machine_formats_only(invoke: Invoke) -> None:
+    result = invoke(["export", "-f", "table"])
+    assert result.exit_code == 2
+    assert "'table' is not one of" in result.stderr
+
+
+def test_export_defaults_to_csv_on_a_terminal(invoke: Invoke) -> None:
+    assert invoke(["export"], streams=TERMINAL).stdout.startswith("id,name,")
+
+
+def test_export_to_a_file_is_csv_even_from_a_script(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    assert invoke(["export", "-o", str(target)]).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("id,name,sources,")
+    assert invoke(["export"]).stdout.startswith("id,name,sources,")
+
+
+def test_a_replaced_export_keeps_its_permissions(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    assert invoke(["export", "-o", str(target), "--force"]).exit_code == 0
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert target.read_text(encoding="utf-8").startswith("id,")
+
+
+def test_export_refuses_what_it_would_silently_ignore(invoke: Invoke, tmp_path: Path) -> None:
+    database = tmp_path / "d.db"
+    for args, message in (
+        (["--sqlite", str(database), "--city", "rouen"], "leave out the filters"),
+        (["--sqlite", str(database), "-o", str(tmp_path / "b.db")], "not also -o"),
+        (["--sqlite", "-"], "a SQLite database is a file"),
+        (["--ics", "--sector", "big-data"], "--sector and --kind do not apply"),
+    ):
+        result = invoke(["export", *args])
+        assert result.exit_code == 2, args
+        assert message in result.stderr
+    assert not database.exists()
+
+
+def test_an_empty_calendar_is_not_written(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "none.ics"
+    result = invoke(["export", "--ics", "--commune", "evreux", "-o", str(target)])
+    assert result.exit_code == 0
+    assert "No event with a known day matches: nothing was written." in result.stderr
+    assert not target.exists()
+
+
+def test_export_refuses_a_new_file_inside_the_dataset_folder(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mydata"
+    folder.mkdir()
+    (folder / "seed.toml").write_bytes(SEED.read_bytes())
+    result = invoke(["--data", str(folder), "export", "-o", str(folder / "new.csv")])
+    assert result.exit_code == 2
+    assert "part of the dataset being read" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["seed.toml"]
+
+
+def test_excel_export_has_a_bom_and_semicolons(invoke: Invoke) -> None:
+    result = invoke(["export", "--excel", "--entity", "cities"])
+    assert result.stdout_bytes.startswith("\ufeffid;name;".encode())
+    assert "Évreux" in result.stdout
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[startups]]
+id = "evil"
+name = "=HYPERLINK(\\"http://x\\")"
+description = "@SUM(A1)"
+sources = ["src"]
+"""
+    )
+    rows = list(csv.DictReader(io.StringIO(invoke(["--data", str(path), "export"]).stdout)))
+    assert rows[0]["name"] == '\'=HYPERLINK("http://x")'
+    assert rows[0]["description"] == "'@SUM(A1)"
+
+
+def test_export_filters_and_stdout_dash(invoke_bundled: Invoke) -> None:
+    rouen = list(
+        csv.DictReader(io.StringIO(invoke_bundled(["export", "--city", "rouen", "-o", "-"]).stdout))
+    )
+    assert {r["id"] for r in rouen} >= {"saagie", "bunkr"}
+    assert all(r["city"] for r in rouen)
+    health = invoke_bundled(["export", "--json", "--sector", "health"]).stdout
+    assert all("health" in r["sectors"] for r in as_json(health))
+    wrong = invoke_bundled(["export", "--entity", "sources", "--city", "rouen"])
+    assert wrong.exit_code == 2
+
+
+def test_toml_export_loads_back_identical(invoke_bundled: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "all.toml"
+    assert invoke_bundled(["export", "--toml", "-o", str(target)]).exit_code == 0
+    again = tmp_path / "again.toml"
+    result = invoke_bundled(["--data", str(target), "export", "--toml", "-o", str(again)])
+    assert result.exit_code == 0, result.output
+    assert again.read_bytes() == target.read_bytes()
+    original = invoke_bundled(["export", "--json", "--entity", "events"]).stdout
+    reloaded = invoke_bundled(["--data", str(target), "export", "--json", "--entity", "events"])
+    assert reloaded.stdout == original
+
+
+def test_sqlite_export_answers_a_join(invoke_bundled: Invoke, tmp_path: Path) -> None:
+    import sqlite3
+
+    target = tmp_path / "normandie.db"
+    assert invoke_bundled(["export", "--sqlite", str(target)]).exit_code == 0
+    with sqlite3.connect(target) as db:
+        rows = db.execute(
+            "SELECT s.id FROM startups s JOIN agglomeration_members m ON m.city = s.city "
+            "WHERE m.agglomeration = 'metropole-rouen-normandie' ORDER BY s.id"
+        ).fetchall()
+    assert ("saagie",) in rows and ("spread",) in rows
+    again = invoke_bundled(["export", "--sqlite", str(target)])
+    assert again.exit_code == 2 and "--force" in again.stderr
+    screen = invoke_bundled(["export", "-f", "sqlite"])
+    assert screen.exit_code == 2 and "give --sqlite FILE" in screen.stderr
+
+
+def test_ics_export_reads_back_and_notes_partial_dates(invoke_bundled: Invoke) -> None:
+    import icalendar
+
+    result = invoke_bundled(["export", "--ics", "--city", "rouen"])
+    assert result.exit_code == 0, result.output
+    calendar = icalendar.Calendar.from_ical(result.stdout_bytes)
+    uids = {str(e["UID"]) for e in calendar.walk("VEVENT")}
+    assert "codeurs-en-seine-2015@normandie" in uids
+    assert "Note: " in result.stderr
+
+
+def test_geojson_export_is_a_feature_collection(invoke_bundled: Invoke) -> None:
+    data = json.loads(invoke_bundled(["export", "--geojson"]).stdout)
+    assert data["type"] == "FeatureCollection"
+    rouen = next(f for f in data["features"] if f["properties"]["id"] == "rouen")
+    assert rouen["geometry"]["coordinates"] == [1.09116, 49.44124]
+
+
+def test_export_refuses_two_formats_and_filters_on_whole_dataset_formats(
+    invoke: Invoke,
+) -> None:
+    assert invoke(["export", "--csv", "--ics"]).exit_code == 2
+    refused = invoke(["export", "--toml", "--city", "caen"])
+    assert refused.exit_code == 2 and "leave out the filters" in refused.stderr
