@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 import tomli
 import tomli_w
 from conftest import MINIMAL_DATASET, SEED, STABLE_ENV
@@ -30,9 +31,11 @@ from normandie_cli.columns import DEFAULT_COLUMNS, field_names, record_rows
 from normandie_cli.dataset import load_dataset, parse_toml
 from normandie_cli.errors import DataError, ExitCode, UsageError
 from normandie_cli.models import (
+    LAST_YEAR,
     RECORD_TYPES,
     Award,
     Dataset,
+    Event,
     FundingRound,
     Meta,
     Organization,
@@ -195,9 +198,13 @@ def test_inert_leaves_printable_text_unchanged(value: str) -> None:
 # --- PartialDate ------------------------------------------------------------------------
 
 
+# The days a dataset may hold (see models.LAST_YEAR).
+VALID_DAYS = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(LAST_YEAR, 12, 31))
+
+
 @st.composite
 def partial_dates(draw: st.DrawFn) -> PartialDate:
-    day = draw(st.dates(min_value=dt.date(1, 1, 1)))
+    day = draw(VALID_DAYS)
     precision = draw(st.sampled_from(["year", "month", "day"]))
     if precision == "year":
         return PartialDate(day.year)
@@ -229,11 +236,36 @@ def test_partial_date_spans_days_inside_itself(value: PartialDate) -> None:
 
 
 @PROPERTY
-@given(st.dates())
+@given(VALID_DAYS)
 def test_partial_date_from_a_day_is_that_day(day: dt.date) -> None:
     value = PartialDate.from_date(day)
     assert value.first_day == value.last_day == day
     assert PartialDate.parse(day.isoformat()) == value
+
+
+def test_a_date_after_the_last_year_is_refused() -> None:
+    with pytest.raises(ValueError, match="out of range"):
+        PartialDate(LAST_YEAR + 1)
+
+
+@PROPERTY
+@given(partial_dates(), partial_dates())
+@example(PartialDate(LAST_YEAR, 12, 31), PartialDate(LAST_YEAR, 12, 31))
+@example(PartialDate(1, 1, 1), PartialDate(1))
+def test_every_date_a_dataset_holds_goes_into_every_export(
+    start: PartialDate, end: PartialDate
+) -> None:
+    """Whatever dates validate, every export format can write them (a calendar ends an
+    event the day after its last one)."""
+    from normandie_cli.output.formats import ExportFormat, export
+
+    first, last = sorted([start, end], key=lambda d: (d.first_day, d.last_day))
+    if last.last_day < first.first_day:
+        last = first
+    event = Event("e", "E", ("maddyness-2015-11-19",), start=first, end=last)
+    dataset = dataclasses.replace(load_dataset(SEED), events=(event,))
+    for fmt in ExportFormat:
+        export(fmt, dataset, RecordKind.EVENT, [event])
 
 
 # --- query.filter_startups --------------------------------------------------------------

@@ -7,8 +7,9 @@ records a key: the cache format, the package version and, for every TOML file of
 dataset, its name, size, modification time and a hash of its content. Any change to one of
 them makes the key differ and the dataset is read again. The file is a pickle; pickles can
 run code, so a cache file is only trusted when it is a regular file owned by the user in a
-folder no one else can write to — anything else, or anything that fails to load, is ignored
-and rebuilt, never an error.
+folder of the user's that no one else can write to, both checked on what was opened, not on
+a name that could be swapped meanwhile — anything else, or anything that fails to load, is
+ignored and rebuilt, never an error. Without a home folder there is no cache.
 """
 
 from __future__ import annotations
@@ -16,12 +17,21 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from normandie_cli import __version__
-from normandie_cli.dataset import bundled_data_path, collector_paused, dataset_files, load_dataset
+from normandie_cli.dataset import (
+    bundled_data_path,
+    collector_paused,
+    dataset_files,
+    exists,
+    load_dataset,
+)
+from normandie_cli.errors import NormandieError, UsageError
+from normandie_cli.files import is_within, replace_in, user_folder
+from normandie_cli.i18n import _
 from normandie_cli.models import Dataset
 
 # Bump when the models change shape: an old pickle must never be read into new classes.
@@ -45,7 +55,10 @@ def load(
     path = data or bundled_data_path()
     files = dataset_files(path)
     origin = [path]
-    if overlay is not None and overlay.exists():
+    if overlay is not None and is_within(overlay, path):
+        inside = _("the overlay {overlay} is part of the dataset {data}: keep it outside")
+        raise UsageError(inside.format(overlay=overlay, data=path))
+    if overlay is not None and exists(overlay):
         origin.append(overlay)
         files.append(overlay)
     else:
@@ -62,16 +75,15 @@ def load(
     return load_with_cache(origin, files, read) if use_cache else read()
 
 
-def cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "normandie"
+def cache_folder() -> Path | None:
+    """$XDG_CACHE_HOME/normandie, by default ~/.cache/normandie; None without a home."""
+    return user_folder("XDG_CACHE_HOME", ".cache")
 
 
-def _cache_file(origin: Sequence[Path]) -> Path:
+def _cache_name(origin: Sequence[Path]) -> str:
     """One cache file per dataset path, and per overlay amending it."""
     named = "\0".join(str(path.resolve()) for path in origin)
-    name = hashlib.blake2b(named.encode(), digest_size=16).hexdigest()
-    return cache_folder() / f"{name}.pickle"
+    return hashlib.blake2b(named.encode(), digest_size=16).hexdigest() + ".pickle"
 
 
 def cache_key(files: list[Path]) -> str:
@@ -84,58 +96,71 @@ def cache_key(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _trusted(path: Path) -> bool:
-    """A regular file of ours, in a folder of ours that nobody else may write to."""
+@contextmanager
+def _trusted_folder(*, create: bool) -> Iterator[int | None]:
+    """A descriptor of the cache folder when it can be trusted: a folder (not a link) of
+    ours that no one else may write to. Everything after is done through the descriptor, so
+    the folder cannot be swapped for another between the check and the use."""
+    folder = cache_folder()
+    if folder is None:
+        yield None
+        return
     try:
-        folder, file = path.parent.lstat(), path.lstat()
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
-        return False
-    uid = os.getuid()
-    private = folder.st_uid == uid and not folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    return private and stat.S_ISREG(file.st_mode) and file.st_uid == uid
+        yield None
+        return
+    try:
+        info = os.fstat(descriptor)
+        private = info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        yield descriptor if private else None
+    finally:
+        os.close(descriptor)
+
+
+def _mine(info: os.stat_result) -> bool:
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid()
 
 
 def read_cached(origin: Sequence[Path], key: str) -> Dataset | None:
     """The cached dataset if it was made from exactly these files, else None."""
     import pickle
 
-    path = _cache_file(origin)
-    if not _trusted(path):
-        return None
-    try:
-        with path.open("rb") as file, collector_paused():
-            stored_key, dataset = pickle.load(file)
-    except Exception:  # a corrupt, truncated or foreign file: rebuild it
-        return None
+    with _trusted_folder(create=False) as folder:
+        if folder is None:
+            return None
+        try:
+            handle = os.open(
+                _cache_name(origin), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder
+            )
+        except OSError:
+            return None
+        with os.fdopen(handle, "rb") as file:
+            if not _mine(os.fstat(handle)):
+                return None
+            try:
+                with collector_paused():
+                    stored_key, dataset = pickle.load(file)
+            except Exception:  # a corrupt, truncated or foreign file: rebuild it
+                return None
     return dataset if stored_key == key and isinstance(dataset, Dataset) else None
 
 
 def write_cached(origin: Sequence[Path], key: str, dataset: Dataset) -> None:
     """Store the dataset; failing to (read-only home, full disk) only costs speed next time."""
     import pickle
-    import tempfile
 
-    folder = cache_folder()
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _trusted_folder(folder):
+    with _trusted_folder(create=True) as folder:
+        if folder is None:
             return
-        handle, temporary = tempfile.mkstemp(prefix=".cache.", dir=folder)
+        name = _cache_name(origin)
+        content = pickle.dumps((key, dataset), protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump((key, dataset), file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, _cache_file(origin))
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
-
-
-def _trusted_folder(folder: Path) -> bool:
-    info = folder.lstat()
-    mine = stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
-    return mine and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+            replace_in(folder, name, content, shown=Path(name), mode=0o600)
+        except NormandieError:
+            return
 
 
 def load_with_cache(
@@ -161,11 +186,20 @@ def load_with_cache(
 
 
 def clear_cache() -> int:
-    """Remove every cache file; returns how many there were."""
-    folder = cache_folder()
+    """Remove the cache files of the trusted cache folder: regular files of ours, never what
+    a link or another user put there; returns how many cached datasets there were."""
     removed = 0
-    if folder.is_dir():
-        for path in folder.glob("*.pickle"):
-            path.unlink(missing_ok=True)
-            removed += 1
+    with _trusted_folder(create=False) as folder:
+        if folder is None:
+            return 0
+        for entry in os.scandir(folder):
+            cached = entry.name.endswith(".pickle")
+            if not (cached or entry.name.endswith(".tmp")):  # .tmp: a write cut short
+                continue
+            try:
+                if _mine(entry.stat(follow_symlinks=False)):
+                    os.unlink(entry.name, dir_fd=folder)
+                    removed += cached
+            except FileNotFoundError:
+                continue
     return removed

@@ -8,8 +8,11 @@ data: hand-kept files plus the files the import scripts generate). Exactly one f
 
 from __future__ import annotations
 
+import errno
 import gc
 import importlib.resources
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,10 +49,48 @@ def dataset_files(path: Path) -> list[Path]:
         raise DataError(str(path), [reason]) from None
     if not is_folder:
         return [path]
-    files = sorted(p for p in path.rglob("*.toml") if p.is_file())
+    files, problems = _folder_files(path)
+    if problems:
+        raise DataError(str(path), problems)
     if not files:
         raise DataError(str(path), [_("this folder holds no .toml file")])
-    return files
+    return sorted(files)
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """The *.toml files of a folder and its subfolders, and what could not be read there (a
+    subfolder, a link to nothing, a loop of links): a file left out would change the data
+    silently."""
+    files: list[Path] = []
+    problems: list[str] = []
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename).relative_to(folder).as_posix() if error.filename else ""
+        reason = _("cannot be read: {reason}").format(reason=error.strerror or error)
+        problems.append(f"{where}: {reason}" if where else reason)
+
+    for parent, _folders, names in os.walk(folder, onerror=unreadable):
+        for name in names:
+            file = Path(parent, name)
+            if not name.endswith(".toml"):
+                continue
+            try:
+                mode = file.stat().st_mode
+            except OSError as error:
+                if file.is_symlink() and error.errno == errno.ENOENT:
+                    dangling = _("a link to {target}, which does not exist")
+                    where = file.relative_to(folder).as_posix()
+                    problems.append(f"{where}: {dangling.format(target=os.readlink(file))}")
+                else:
+                    error.filename = str(file)
+                    unreadable(error)
+                continue
+            if stat.S_ISREG(mode):
+                files.append(file)
+            elif not stat.S_ISDIR(mode):  # a pipe or a device named *.toml would never end
+                where = file.relative_to(folder).as_posix()
+                problems.append(f"{where}: " + _("not a regular file (a device or a pipe)"))
+    return files, problems
 
 
 @contextmanager
@@ -67,6 +108,21 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def exists(path: Path) -> bool:
+    """Whether a file is there; a name that cannot be looked at (a folder on the way that
+    may not be entered) is a DataError, not a "no"."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as error:
+        reason = _("cannot be read: {reason}").format(reason=error.strerror or error)
+        raise DataError(str(path), [reason]) from None
+    except ValueError:  # a NUL byte in the name
+        raise DataError(str(path), [_("this is not a usable file name")]) from None
+    return True
+
+
 def load_dataset(path: Path | None = None, overlay: Path | None = None) -> Dataset:
     """Read and validate a dataset (the bundled one by default): a TOML file or a folder,
     amended by an overlay file when one is given and exists (see parse_dataset).
@@ -78,8 +134,9 @@ def load_dataset(path: Path | None = None, overlay: Path | None = None) -> Datas
     with collector_paused():
         parts = read_parts(path, files)
         amendment = None
-        if overlay is not None and overlay.exists():
-            amendment = (str(overlay), read_toml(overlay, may_be_empty=True))
+        if overlay is not None and exists(overlay):
+            overlay_tables = read_toml(overlay, may_be_empty=True, regular_only=True)
+            amendment = (str(overlay), overlay_tables)
         return parse_dataset(parts, str(path), amendment)
 
 
@@ -91,12 +148,37 @@ def read_parts(path: Path, files: list[Path]) -> list[tuple[str, dict[str, Any]]
     ]
 
 
-def read_toml(path: Path, *, may_be_empty: bool = False) -> dict[str, Any]:
-    """Parse a TOML file, turning every way it can fail into one DataError."""
+def read_toml(
+    path: Path, *, may_be_empty: bool = False, regular_only: bool = False
+) -> dict[str, Any]:
+    """Parse a TOML file, turning every way it can fail into one DataError. With
+    `regular_only` (an overlay, read more than once), a pipe or a device is refused
+    rather than read: a pipe holds its text once, and a device has no end."""
+    return parse_toml(
+        read_file(path, regular_only=regular_only), str(path), may_be_empty=may_be_empty
+    )
+
+
+def read_file(path: Path, *, regular_only: bool = False) -> bytes:
+    """The bytes of a dataset file, up to the largest a dataset may be; DataError else."""
     label = str(path)
     try:
-        with path.open("rb") as file:
-            content = file.read(LARGEST_FILE + 1)
+        if regular_only:
+            # Non-blocking: opening a pipe with no writer must not wait.
+            handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+            with os.fdopen(handle, "rb") as file:
+                mode = os.fstat(handle).st_mode
+                if stat.S_ISDIR(mode):
+                    raise IsADirectoryError
+                if not stat.S_ISREG(mode):
+                    not_regular = _(
+                        "not a regular file (a device or a pipe): it cannot hold your changes"
+                    )
+                    raise DataError(label, [not_regular])
+                content = file.read(LARGEST_FILE + 1)
+        else:
+            with path.open("rb") as file:
+                content = file.read(LARGEST_FILE + 1)
     except FileNotFoundError:
         raise DataError(label, [_("no such file")]) from None
     except IsADirectoryError:
@@ -112,7 +194,7 @@ def read_toml(path: Path, *, may_be_empty: bool = False) -> dict[str, Any]:
         limit = f"{LARGEST_FILE // 2**20} MB"
         too_large = _("larger than {limit}: this is not a dataset file")
         raise DataError(label, [too_large.format(limit=limit)])
-    return parse_toml(content, label, may_be_empty=may_be_empty)
+    return content
 
 
 def parse_toml(content: bytes, label: str, *, may_be_empty: bool = False) -> dict[str, Any]:

@@ -21,20 +21,34 @@ class NormandieError(Exception):
     exit_code = ExitCode.DATA_ERROR
 
 
-class DataError(NormandieError):
-    """The dataset cannot be read or is not valid; lists every problem found."""
+# A file can hold millions of problems (a key repeated a million times): this many are
+# listed, and the rest counted.
+SHOWN_PROBLEMS = 100
 
-    def __init__(self, source: str, problems: Sequence[str]) -> None:
+
+class DataError(NormandieError):
+    """The dataset cannot be read or is not valid; lists the problems found (the first
+    SHOWN_PROBLEMS of them, and how many more there are)."""
+
+    def __init__(self, source: str, problems: Sequence[str], total: int | None = None) -> None:
         self.source = source
-        self.problems = tuple(problems)
-        count = len(self.problems)
+        self.problems = tuple(problems[:SHOWN_PROBLEMS])
+        self.total = max(total or 0, len(problems))
         found = (
             _("{source}: 1 problem found:")
-            if count == 1
+            if self.total == 1
             else _("{source}: {count} problems found:")
         )
-        lines = [found.format(source=source, count=count), *(f"  {p}" for p in self.problems)]
+        lines = [found.format(source=source, count=self.total), *self.lines()]
         super().__init__("\n".join(lines))
+
+    def lines(self) -> list[str]:
+        """The problems, indented, then how many more were found and not listed."""
+        lines = [f"  {problem}" for problem in self.problems]
+        if self.total > len(self.problems):
+            more = _("  … and {count} more problems not listed")
+            lines.append(more.format(count=self.total - len(self.problems)))
+        return lines
 
 
 class UsageError(NormandieError):
@@ -50,3 +64,7 @@ class AlreadySaid(NormandieError):
     def __init__(self, exit_code: ExitCode = ExitCode.DATA_ERROR) -> None:
         super().__init__("")
         self.exit_code = exit_code
+
+
+class OutputError(NormandieError):
+    """What was to be shown could not be written (a full disk, a closed output)."""

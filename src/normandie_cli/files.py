@@ -1,24 +1,73 @@
-"""Writing files safely: all or nothing, never onto the dataset being read, never onto an
-existing file without --force, a device or a pipe."""
+"""The one way normandie writes a file: exports, the overlay, its history, the cache and the
+updates layer all go through `write_file` (or `replace_in` for a folder already opened).
+
+A target must be a regular file or a new name, in a folder that exists; never a device, a
+pipe, a socket or a symbolic link (the caller may follow a link it was told about, as the
+overlay is), never a file or folder the command reads, and an existing file only with
+--force. The content goes to a temporary file opened in the same folder (by descriptor, so
+the folder cannot be swapped meanwhile), is synced, then renamed onto the target: all or
+nothing. The temporary file is removed on every way out, an interruption or SIGTERM/SIGHUP
+included; a signal is then delivered again, so the exit status says what stopped it.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import signal
+import stat
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 from normandie_cli.errors import NormandieError, UsageError
 from normandie_cli.i18n import _
 
 
-def check_target(path: Path, *, force: bool, protect: Path | None) -> None:
-    """Refuse an output file that would lose data: an existing file without force, and any
-    file of the dataset being read (`protect`, a file or a folder), even with force."""
+def user_folder(variable: str, fallback: str) -> Path | None:
+    """normandie's folder under an XDG base folder: $VARIABLE/normandie, else
+    ~/FALLBACK/normandie. As the XDG specification says, a relative value (an unexpanded
+    `~/x` included) is ignored; without a home folder there is none (None)."""
+    value = os.environ.get(variable, "")
+    if os.path.isabs(value):
+        return Path(value) / "normandie"
+    home = os.environ.get("HOME", "")
+    if not home:
+        import pwd
+
+        try:
+            home = pwd.getpwuid(os.getuid()).pw_dir
+        except KeyError:  # a user without an entry in the password database
+            return None
+    if not os.path.isabs(home):
+        return None
+    return Path(home) / fallback / "normandie"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a file goes: its folder, its name there, and whether it exists already."""
+
+    folder: Path
+    name: str
+    exists: bool
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.name
+
+
+def check_target(
+    path: Path, *, force: bool, reads: Sequence[Path] = (), follow_link: bool = False
+) -> Target:
+    """The target of a write, or a UsageError (exit 2) saying why it would lose something:
+    a device, pipe, socket or folder, a link (unless `follow_link`: then its target is
+    checked), a file or folder the command reads (`reads`), an existing file without
+    `force`. A missing folder or an unusable name is a NormandieError (exit 1)."""
     try:
         if b"\0" in os.fsencode(path):
             raise ValueError("a NUL byte")
-        _check_target(path, force=force, protect=protect)
+        return _target(path, force=force, reads=reads, follow_link=follow_link)
     except ValueError:  # os.fsencode: a character no file name can hold
         unusable = _("{path} is not a usable file name: choose another")
         raise UsageError(unusable.format(path=path)) from None
@@ -27,82 +76,183 @@ def check_target(path: Path, *, force: bool, protect: Path | None) -> None:
         raise NormandieError(cannot.format(path=path, reason=error.strerror or error)) from None
 
 
-def _check_target(path: Path, *, force: bool, protect: Path | None) -> None:
-    target = path.resolve()
-    if protect is not None and (target == protect.resolve() or protect.resolve() in target.parents):
-        raise UsageError(
-            _("{path} is part of the dataset being read: choose another output file").format(
-                path=path
-            )
-        )
-    if path.is_dir():
+def _target(path: Path, *, force: bool, reads: Sequence[Path], follow_link: bool) -> Target:
+    try:
+        info: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        pointed = os.readlink(path)
+        if not follow_link:
+            link = _("{path} is a symbolic link to {target}: give that file's own name")
+            raise UsageError(link.format(path=path, target=pointed))
+        if not os.path.exists(path):  # dangling, or a loop
+            dangling = _("{path} is a symbolic link to {target}, which does not exist")
+            raise UsageError(dangling.format(path=path, target=pointed))
+        return _target(Path(os.path.realpath(path)), force=force, reads=reads, follow_link=False)
+    target = Path(os.path.realpath(path))
+    for read in reads:
+        if is_within(target, read):
+            being_read = _("{path} is part of the dataset being read: choose another output file")
+            raise UsageError(being_read.format(path=path))
+    if info is not None and stat.S_ISDIR(info.st_mode):
         raise UsageError(_("{path} is a folder: give a file name").format(path=path))
-    if path.exists() and not path.is_file():
+    if info is not None and not stat.S_ISREG(info.st_mode):
         # Renaming a file onto /dev/stdout or a pipe would replace it, not write into it.
         not_regular = _(
             "{path} is not a regular file (a device or a pipe): give a file name, or"
             " leave out -o to write to the screen"
         )
         raise UsageError(not_regular.format(path=path))
-    if path.exists() and not force:
+    if info is not None and not force:
         raise UsageError(_("{path} already exists: add --force to replace it").format(path=path))
-    if not path.parent.is_dir():
+    if not target.parent.is_dir():
         raise NormandieError(
             _("cannot write {path}: the folder {folder} does not exist").format(
                 path=path, folder=path.parent
             )
         )
+    return Target(target.parent, target.name, info is not None)
+
+
+def is_within(path: Path, other: Path) -> bool:
+    """Whether `path` is `other` or inside it, links followed (a file of a dataset folder)."""
+    path, other = Path(os.path.realpath(path)), Path(os.path.realpath(other))
+    return path == other or other in path.parents
 
 
 def write_file(
-    path: Path, content: str | bytes, *, force: bool = False, protect: Path | None = None
+    path: Path,
+    content: str | bytes,
+    *,
+    force: bool = False,
+    reads: Sequence[Path] = (),
+    follow_link: bool = False,
 ) -> None:
-    """Write all or nothing, after checking the target (see check_target)."""
-    check_target(path, force=force, protect=protect)
+    """Check the target (see check_target), then write it all or nothing."""
+    target = check_target(path, force=force, reads=reads, follow_link=follow_link)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    with replacing(path) as temporary:
-        temporary.write_bytes(data)
+    with opened_folder(target.folder, shown=path) as folder:
+        replace_in(folder, target.name, data, shown=path)
 
 
 @contextmanager
-def replacing(path: Path) -> Iterator[Path]:
-    """Write a file all or nothing: the caller fills a temporary file beside `path`, which is
-    then synced and renamed onto it. On any error the temporary file goes and `path` stays as
-    it was. A replaced file keeps its permissions; a new one follows the user's umask."""
-    import tempfile
-
+def opened_folder(folder: Path, *, shown: Path) -> Iterator[int]:
+    """A descriptor of the folder a file is written in: what is checked and what is
+    written stay the same folder whatever happens to its name meanwhile."""
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as error:
-        raise NormandieError(
-            _("cannot write {path}: {reason}; nothing was changed").format(
-                path=path, reason=error.strerror
-            )
-        ) from None
-    os.close(handle)
-    temporary = Path(name)
+        raise NormandieError(_cannot(shown, error)) from None
     try:
-        yield temporary
-        os.chmod(temporary, _file_mode(path))
-        with temporary.open("rb+") as file:
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise NormandieError(
-            _("cannot write {path}: {reason}; nothing was changed").format(
-                path=path, reason=error.strerror or error
-            )
-        ) from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        yield descriptor
+    finally:
+        os.close(descriptor)
 
 
-def _file_mode(path: Path) -> int:
+def replace_in(
+    folder: int, name: str, data: bytes, *, shown: Path, mode: int | None = None
+) -> None:
+    """Put `data` in the file `name` of the folder opened as `folder`, all or nothing.
+
+    A replaced file keeps its permissions, a new one follows the umask, unless `mode` says.
+    On any failure the target is left as it was and no temporary file remains."""
+    temporary = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    with _signals_as_exceptions():
+        try:
+            handle = os.open(
+                temporary,
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                0o600,
+                dir_fd=folder,
+            )
+        except OSError as error:
+            raise NormandieError(_cannot(shown, error)) from None
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fchmod(file.fileno(), _mode_for(folder, name) if mode is None else mode)
+                os.fsync(file.fileno())
+            _check_still_replaceable(folder, name, shown)
+            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+        except OSError as error:
+            _remove(folder, temporary)
+            raise NormandieError(_cannot(shown, error)) from None
+        except BaseException:
+            _remove(folder, temporary)
+            raise
+
+
+def _check_still_replaceable(folder: int, name: str, shown: Path) -> None:
+    """The target checked before the write may have been replaced since: by a device, a
+    pipe or a link, it would now be lost to the rename."""
     try:
-        return path.stat().st_mode & 0o7777
-    except FileNotFoundError:  # mkstemp makes 0600; a new file follows the umask instead
+        info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(info.st_mode):
+        changed = _("{path} stopped being a regular file during the write; nothing was changed")
+        raise NormandieError(changed.format(path=shown))
+
+
+def _cannot(path: Path, error: OSError) -> str:
+    cannot = _("cannot write {path}: {reason}; nothing was changed")
+    return cannot.format(path=path, reason=error.strerror or error)
+
+
+def _remove(folder: int, name: str) -> None:
+    with suppress(FileNotFoundError):
+        os.unlink(name, dir_fd=folder)
+
+
+def _mode_for(folder: int, name: str) -> int:
+    try:
+        return os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode & 0o7777
+    except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived while a file was being written."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_TERMINATING = (signal.SIGTERM, signal.SIGHUP)
+
+
+@contextmanager
+def _signals_as_exceptions() -> Iterator[None]:
+    """While writing, SIGTERM and SIGHUP unwind like Ctrl-C does, so the temporary file is
+    removed; then the signal is delivered again with its default action (exit 143, 129).
+    A signal the process was told to ignore stays ignored."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_terminated(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    previous = {}
+    for signum in _TERMINATING:
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            previous[signum] = signal.signal(signum, raise_terminated)
+    try:
+        yield
+    except Terminated as stopped:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        previous = {}
+        signal.signal(stopped.signum, signal.SIG_DFL)
+        os.kill(os.getpid(), stopped.signum)
+        raise
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

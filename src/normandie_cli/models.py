@@ -13,6 +13,9 @@ from typing import Any
 from normandie_cli.i18n import _
 
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
+# The last year a date may have: a calendar entry ends the day after its last day, and the
+# day after 9999-12-31 does not exist, so every date a dataset holds can go in every export.
+LAST_YEAR = 9998
 
 
 class _Picklable:
@@ -35,7 +38,7 @@ class PartialDate(_Picklable):
     day: int | None = None
 
     def __post_init__(self) -> None:
-        if not 1 <= self.year <= 9999:
+        if not 1 <= self.year <= LAST_YEAR:
             raise ValueError(_("year {year} is out of range").format(year=self.year))
         if self.day is not None and self.month is None:
             raise ValueError(_("a day needs a month"))

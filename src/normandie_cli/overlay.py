@@ -11,15 +11,15 @@ nothing, under a lock that lets two commands run at the same moment.
 from __future__ import annotations
 
 import dataclasses
-import os
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from normandie_cli.dataset import bundled_data_path, dataset_files, parse_toml, read_parts
-from normandie_cli.errors import DataError, UsageError
+from normandie_cli.dataset import parse_toml
+from normandie_cli.errors import UsageError
+from normandie_cli.files import user_folder
 from normandie_cli.i18n import _
 from normandie_cli.models import (
     NESTED_FIELDS,
@@ -31,32 +31,19 @@ from normandie_cli.models import (
     Source,
     record_fields,
 )
-from normandie_cli.overlay_file import (
-    OVERLAY_FILE,
-    append_table,
-    drop_table,
-    entries,
-    put_table,
-    read_overlay_text,
-    update_overlay,
-)
+from normandie_cli.overlay_file import OVERLAY_FILE, entries, read_overlay_text
 from normandie_cli.resolve import resolve_organizers, resolve_term
-from normandie_cli.text import did_you_mean, fold, slugify
-from normandie_cli.validation import RETIRED, parse_dataset
+from normandie_cli.text import did_you_mean, fold, slugify, typed_text
 
 _TRUE = frozenset({"true", "yes", "oui", "1"})
 _FALSE = frozenset({"false", "no", "non", "0"})
 
 
-def default_overlay_path() -> Path:
-    """$XDG_DATA_HOME/normandie/overlay.toml, by default ~/.local/share/normandie/…"""
-    base = os.environ.get("XDG_DATA_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".local" / "share")
-        except RuntimeError:  # no home folder: nothing can have been saved
-            base = os.path.join(os.sep, "nonexistent")
-    return Path(base) / "normandie" / OVERLAY_FILE
+def default_overlay_path() -> Path | None:
+    """$XDG_DATA_HOME/normandie/overlay.toml, by default ~/.local/share/normandie/…; none
+    without a home folder (nothing can have been saved)."""
+    folder = user_folder("XDG_DATA_HOME", ".local/share")
+    return None if folder is None else folder / OVERLAY_FILE
 
 
 def overlay_in_use(given: str | Path | None, no_overlay: bool) -> Path | None:
@@ -94,7 +81,7 @@ def field_value(dataset: Dataset, kind: RecordKind, field: str, text: str) -> An
     from normandie_cli.places import resolve_commune
 
     hint = check_field(kind, field)
-    text = text.strip()
+    text = typed_text(text).strip()
     if not text:
         raise UsageError(
             _("{field} needs a value; to empty it, use --unset {field}").format(field=field)
@@ -272,6 +259,8 @@ def cite(
 
     if not texts and required:
         raise UsageError(_("a record must cite a source: give --source ID or --source URL"))
+    for given in (*texts, title or "", publisher or ""):
+        typed_text(given)
     known = {source.id: source for source in dataset.sources}
     by_url = {source.url: source.id for source in dataset.sources}
     ids: list[str] = []
@@ -338,76 +327,3 @@ def current_values(text: str, kind: RecordKind, record: Record) -> dict[str, Any
         if item.get("id") == record.id:
             return dict(item)
     return record_fields(record)
-
-
-def save_change(
-    path: Path, data: Path | None, change: Callable[[str], str], *, dry_run: bool
-) -> tuple[str, str]:
-    """Change the overlay's text once the whole dataset (`data`, else the bundled one),
-    amended, checks out: under the lock, read, change, check, then replace the file all or
-    nothing; with dry_run, only read, change and check. Returns the text before and after.
-
-    A change that would leave the dataset invalid raises UsageError listing why."""
-    base = data or bundled_data_path()
-    parts = read_parts(base, dataset_files(base))
-
-    def check(text: str) -> None:
-        amendment = parse_toml(text.encode("utf-8"), str(path), may_be_empty=True)
-        try:
-            parse_dataset(parts, str(base), (str(path), amendment))
-        except DataError as error:
-            problems = "\n".join(f"  {p}" for p in error.problems)
-            refused = _("nothing was written, because:\n{problems}")
-            raise UsageError(refused.format(problems=problems)) from None
-
-    return update_overlay(path, change, check, dry_run=dry_run)
-
-
-# --- The changes people make ----------------------------------------------------------------
-
-Change = Callable[[str], str]
-
-
-def _with_sources(text: str, citation: Citation) -> str:
-    for source in citation.new_sources:
-        text = append_table(text, RecordKind.SOURCE.value, source)
-    return text
-
-
-def addition(kind: RecordKind, record: Mapping[str, Any], citation: Citation) -> Change:
-    """The change that adds a new record and the new sources it cites; a record retired
-    earlier under the same id comes back as this one."""
-
-    def change(text: str) -> str:
-        text = drop_table(_with_sources(text, citation), RETIRED, record["id"])
-        return append_table(text, kind.value, record)
-
-    return change
-
-
-def correction(
-    kind: RecordKind, record: Record, changes: Mapping[str, Any], citation: Citation
-) -> Change:
-    """The change that puts a corrected copy of a record in the overlay."""
-
-    def change(text: str) -> str:
-        # The record as the locked file has it: another edit may have landed meanwhile.
-        values = corrected(current_values(text, kind, record), kind, changes, citation.ids)
-        return put_table(_with_sources(text, citation), kind.value, values)
-
-    return change
-
-
-def retirement(
-    kind: RecordKind, record_id: str, reason: str, citation: Citation, *, in_base: bool
-) -> Change:
-    """The change that retires a record of the dataset, or takes out one the overlay added."""
-
-    def change(text: str) -> str:
-        text = drop_table(_with_sources(text, citation), kind.value, record_id)
-        if in_base:
-            retired = {"id": record_id, "reason": reason, "sources": list(citation.ids)}
-            text = append_table(text, RETIRED, retired)
-        return text
-
-    return change

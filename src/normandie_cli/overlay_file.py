@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from normandie_cli.dataset import parse_toml
+from normandie_cli.dataset import parse_toml, read_file
 from normandie_cli.errors import DataError, NormandieError
-from normandie_cli.files import replacing
+from normandie_cli.files import check_target, opened_folder, replace_in
 from normandie_cli.i18n import _
 from normandie_cli.toml_tables import table_toml
 
@@ -23,16 +23,14 @@ OVERLAY_FILE = "overlay.toml"
 
 
 def read_overlay_text(path: Path) -> str:
-    """The overlay's text; an overlay not yet written is empty."""
-    try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
+    """The overlay's text; an overlay not yet written is empty. Only a regular file is read
+    (see dataset.read_file)."""
+    if not os.path.lexists(path):
         return ""
+    try:
+        return read_file(path, regular_only=True).decode("utf-8")
     except UnicodeDecodeError:
         raise DataError(str(path), [_("not UTF-8 text: fix or move the file first")]) from None
-    except OSError as error:
-        reason = _("cannot be read: {reason}").format(reason=error.strerror or error)
-        raise DataError(str(path), [reason]) from None
 
 
 # --- Editing the file's text ---------------------------------------------------------------
@@ -131,25 +129,32 @@ def _header(line: str) -> tuple[str, str] | None:
 
 
 def update_overlay(
-    path: Path, change: Callable[[str], str], check: Callable[[str], None], *, dry_run: bool
+    path: Path,
+    change: Callable[[str], str],
+    check: Callable[[str], None],
+    *,
+    dry_run: bool,
+    reads: Sequence[Path],
 ) -> tuple[str, str]:
-    """Change the overlay's text: under a lock, read it, change it, check the result (which
-    raises to refuse it), then replace the file all or nothing; with dry_run, only read,
-    change and check. Returns the text before and after."""
-    path = Path(os.path.realpath(path))  # an overlay kept elsewhere and linked: update it
+    """Change the overlay's text: under a lock, read it, change it (the change decides from
+    the text as it is then), check the result (which raises to refuse it), then replace the
+    file all or nothing; with dry_run, only read, change and check. Returns the text before
+    and after. The overlay must not be inside what the command reads (`reads`)."""
+    if not dry_run:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            cannot = _("cannot create the folder {folder}: {reason}")
+            raise NormandieError(
+                cannot.format(folder=path.parent, reason=error.strerror or error)
+            ) from None
+    # A linked overlay is updated where it lives: the link was the person's own doing.
+    target = check_target(path, force=True, reads=reads, follow_link=True)
     if dry_run:
-        return _changed(path, change, check)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        cannot = _("cannot create the folder {folder}: {reason}")
-        raise NormandieError(
-            cannot.format(folder=path.parent, reason=error.strerror or error)
-        ) from None
-    with _locked(path):
-        before, after = _changed(path, change, check)
-        with replacing(path) as temporary:
-            temporary.write_bytes(after.encode("utf-8"))
+        return _changed(target.path, change, check)
+    with opened_folder(target.folder, shown=path) as folder, _locked(folder, target.name, path):
+        before, after = _changed(target.path, change, check)
+        replace_in(folder, target.name, after.encode("utf-8"), shown=path)
     return before, after
 
 
@@ -163,14 +168,18 @@ def _changed(
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold a lock beside the overlay for the whole read, check and write."""
-    lock = path.with_name(f".{path.name}.lock")
+def _locked(folder: int, name: str, shown: Path) -> Iterator[None]:
+    """Hold a lock beside the overlay for the whole read, decision, check and write."""
     try:
-        handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        handle = os.open(
+            f".{name}.lock",
+            os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+            0o600,
+            dir_fd=folder,
+        )
     except OSError as error:
         cannot = _("cannot lock {path}: {reason}")
-        raise NormandieError(cannot.format(path=path, reason=error.strerror or error)) from None
+        raise NormandieError(cannot.format(path=shown, reason=error.strerror or error)) from None
     try:
         if sys.platform == "win32":  # pragma: no cover - Windows has no flock
             import msvcrt

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from typing import Any, TypeVar
 
+from normandie_cli.errors import SHOWN_PROBLEMS
 from normandie_cli.i18n import _
 from normandie_cli.models import (
     City,
@@ -53,13 +54,17 @@ _R = TypeVar("_R")
 
 
 class Problems:
-    """Collects every problem found, each prefixed with where it is."""
+    """Collects the problems found, each prefixed with where it is: all are counted, the
+    first ones kept (see errors.SHOWN_PROBLEMS)."""
 
     def __init__(self) -> None:
         self.items: list[str] = []
+        self.count = 0
 
     def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}" if where else message)
+        self.count += 1
+        if len(self.items) < SHOWN_PROBLEMS:
+            self.items.append(f"{where}: {message}" if where else message)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -105,7 +110,7 @@ def build_record(
     Returns the record (None if any field failed) and the values that passed.
     """
     specs = _schema(cls)  # type: ignore[arg-type]  # classes are hashable
-    before = len(problems.items)
+    before = problems.count
     for key in raw:
         if key not in specs:
             unknown = _("unknown field {name!r}{suggestion}")
@@ -126,7 +131,7 @@ def build_record(
             values[name] = spec.convert(name, raw[name])
         except ValueError as error:
             problems.add(where, f"{name!r} {error}")
-    if len(problems.items) > before:
+    if problems.count > before:
         return None, values
     record = cls(**values)
     for message in _record_checks(record):

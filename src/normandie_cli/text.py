@@ -4,6 +4,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
 
 _SEPARATORS = re.compile(r"[\s\-_'’.,/]+")
@@ -17,9 +18,15 @@ _INVISIBLE = frozenset(
 )
 
 
+# The line separators Unicode knows beyond the C0 ones (NEL, LINE and PARAGRAPH SEPARATOR):
+# shown as a symbol, so that a value stays on its line in a table and in TSV.
+_LINE_SEPARATORS = frozenset("\x85\u2028\u2029")
+SHOWN_LINE_SEPARATOR = "\u2424"  # ␤
+
 # Beyond the C0 controls, which JSON and TOML writers escape already: DEL, the C1 controls
-# (a Linux console obeys U+009B as an escape), bidirectional and zero-width marks.
-_UNESCAPED_CONTROL = re.compile("[\x7f-\x9f" + "".join(sorted(_INVISIBLE)) + "]")
+# (a Linux console obeys U+009B as an escape), bidirectional and zero-width marks, and the
+# line separators that JavaScript reads as line ends inside a string.
+_UNESCAPED_CONTROL = re.compile("[\x7f-\x9f\u2028\u2029" + "".join(sorted(_INVISIBLE)) + "]")
 
 
 def escape_controls(serialised: str) -> str:
@@ -59,8 +66,10 @@ def french_sort_key(text: str) -> tuple[str, str]:
 def inert(text: str) -> str:
     """Make control characters visible instead of letting a terminal act on them.
 
-    C0 controls become their Unicode control pictures (ESC -> '␛'); DEL, C1 controls,
-    bidirectional overrides and zero-width characters become '�'.
+    C0 controls become their Unicode control pictures (ESC -> '␛'), the other line
+    separators '␤'; DEL, C1 controls, bidirectional overrides and zero-width characters
+    become '�'. A byte that was not UTF-8
+    (a file name or an argument, kept by Python as a lone surrogate) is shown as '\\xe9'.
     """
     if text.isprintable():
         return text
@@ -69,11 +78,29 @@ def inert(text: str) -> str:
         code = ord(char)
         if code < 0x20:
             out.append(chr(0x2400 + code))
+        elif char in _LINE_SEPARATORS:
+            out.append(SHOWN_LINE_SEPARATOR)
         elif code == 0x7F or 0x80 <= code < 0xA0 or char in _INVISIBLE:
+            out.append("\ufffd")
+        elif 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the byte code - 0xDC00
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif 0xD800 <= code <= 0xDFFF:
             out.append("\ufffd")
         else:
             out.append(char)
     return "".join(out)
+
+
+def typed_text(text: str) -> str:
+    """Text typed on the command line, to be kept (in a file) as UTF-8. Bytes that are not
+    UTF-8 reach Python as lone surrogates: they are refused here, shown escaped, rather
+    than fail wherever the text goes. (A path may hold such bytes, and is not checked.)"""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        not_utf8 = _("{text} is not UTF-8 text: type it again in UTF-8")
+        raise UsageError(not_utf8.format(text=f"'{inert(text)}'")) from None
+    return text
 
 
 def suggest(word: str, choices: Iterable[str], limit: int = 3) -> list[str]:

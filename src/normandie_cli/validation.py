@@ -112,8 +112,8 @@ def parse_dataset(
     _check_references(entries, problems)
     agglomeration_of = _check_agglomerations(entries, problems)
     meta = metas[0][1] if len(metas) == 1 else None
-    if problems.items or meta is None:
-        raise DataError(label, problems.items)
+    if problems.count or meta is None:
+        raise DataError(label, problems.items, problems.count)
 
     def table(kind: RecordKind, cls: type[_R]) -> tuple[_R, ...]:
         return tuple(e.record for e in entries if e.kind is kind and isinstance(e.record, cls))
@@ -176,8 +176,8 @@ def overlay_retirements(raw: Mapping[str, Any], label: str) -> list[Retirement]:
     """The [[retired]] entries of an overlay; raises DataError if one is malformed."""
     problems = Problems()
     retirements = _read_retirements(raw, f"{label}: ", problems)
-    if problems.items:
-        raise DataError(label, problems.items)
+    if problems.count:
+        raise DataError(label, problems.items, problems.count)
     return retirements
 
 
@@ -205,6 +205,8 @@ def _apply_overlay(
                 where,
                 _("{id!r} is both retired and listed in the overlay").format(id=retirement.id),
             )
+        if retirement.id in retired:
+            problems.add(where, _("retires {id!r} a second time").format(id=retirement.id))
         for source in retirement.sources:
             if source not in source_ids:
                 dangling = _(

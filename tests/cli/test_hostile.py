@@ -5,6 +5,10 @@ code promised by the README, a fragment of what they are told, and a check that 
 changed unless the command exists to write it. Every case runs in-process through CliRunner;
 those marked `installed` also run through the installed `normandie` command, as a shell runs
 it. No case may print a traceback or let an escape character reach the screen.
+
+The catalogue proves the README's Security section and its exit-code table: each case stands
+under the line of the Security section it proves (`# Security: <its title>`), and a test
+checks that every line of the section is proved here or in test_hostile_processes.py.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import re
 import resource
 import shlex
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -32,6 +37,7 @@ import tomli_w
 from conftest import FIXTURES, MINIMAL_DATASET, ROOT, SEED, STABLE_ENV, Invoke, big_dataset
 from rich.cells import cell_len
 
+from normandie_cli.dataset import bundled_data_path
 from normandie_cli.errors import ExitCode
 
 EXECUTABLE = Path(sys.executable).parent / "normandie"
@@ -195,9 +201,64 @@ def fifo(name: str) -> Setup:
     return setup
 
 
+def device(name: str) -> Setup:
+    """A character device like /dev/null, at {tmp}/NAME (only root may make one)."""
+
+    def setup(tmp: Path) -> None:
+        if os.geteuid() != 0:
+            pytest.skip("only root can make a device node")
+        os.mknod(tmp / name, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+
+    return setup
+
+
+def all_of(*setups: Setup) -> Setup:
+    def setup(tmp: Path) -> None:
+        for one in setups:
+            one(tmp)
+
+    return setup
+
+
+def dangling_link_in_set(tmp: Path) -> None:
+    (tmp / "set" / "gone.toml").symlink_to(tmp / "set" / "never-written.toml")
+
+
+def link_loop_in_set(tmp: Path) -> None:
+    (tmp / "set" / "loop.toml").symlink_to(tmp / "set" / "loop.toml")
+
+
+def planted_cache_link(tmp: Path) -> None:
+    """A shared cache folder where another user put `normandie` -> the victim's models."""
+    (tmp / "models").mkdir()
+    (tmp / "models" / "precious.pickle").write_bytes(b"the victim's own work")
+    (tmp / "shared").mkdir()
+    (tmp / "shared" / "normandie").symlink_to(tmp / "models")
+
+
+def many_unknown_keys(count: int) -> str:
+    keys = "".join(f"k{i} = 1\n" for i in range(count))
+    return MINIMAL_DATASET + f'\n[[startups]]\nid = "x"\nname = "X"\nsources = ["src"]\n{keys}'
+
+
 # The source the overlay cases cite: one of the seed's.
 CITE = "--source maddyness-2015-11-19"
 OVERLAY = "--overlay {tmp}/overlay.toml"
+
+
+# Every line separator Unicode knows but the line feed, in one name.
+SEPARATED = "Tri\u2028cky\u2029a\x1eb\x0bc\x0cd\x85e"
+# An overlay's change that the minimal dataset accepts.
+ADDED = '[[startups]]\nid = "mine"\nname = "Mine"\nsources = ["src"]\n'
+RETIRED_ONCE = '[[retired]]\nid = "saagie"\nreason = "closed"\nsources = ["maddyness-2015-11-19"]\n'
+SAAGIE_CORRECTED = (
+    '[[startups]]\nid = "saagie"\nname = "Saagie"\nsources = ["maddyness-2015-11-19"]\n'
+)
+
+
+def link_to_existing(tmp: Path) -> None:
+    (tmp / "x.json").write_text("keep me\n", encoding="utf-8")
+    (tmp / "link.json").symlink_to(tmp / "x.json")
 
 
 def overlay_file(text: str) -> Setup:
@@ -244,6 +305,7 @@ RAW_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e", "\u200b")
 LONG = "Tricky" + "W" * 5000
 
 
+# Security: Inert display. Security: No formulas in spreadsheets.
 def text_cases() -> list[Case]:
     """Text from the data: inert and aligned in tables, exact in JSON, inert in CSV."""
     cases = []
@@ -398,6 +460,7 @@ CASES: list[Case] = [
          "File name too long", installed=True),
     Case("a-name-too-long-to-validate", f"validate {{tmp}}/{TOO_LONG}", DATA,
          "File name too long"),
+    # Security: Checked before use.
     # --- Records ---
     Case("duplicate-ids", "startups", DATA, "duplicate id 'alpha', already used by cities[0]",
          data=startup_toml("").replace('id = "x"', 'id = "alpha"')),
@@ -532,10 +595,12 @@ CASES: list[Case] = [
          "the folder {tmp}/nowhere does not exist", installed=True),
     Case("unwritable-folder", "export --json -o {tmp}/x.json", DATA,
          "Permission denied; nothing was changed", fault="unwritable"),
+    # Security: No overwrite.
     Case("existing-file-without-force", "export --json -o {tmp}/x.json", USAGE,
          "already exists: add --force", setup=existing("x.json"), installed=True),
     Case("existing-database-without-force", "export --sqlite {tmp}/x.db", USAGE,
          "already exists: add --force", setup=existing("x.db")),
+    # Security: Never what is read.
     Case("output-is-the-dataset", "export --toml -o {data} --force", USAGE,
          "part of the dataset being read", data=MINIMAL_DATASET, installed=True),
     Case("database-is-the-dataset", "export --sqlite {data} --force", USAGE,
@@ -544,6 +609,7 @@ CASES: list[Case] = [
          USAGE, "part of the dataset being read", setup=one_meta),
     Case("output-is-a-folder", "export --json -o {tmp}/notes", USAGE, "is a folder",
          setup=folder_without_toml),
+    # Security: Only files are replaced.
     # Found here and fixed: with --force, a pipe or device named by -o was replaced by a file
     # (as root, -o /dev/stdout replaced /dev/stdout); a pipe shows it without the danger.
     Case("output-is-a-pipe", "export --json -o {tmp}/pipe --force", USAGE,
@@ -551,6 +617,7 @@ CASES: list[Case] = [
          setup=fifo("pipe"), installed=True),
     Case("output-name-too-long", f"export --json -o {{tmp}}/{TOO_LONG}", DATA,
          "File name too long"),
+    # Security: One write path. Security: Nothing left behind.
     Case("disk-full-keeps-the-old-file", "export --json -o {tmp}/x.json --force", DATA,
          "No space left on device; nothing was changed", setup=existing("x.json"),
          fault="disk-full"),
@@ -595,12 +662,103 @@ CASES: list[Case] = [
     Case("add-on-a-full-disk-keeps-the-overlay", f"{OVERLAY} add startup"
          f" --name X {CITE}", DATA, "No space left on device; nothing was changed",
          setup=overlay_file("# mine\n"), fault="disk-full", writes=(".overlay.toml.lock",)),
+    # --- Round two: what a second hostile review found, under the line of the README's
+    # Security section each case proves.
+    # Security: Only files are replaced.
+    # Found here and fixed: a device or a pipe as the overlay was replaced by a file, or hung.
+    Case("overlay-is-a-device", "--overlay {tmp}/null add startup --name Dev " + CITE, DATA,
+         "not a regular file (a device or a pipe)", setup=device("null")),
+    Case("overlay-is-a-pipe", "--overlay {tmp}/fifo add startup --name Dev " + CITE, DATA,
+         "not a regular file (a device or a pipe)", setup=fifo("fifo"), installed=True),
+    # Security: Never what is read.
+    # Found here and fixed: exports replaced the overlay, and the overlay the dataset.
+    Case("toml-export-onto-the-overlay", f"{OVERLAY} export --toml -o {{tmp}}/overlay.toml"
+         " --force", USAGE, "part of the dataset being read", setup=overlay_file("# mine\n")),
+    Case("sqlite-export-onto-the-overlay", f"{OVERLAY} export --sqlite {{tmp}}/overlay.toml"
+         " --force", USAGE, "part of the dataset being read", setup=overlay_file("# mine\n")),
+    Case("overlay-export-onto-the-dataset", f"{OVERLAY} overlay export -o {{data}} --force",
+         USAGE, "part of the dataset being read", data=MINIMAL_DATASET,
+         setup=overlay_file(ADDED)),
+    Case("overlay-export-into-the-dataset-folder", "--data {tmp}/set --overlay"
+         " {tmp}/overlay.toml overlay export -o {tmp}/set/new.toml", USAGE,
+         "part of the dataset being read", setup=all_of(one_meta, overlay_file(ADDED))),
+    # Found here and fixed: an overlay in the dataset's folder was written into the dataset.
+    Case("overlay-inside-the-dataset-folder", "--data {tmp}/set --overlay {tmp}/set/mine.toml"
+         " add startup --name X --source src", USAGE, "is part of the dataset",
+         setup=one_meta),
+    Case("overlay-inside-the-bundled-data", f"--overlay {{bundled}}/mine.toml add startup"
+         f" --name X {CITE}", USAGE, "part of the dataset being read"),
+    # Security: Changes decided under the lock.
+    # Found here and fixed: a retirement could be written twice, and was loaded so.
+    Case("overlay-retires-one-id-twice", f"{OVERLAY} startups", DATA,
+         "retires 'saagie' a second time", setup=overlay_file(RETIRED_ONCE * 2)),
+    Case("retire-what-is-already-retired", f"{OVERLAY} retire saagie --reason again {CITE}",
+         USAGE, "'saagie' is already retired by your overlay", setup=overlay_file(RETIRED_ONCE)),
+    # Security: A cache that trusts what it opened.
+    # Found here and fixed: `cache clear` followed a link planted in a shared cache folder.
+    Case("cache-clear-through-a-planted-link", "cache clear", OK, "Removed 0 cache file(s)",
+         env={"XDG_CACHE_HOME": "{tmp}/shared"}, setup=planted_cache_link, installed=True),
+    # Security: Folders as XDG says.
+    # Found here and fixed: a relative XDG folder was used, and no home was a traceback.
+    Case("relative-xdg-folders-are-ignored", "cities", OK, shows="caen",
+         env={"XDG_CACHE_HOME": "cache", "XDG_DATA_HOME": "~/data", "HOME": "{tmp}/home"},
+         writes=("home/",), installed=True, in_process=False),
+    Case("no-home-and-no-xdg", "startups --city rouen", OK, shows="saagie",
+         env={"HOME": "", "XDG_CACHE_HOME": "", "XDG_DATA_HOME": ""}, installed=True),
+    # Security: Text typed is UTF-8.
+    # Found here and fixed: bytes that are not UTF-8 in an argument were a traceback.
+    Case("name-not-utf8", f"{OVERLAY} add startup --name Caf\udce9 {CITE}", USAGE,
+         "'Caf\\xe9' is not UTF-8 text", installed=True, in_process=False),
+    Case("set-not-utf8", f"{OVERLAY} edit saagie --set description=caf\udce9 {CITE}", USAGE,
+         "'caf\\xe9' is not UTF-8 text", installed=True, in_process=False),
+    Case("reason-not-utf8", f"{OVERLAY} retire saagie --reason caf\udce9 {CITE}", USAGE,
+         "is not UTF-8 text", installed=True, in_process=False),
+    Case("source-not-utf8", f"{OVERLAY} add startup --name X --source"
+         " https://example.org/caf\udce9 --dry-run", USAGE, "is not UTF-8 text",
+         installed=True, in_process=False),
+    # Security: Checked before use.
+    # Found here and fixed: a calendar could not hold an event on the last day of 9999.
+    Case("an-event-on-the-last-day-there-is", "export --ics", DATA,
+         "year 9999 is out of range", data=event('start = "9999-12-31"')),
+    Case("the-last-year-exports-to-every-format", "--today 9998-01-01 export --ics", OK,
+         shows="DTEND;VALUE=DATE:99990101", data=event('start = "9998-12-31"')),
+    # Security: Inert display.
+    # Found here and fixed: dry runs printed the overlay's text with its controls raw.
+    Case("dry-run-shows-the-overlay-inert", f"{OVERLAY} edit saagie --set founded=2012"
+         f" {CITE} --dry-run", OK, "Checked; nothing was written", hides=RAW_CONTROLS,
+         shows="# a \ufffd31m comment \ufffdgnp.exe",
+         setup=overlay_file("# a \x9b31m comment \u202egnp.exe\n" + SAAGIE_CORRECTED)),
+    # Found here and fixed: a million problems were a million lines.
+    Case("thousands-of-problems-are-counted-not-listed", "startups", DATA,
+         "… and 4900 more problems not listed", data=many_unknown_keys(5000)),
+    # Security: What cannot be read is said.
+    # Found here and fixed: what a dataset folder could not read was left out silently.
+    Case("a-dangling-link-in-the-dataset-folder", "--data {tmp}/set startups", DATA,
+         "gone.toml: a link to", setup=all_of(one_meta, dangling_link_in_set)),
+    Case("a-link-loop-in-the-dataset-folder", "validate {tmp}/set", DATA,
+         "loop.toml: cannot be read: Too many levels of symbolic links",
+         setup=all_of(one_meta, link_loop_in_set)),
+    # Security: One line per value.
+    # Found here and fixed: U+2028 and U+2029 broke a value across lines.
+    Case("line-separators-flattened-in-tsv", "startups", OK, data=record(name=SEPARATED),
+         shows="Tri cky a b c d e\talpha", check=lines(3)),
+    Case("line-separators-shown-in-a-table", "startups -f table", OK,
+         data=record(name=SEPARATED), shows="Tri␤cky", check=table_of(120)),
+    Case("line-separators-shown-in-csv", "startups --csv", OK, data=record(name=SEPARATED),
+         check=csv_name("Tri␤cky␤a␞b␋c␌d␤e")),
+    Case("line-separators-escaped-in-json", "startups --json", OK,
+         data=record(name=SEPARATED), shows="Tri\\u2028cky", check=json_name(SEPARATED)),
+    # Security: Only files are replaced.
+    # Links are not followed: a file given by its link would be replaced, not written into.
+    Case("output-is-a-link", "export --json -o {tmp}/link.json --force", USAGE,
+         "is a symbolic link to", setup=link_to_existing),
 ]
 # fmt: on
 
 
 def fill(text: str, tmp: Path) -> str:
-    return text.replace("{tmp}", str(tmp)).replace("{data}", str(tmp / "data.toml"))
+    filled = text.replace("{tmp}", str(tmp)).replace("{data}", str(tmp / "data.toml"))
+    return filled.replace("{bundled}", str(bundled_data_path()))
 
 
 def prepare(case: Case, tmp: Path) -> tuple[list[str], dict[str, str]]:
@@ -633,10 +791,13 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def assert_unchanged(case: Case, before: dict[str, tuple[bytes, int]], tmp: Path) -> None:
+    """Every file is as it was, but those the case may write (a name ending with / stands
+    for a folder and what it holds)."""
     after = snapshot(tmp)
     for name in case.writes:
-        after.pop(name, None)
-        before.pop(name, None)
+        for files in (before, after):
+            for written in [f for f in files if f == name.rstrip("/") or f.startswith(name)]:
+                del files[written]
     assert after == before, "files were changed, created or left behind"
 
 
@@ -652,16 +813,15 @@ def install_fault(fault: str | None, tmp: Path, monkeypatch: pytest.MonkeyPatch)
 
         monkeypatch.setattr(Path, "open", open_)
     elif fault == "unwritable":
-        import tempfile
+        real_open = os.open
 
-        real_mkstemp = tempfile.mkstemp
+        def refuse_new_files(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+            # The write's temporary file: the folder takes no new file (its lock exists).
+            if flags & os.O_CREAT and str(path).endswith(".tmp"):
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return real_open(path, flags, *args, **kwargs)
 
-        def mkstemp(*args: object, dir: str | Path | None = None, **kwargs: object) -> object:
-            if dir is not None and Path(dir) == tmp:
-                raise PermissionError(errno.EACCES, "Permission denied", str(dir))
-            return real_mkstemp(*args, dir=dir, **kwargs)  # type: ignore[call-overload]
-
-        monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+        monkeypatch.setattr(os, "open", refuse_new_files)
     elif fault == "disk-full":
 
         def fsync(fd: int) -> None:
@@ -881,3 +1041,16 @@ def test_an_export_into_a_folder_without_write_permission(tmp_path: Path) -> Non
     assert done.returncode == ExitCode.DATA_ERROR
     assert "Permission denied; nothing was changed" in done.stderr
     assert list(folder.iterdir()) == []
+
+
+def test_every_promise_of_the_security_section_is_proved() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Security\n", 1)[1].split("\n## ", 1)[0]
+    promises = re.findall(r"^- \*\*(.+?)\*\*", section, re.MULTILINE)
+    assert len(promises) >= 15
+    here = Path(__file__).parent
+    proofs = "".join(
+        (here / name).read_text(encoding="utf-8")
+        for name in ("test_hostile.py", "test_hostile_processes.py")
+    )
+    assert [p for p in promises if f"Security: {p}" not in proofs] == []

@@ -328,10 +328,10 @@ def test_an_interrupted_write_leaves_the_overlay_as_it_was(
 
     replace = os.replace
 
-    def interrupted(source: str, target: str) -> None:
-        if Path(target) == overlay:  # the moment the finished file would take its place
+    def interrupted(source: str, target: str, **folders: int) -> None:
+        if target == overlay.name:  # the moment the finished file would take its place
             raise KeyboardInterrupt
-        replace(source, target)
+        replace(source, target, **folders)
 
     monkeypatch.setattr(os, "replace", interrupted)
     done = run(NEW_STARTUP)

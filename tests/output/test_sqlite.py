@@ -392,7 +392,7 @@ def test_a_failed_rename_leaves_the_existing_file_byte_identical(
     path = tmp_path / "out.db"
     path.write_bytes(b"precious")
 
-    def refuse(source: object, target: object) -> None:
+    def refuse(source: object, target: object, **folders: int) -> None:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("os.replace", refuse)

@@ -17,6 +17,7 @@ from normandie_cli.cli.options import (
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
 from normandie_cli.models import RecordKind
+from normandie_cli.overlay_changes import Citing, addition
 
 app = typer.Typer(
     help=_("Add a startup, organisation, event or source to your overlay."),
@@ -104,20 +105,21 @@ def _add(
     def convert(field: str) -> Callable[[str], Any]:
         return lambda text: overlay.field_value(dataset, kind, field, text)
 
-    def cite(texts: list[str]) -> overlay.Citation:
-        return overlay.cite(dataset, texts, title=source_title, publisher=source_publisher)
+    def cited(text: str) -> str:
+        """A source as typed, once it is known to name one (see overlay.cite)."""
+        overlay.cite(dataset, [text], title=source_title, publisher=source_publisher)
+        return text
 
     values: dict[str, Any] = {}
     for field, typed in given.items():
         if typed:
             text = ",".join(typed) if isinstance(typed, list) else typed
             values[field] = convert(field)(text)
+    sources = [cited(text) for text in sources or []]
     # Sources are what the other records cite; they cite nothing themselves.
-    citation = cite(sources) if sources else None
-    if kind is RecordKind.SOURCE:
-        citation = overlay.Citation(ids=(), new_sources=())
+    unsourced = not sources and kind is not RecordKind.SOURCE
     missing = [f for f in overlay.required_fields(kind) if f not in values]
-    if (missing or citation is None) and env.stdin_is_terminal():
+    if (missing or unsourced) and env.stdin_is_terminal():
         for field in overlay.fields_to_ask(kind):
             if field not in values:
                 answer = _ask(
@@ -129,26 +131,21 @@ def _add(
                 )
                 if answer is not None:
                     values[field] = answer
-        if citation is None:
-            citation = _ask(
-                env,
-                _("Source (a source id or a web address)"),
-                lambda text: cite([text]),
-                required=True,
-            )
-    elif missing or citation is None:
+        if unsourced:
+            label = _("Source (a source id or a web address)")
+            sources = [_ask(env, label, cited, required=True)]
+    elif missing or unsourced:
         flags = [f"--{f.replace('_', '-')}" for f in missing]
-        flags += [] if citation is not None else ["--source"]
+        flags += ["--source"] if unsourced else []
         missing_message = _("missing {flags} (or run on a terminal to be asked)")
         raise UsageError(missing_message.format(flags=", ".join(flags)))
-    assert citation is not None
     if record_id is None:
         record_id = overlay.new_id(values.get("name") or values["title"])
     else:
         record_id = overlay.check_id(record_id)
     overlay.check_new_id(dataset, record_id)
-    record = overlay.new_record(kind, record_id, values, citation.ids)
-    if save_overlay(options, overlay.addition(kind, record, citation), dry_run=dry_run):
+    citing = Citing(tuple(sources), source_title, source_publisher)
+    if save_overlay(options, addition(kind, record_id, values, citing), dry_run=dry_run):
         added = _("Added {id!r} to {table} in {path}.")
         env.say(added.format(id=record_id, table=kind.value, path=options.overlay_path()))
         hint = _(

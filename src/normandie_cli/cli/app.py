@@ -6,14 +6,16 @@ whose reader has gone); `ReportingGroup.invoke` wraps every command, so a new co
 cannot forget to turn a NormandieError, Ctrl-C or a closed pipe into its exit code.
 """
 
+import errno
 import inspect
+import io
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO, cast
 
 import typer
 from typer.core import TyperGroup
@@ -31,7 +33,7 @@ from normandie_cli.cli import (
     speak,
 )
 from normandie_cli.cli.context import Environment, Settings, drop_stdout, environment, settings
-from normandie_cli.errors import ExitCode, NormandieError
+from normandie_cli.errors import ExitCode, NormandieError, OutputError
 from normandie_cli.i18n import Language, _, choose_language
 
 
@@ -45,6 +47,8 @@ def reporting(env: Environment) -> Iterator[None]:
         drop_stdout()
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     except NormandieError as error:
+        if isinstance(error, OutputError):  # what is still buffered would fail again at exit
+            drop_stdout()
         if str(error):
             env.say(_("Error: {message}").format(message=error), style="red")
         raise typer.Exit(int(error.exit_code)) from None
@@ -105,10 +109,13 @@ def root(
             ),
         ),
     ] = None,
+    # Paths are checked by the loader, which says why one cannot be read (Click's own check,
+    # readable=True, would make it a usage error, exit 2, in words of its own).
     data: Annotated[
         Path | None,
         typer.Option(
             "--data",
+            readable=False,
             envvar="NORMANDIE_DATA",
             help=_(
                 "Read this dataset (a TOML file, or a folder of them) instead of the bundled one."
@@ -129,6 +136,7 @@ def root(
         Path | None,
         typer.Option(
             "--overlay",
+            readable=False,
             envvar="NORMANDIE_OVERLAY",
             metavar="FILE",
             help=_(
@@ -196,7 +204,7 @@ def _overview(ctx: typer.Context) -> None:
     from normandie_cli.summary import overview
 
     dataset = given.dataset
-    given.env.console().print(overview_view(overview(dataset, given.today), dataset))
+    given.env.print(overview_view(overview(dataset, given.today), dataset))
 
 
 # The commands, in the order the help lists them; a group without a name adds its commands.
@@ -230,37 +238,102 @@ for _info in HELP_FROM_DOCSTRINGS:
 
 
 def main() -> None:
-    """The console script: never a traceback for a closed pipe or an unencodable character."""
+    """The console script: the program with what only a process has to settle (the streams,
+    COLUMNS, a help whose reader has gone); never a traceback, whatever stdout or stderr is."""
     columns = os.environ.get("COLUMNS")
     if columns is not None and not (columns.isdigit() and int(columns) > 0):
         # Rich would take COLUMNS=0 at its word and print nothing at all, errors included.
         del os.environ["COLUMNS"]
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in (
-            "utf-8",
-            "utf8",
-        ):
-            stream.reconfigure(errors="replace")
-    stdout_before = _stdout_identity()
+    _settle_streams()
     try:
         app()
     except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else 1
         # Rich, printing the help, meets a reader that has gone (`normandie --help | head -1`)
         # by pointing stdout at /dev/null and exiting 1; a reader that has gone is no error.
-        now = _stdout_identity()
-        if exit.code == 1 and now != stdout_before and now == _identity(os.devnull):
-            raise SystemExit(int(ExitCode.OK)) from None
-        raise
+        if code == 1 and isinstance(exit.__context__, BrokenPipeError):
+            code = int(ExitCode.OK)
+        raise SystemExit(_flushed(code)) from None
+    except OSError as error:
+        # Outside a command only the help is written, and a failed write names no file; any
+        # other file error the core did not foresee is said in one line all the same.
+        if error.filename is None:
+            raise SystemExit(_output_failed(error, int(ExitCode.OK))) from None
+        Environment().say(_("Error: {message}").format(message=error), style="red")
+        raise SystemExit(int(ExitCode.DATA_ERROR)) from None
 
 
-def _stdout_identity() -> tuple[int, int] | None:
+def _settle_streams() -> None:
+    """Streams that cannot fail in a way that hides the exit code: a closed stdout fails when
+    something is written to it (and only then); stderr, full or closed, loses the message
+    but not the exit code; an encoding without a character shows a replacement."""
+    if sys.stdout is None:  # started with stdout closed (`normandie … >&-`)
+        sys.stdout = io.TextIOWrapper(_ClosedOutput(), encoding="utf-8")
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and not _is_utf8(stream):
+            stream.reconfigure(errors="replace")
+    if sys.stderr is not None:
+        sys.stderr = cast(TextIO, _Forgiving(sys.stderr))
+
+
+def _is_utf8(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "").lower() in ("utf-8", "utf8")
+
+
+def _flushed(code: int) -> int:
+    """The exit code once what is left for stdout is written: a write that fails is said
+    (it turns a success into 1, never changes another code); a reader gone is no error."""
     try:
-        info = os.fstat(sys.stdout.fileno())
-    except (OSError, ValueError):
-        return None
-    return info.st_dev, info.st_ino
+        sys.stdout.flush()
+    except OSError as error:
+        return _output_failed(error, code)
+    return code
 
 
-def _identity(path: str) -> tuple[int, int]:
-    info = os.stat(path)
-    return info.st_dev, info.st_ino
+def _output_failed(error: OSError, code: int) -> int:
+    drop_stdout()
+    if isinstance(error, BrokenPipeError):
+        return code
+    failed = _("cannot write to the standard output: {reason}")
+    Environment().say(
+        _("Error: {message}").format(message=failed.format(reason=error.strerror or error)),
+        style="red",
+    )
+    return int(ExitCode.DATA_ERROR) if code == 0 else code
+
+
+class _ClosedOutput(io.RawIOBase):
+    """stdout when the process has none: writing to it fails as writing to a closed file."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.EBADF, _("the standard output is closed"))
+
+
+class _Forgiving:
+    """stderr that loses what it cannot write (a full disk, a closed stream) instead of
+    raising: the person can be told nothing more then, but the exit code still counts."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError:
+            return len(text)
+
+    def flush(self) -> None:
+        with suppress(OSError):
+            self._stream.flush()
+
+    def isatty(self) -> bool:
+        try:
+            return self._stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def __getattr__(self, name: str) -> Any:  # encoding, fileno…: the stream's own
+        return getattr(self._stream, name)

@@ -15,6 +15,8 @@ from normandie_cli.cli.options import (
 from normandie_cli.completion import Completable
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
+from normandie_cli.overlay_changes import Citing, check_not_retired, correction, retirement
+from normandie_cli.text import fold
 
 app = typer.Typer()
 
@@ -73,19 +75,12 @@ def edit(
         changes[field] = None
     if not changes:
         raise UsageError(_("nothing to change: give --set FIELD=VALUE or --unset FIELD"))
-    citation = overlay.cite(
-        dataset,
-        source or [],
-        title=source_title,
-        publisher=source_publisher,
-        required=overlay.cites(kind),
-    )
     loaded = overlay.current_values("", kind, record)
     if overlay.corrected(loaded, kind, changes, ()) == overlay.corrected(loaded, kind, {}, ()):
         same = _("{id!r} already has these values: nothing to change")
         raise UsageError(same.format(id=record.id))
-    correction = overlay.correction(kind, record, changes, citation)
-    if save_overlay(given, correction, dry_run=dry_run):
+    citing = Citing(tuple(source or ()), source_title, source_publisher)
+    if save_overlay(given, correction(record.id, changes, citing), dry_run=dry_run):
         corrected = _("Corrected {id!r} in {path}.")
         given.env.say(corrected.format(id=record.id, path=given.overlay_path()))
 
@@ -121,15 +116,16 @@ def retire(
 
       normandie add event --name "Mon Meetup" --source https://example.org/m && normandie retire mon-meetup --reason "cancelled" --source https://example.org/m
     """  # noqa: E501 (examples are run as written, one per line)
-    from normandie_cli import overlay
+    from normandie_cli.overlay_file import read_overlay_text
     from normandie_cli.query import find_record
 
     given = settings(ctx)
-    dataset = given.dataset
-    kind, record = find_record(dataset, record_id)
-    citation = overlay.cite(dataset, source, title=source_title, publisher=source_publisher)
+    path = given.overlay_path()
+    check_not_retired(read_overlay_text(path), fold(record_id), path)
+    kind, record = find_record(given.dataset, record_id)
     in_base = any(r.id == record.id for r in given.base_dataset().records(kind))
-    change = overlay.retirement(kind, record.id, reason, citation, in_base=in_base)
+    citing = Citing(tuple(source), source_title, source_publisher)
+    change = retirement(record.id, reason, citing, in_base=in_base, path=path)
     if save_overlay(given, change, dry_run=dry_run):
         retired = _("Retired {id!r} in {path}.")
         given.env.say(retired.format(id=record.id, path=given.overlay_path()))

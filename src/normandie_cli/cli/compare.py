@@ -75,7 +75,7 @@ def compare(
     if output is OutputFormat.TABLE:
         from normandie_cli.output.render import comparison_table
 
-        given.env.console().print(comparison_table(summaries, dataset, top))
+        given.env.print(comparison_table(summaries, dataset, top))
         return
     from normandie_cli.output.formats import format_rows
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from normandie_cli.errors import UsageError
+from normandie_cli.errors import NormandieError, OutputError, UsageError
 from normandie_cli.i18n import _
 from normandie_cli.models import Dataset
 from normandie_cli.output.formats import OutputFormat
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
+
+    from normandie_cli.overlay_changes import Decide
 
 # Machine output is written in pieces: a write the reader is slow to take cannot be cut short
 # by Ctrl-C (Python finishes it first), so one large write would go on after the interrupt.
@@ -63,6 +65,11 @@ class Environment:
 
         return PipeAwareConsole(highlight=False)
 
+    def print(self, renderable: RenderableType, console: Console | None = None) -> None:
+        """Show a renderable on stdout (on `console`, if it was asked for its width)."""
+        with _writing_output():
+            (console or self.console()).print(renderable)
+
     def say(self, message: str, *, style: str = "") -> None:
         """A message for the person, on stderr; never read as markup, controls made inert."""
         from rich.console import Console
@@ -78,15 +85,23 @@ class Environment:
 
     def write(self, content: str | bytes) -> None:
         """Machine output, as UTF-8 whatever the console's encoding, never through Rich."""
-        sys.stdout.flush()
-        buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is None:
-            sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
-        else:
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            for start in range(0, len(data), _WRITE_PIECE):
-                buffer.write(data[start : start + _WRITE_PIECE])
-        sys.stdout.flush()
+        with _writing_output():
+            sys.stdout.flush()
+            buffer = getattr(sys.stdout, "buffer", None)
+            if buffer is None:
+                text = content if isinstance(content, str) else content.decode("utf-8")
+                sys.stdout.write(text)
+            else:
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                for start in range(0, len(data), _WRITE_PIECE):
+                    buffer.write(data[start : start + _WRITE_PIECE])
+            sys.stdout.flush()
+
+    def write_inert(self, text: str) -> None:
+        """Text from a file for a person to read, on stdout: every line made inert."""
+        from normandie_cli.text import inert
+
+        self.write("".join(inert(line) + "\n" for line in text.splitlines()))
 
     @contextmanager
     def spinner(self) -> Iterator[None]:
@@ -120,6 +135,22 @@ class Environment:
         if default is not None:
             return default
         return OutputFormat.TABLE if self.stdout_is_terminal() else OutputFormat.TSV
+
+
+@contextmanager
+def _writing_output() -> Iterator[None]:
+    """A write to stdout that fails (a full disk, a closed output) is an error to report, not
+    a traceback; a reader that has gone (a broken pipe) is no error at all (app.reporting)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputError(
+            _("cannot write to the standard output: {reason}").format(
+                reason=error.strerror or error
+            )
+        ) from None
 
 
 def drop_stdout() -> None:
@@ -159,6 +190,20 @@ class Settings:
 
         return load(self.data, overlay, use_cache=self.use_cache, while_slow=self.env.spinner)
 
+    def data_paths(self) -> list[Path]:
+        """The dataset the command reads, and the bundled one: no write may land in them."""
+        from normandie_cli.dataset import bundled_data_path
+
+        paths = [self.data] if self.data is not None else []
+        with suppress(NormandieError):  # no bundled data: nothing to protect
+            paths.append(bundled_data_path())
+        return paths
+
+    def read_paths(self) -> list[Path]:
+        """Every file or folder the command reads: the dataset, the bundled data, the
+        overlay."""
+        return [*self.data_paths(), *([self.overlay] if self.overlay is not None else [])]
+
     def overlay_path(self) -> Path:
         """The overlay to change; --no-overlay leaves none."""
         if self.overlay is None:
@@ -181,13 +226,17 @@ def environment(ctx: typer.Context) -> Environment:
     return found if isinstance(found, Environment) else Environment()
 
 
-def save_overlay(given: Settings, change: Callable[[str], str], *, dry_run: bool) -> bool:
-    """Make a change to the overlay (see overlay.save_change); True when it was written.
-    With dry_run, print what would be added, or the whole new text, and write nothing."""
-    from normandie_cli.overlay import save_change
+def save_overlay(given: Settings, decide: Decide, *, dry_run: bool) -> bool:
+    """Make a change to the overlay (see overlay_changes.save_change); True when it was
+    written. With dry_run, show what would be added, or the whole new text (made inert:
+    it is the file's text), and write nothing."""
+    from normandie_cli.overlay_changes import save_change
 
-    before, after = save_change(given.overlay_path(), given.data, change, dry_run=dry_run)
+    before, after = save_change(
+        given.overlay_path(), given.data, decide, dry_run=dry_run, reads=given.data_paths()
+    )
     if dry_run:
-        given.env.write(after[len(before) :].lstrip("\n") if after.startswith(before) else after)
+        shown = after[len(before) :].lstrip("\n") if after.startswith(before) else after
+        given.env.write_inert(shown)
         given.env.say(_("Checked; nothing was written (--dry-run)."))
     return not dry_run

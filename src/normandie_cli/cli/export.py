@@ -44,10 +44,12 @@ def export(
     as_geojson: Annotated[
         bool, _flag("--geojson", _("Cities and organisations on a map (GeoJSON, RFC 7946)."))
     ] = False,
+    # Output files are checked by the one write path (files.check_target), not by Click.
     sqlite: Annotated[
         Path | None,
         typer.Option(
             "--sqlite",
+            readable=False,
             metavar="FILE",
             help=_("The whole dataset as a SQLite database, for sqlite3 or Datasette."),
             rich_help_panel=OUTPUT,
@@ -80,6 +82,7 @@ def export(
         typer.Option(
             "--output",
             "-o",
+            readable=False,
             help=_("Write to this file; '-' or nothing: the screen."),
             rich_help_panel=OUTPUT,
         ),
@@ -106,7 +109,6 @@ def export(
     spreadsheet would run as a formula gets a leading '. Files are written whole or not at
     all, and never replace an existing file without --force.
     """
-    from normandie_cli.dataset import bundled_data_path
     from normandie_cli.files import write_file
     from normandie_cli.output.formats import export as exported_as
     from normandie_cli.output.formats import export_kind
@@ -129,7 +131,6 @@ def export(
     chosen_format = chosen.pop() if chosen else ExportFormat.CSV
     given = settings(ctx)
     dataset = given.dataset
-    protect = given.data or bundled_data_path()
     if chosen_format is ExportFormat.SQLITE and sqlite is not None:
         if output is not None and str(output) != "-":
             raise UsageError(_("give the database file once: --sqlite FILE, not also -o"))
@@ -153,5 +154,5 @@ def export(
     if output is None or to_screen:
         given.env.write(result.content)
         return
-    write_file(output, result.content, force=force, protect=protect)
+    write_file(output, result.content, force=force, reads=given.read_paths())
     given.env.say(_("Wrote {what} to {path}.").format(what=result.what, path=output))

@@ -69,7 +69,7 @@ def show_records(
 
         columns = chosen or TABLE_COLUMNS.get(kind, DEFAULT_COLUMNS[kind])
         console = env.console()
-        console.print(records_table(kind, rows, columns, dataset, console.width, today))
+        env.print(records_table(kind, rows, columns, dataset, console.width, today), console)
         if total is not None and total > len(rows):
             shown = _("Showing {count} of {total}; change --limit to see more.")
             env.say(shown.format(count=len(rows), total=total), style="dim")

@@ -45,7 +45,7 @@ def overlay_review(
             return
         from normandie_cli.output.render import overlay_table
 
-        given.env.console().print(overlay_table(entries, str(path)))
+        given.env.print(overlay_table(entries, str(path)))
         return
     from normandie_cli.output.formats import format_rows
 
@@ -57,7 +57,9 @@ def overlay_export(
     ctx: typer.Context,
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", metavar="FILE", help=_("The file to write.")),
+        typer.Option(
+            "--output", "-o", metavar="FILE", readable=False, help=_("The file to write.")
+        ),
     ],
     force: Annotated[bool, typer.Option("--force", help=_("Replace FILE if it exists."))] = False,
 ) -> None:
@@ -81,5 +83,5 @@ def overlay_export(
         empty = _("your overlay ({path}) changes nothing: there is nothing to export")
         raise UsageError(empty.format(path=path))
     document = changes_document(given.dataset, raw, given.today)
-    write_file(output, document, force=force, protect=path)
+    write_file(output, document, force=force, reads=given.read_paths())
     given.env.say(_("Wrote your changes to {path}.").format(path=output))

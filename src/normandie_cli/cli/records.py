@@ -9,6 +9,7 @@ import typer
 from normandie_cli.cli.context import Settings, settings
 from normandie_cli.cli.options import CsvOption, FormatOption, JsonOption, completer
 from normandie_cli.completion import Completable
+from normandie_cli.dataset import exists
 from normandie_cli.errors import AlreadySaid, NormandieError
 from normandie_cli.i18n import _
 from normandie_cli.models import RecordKind
@@ -41,7 +42,7 @@ def info(
     if output is OutputFormat.TABLE:
         from normandie_cli.output.render import summary_view
 
-        given.env.console().print(summary_view(summary))
+        given.env.print(summary_view(summary))
     elif output is OutputFormat.JSON:
         from normandie_cli.output.json import to_json_object
 
@@ -56,6 +57,7 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
+            readable=False,
             metavar="[PATH]...",
             help=_("Dataset files or folders. Default: the dataset in use (--data or bundled)."),
         ),
@@ -87,7 +89,7 @@ def validate(
         label = _("the bundled dataset") if path == bundled_data_path() else str(path)
         # The dataset in use is checked as it is used: with the overlay, if there is one.
         overlay = given.overlay if not paths else None
-        if overlay is not None and overlay.exists():
+        if overlay is not None and exists(overlay):
             label += _(" with the overlay {path}").format(path=overlay)
         try:
             dataset = load_dataset(path, overlay)
@@ -154,7 +156,7 @@ def show(
         cited = set(getattr(record, "sources", ()))
         sources = [s for s in dataset.sources if s.id in cited]
         origin = _origin(given, record.id)
-        given.env.console().print(record_detail(kind, fields, sources, dataset, origin))
+        given.env.print(record_detail(kind, fields, sources, dataset, origin))
     elif output is OutputFormat.JSON:
         from normandie_cli.output.json import to_json_object
 
@@ -166,7 +168,7 @@ def show(
 
 def _origin(given: Settings, record_id: str) -> str:
     """Where a record comes from: the overlay, the bundled dataset or the --data one."""
-    if given.overlay is not None and given.overlay.exists():
+    if given.overlay is not None and exists(given.overlay):
         from normandie_cli.overlay import overlay_ids, read_overlay
 
         if record_id in overlay_ids(read_overlay(given.overlay)):
@@ -211,7 +213,7 @@ def search(
         from normandie_cli.output.render import search_results
 
         console = given.env.console()
-        console.print(search_results(groups, DEFAULT_COLUMNS, dataset, console.width))
+        given.env.print(search_results(groups, DEFAULT_COLUMNS, dataset, console.width), console)
         return
     rows = [{"table": kind.value, **row} for kind, rows in groups.items() for row in rows]
     columns = [] if output in (OutputFormat.JSON, OutputFormat.JSONL) else ["table", "id", "name"]

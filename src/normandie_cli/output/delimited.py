@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from normandie_cli.models import plain
-from normandie_cli.text import inert
+from normandie_cli.text import SHOWN_LINE_SEPARATOR, inert
 
 Row = Mapping[str, Any]
 
@@ -62,8 +62,13 @@ def to_excel(rows: Sequence[Row], columns: Sequence[str]) -> str:
     return "\ufeff" + to_csv(rows, columns, delimiter=";")
 
 
-# inert() has turned tabs and line breaks into control pictures; TSV wants plain spaces.
-_TSV_BREAKS = str.maketrans({"\u2409": " ", "\u240a": " ", "\u240d": " "})
+# inert() has turned tabs and every line separator into a symbol; TSV wants plain spaces.
+_TSV_BREAKS = str.maketrans(
+    dict.fromkeys(
+        (*(chr(0x2400 + ord(c)) for c in "\t\n\v\f\r\x1c\x1d\x1e"), SHOWN_LINE_SEPARATOR),
+        " ",
+    )
+)
 
 
 def to_tsv(rows: Sequence[Row], columns: Sequence[str]) -> str:
