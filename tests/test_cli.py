@@ -904,6 +904,141 @@ sources = ["src"]
     assert list(csv.DictReader(io.StringIO(csv_text)))[0]["funding_total_eur"] == "1000000"
 
 
+def test_compare_does_not_count_a_grant_as_money_raised(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[startups]]
+id = "granted"
+name = "Granted"
+city = "alpha"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 1624000
+kind = "grant"
+sources = ["src"]
+
+[[startups]]
+id = "both"
+name = "Both"
+city = "alpha"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 900000
+kind = "equity"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 800000
+kind = "grant"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 100000
+kind = "loan"
+sources = ["src"]
+"""
+    )
+    result = invoke(["--data", str(path), "compare", "alpha", "--json"])
+    assert result.exit_code == 0, result.output
+    (scene,) = as_json(result.stdout)
+    assert scene["funding_total_eur"] == 1000000  # equity and loans, never the grants
+    assert scene["startups_with_known_funding"] == 1
+
+
+def test_validate_warns_when_one_place_is_put_in_two_communes(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[organization_kinds]]
+id = "coworking"
+name_fr = "Espace de coworking"
+name_en = "Coworking space"
+
+[[organizations]]
+id = "hub"
+name = "Le Hub"
+kind = "coworking"
+city = "alpha"
+sources = ["src"]
+
+[[events]]
+id = "meetup-1"
+name = "Meetup 1"
+city = "beta"
+venue = "Le HUB"
+sources = ["src"]
+
+[[events]]
+id = "meetup-2"
+name = "Meetup 2"
+city = "alpha"
+city_basis = "inferred"
+venue = "Salle verte"
+sources = ["src"]
+
+[[events]]
+id = "meetup-3"
+name = "Meetup 3"
+city = "beta"
+venue = "Salle Verte"
+sources = ["src"]
+"""
+    )
+    result = invoke(["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "place 'Le Hub' is put in Alpha (hub); Béta (meetup-1)" in result.stderr
+    assert "place 'Salle verte' is put in Alpha (meetup-2); Béta (meetup-3)" in result.stderr
+    assert invoke(["validate", "--strict", str(path)]).exit_code == 1
+
+
+def test_city_basis_needs_a_city(invoke: Invoke, write_dataset: WriteDataset) -> None:
+    path = write_dataset(
+        """
+[[startups]]
+id = "nowhere"
+name = "Nowhere"
+city_basis = "premises"
+sources = ["src"]
+"""
+    )
+    result = invoke(["validate", str(path)])
+    assert result.exit_code == 1
+    assert "'city_basis' says how the city is known, but 'city' is not set" in result.stderr
+
+
+def test_search_finds_the_legal_name(invoke: Invoke, write_dataset: WriteDataset) -> None:
+    path = write_dataset(
+        """
+[[organization_kinds]]
+id = "lab"
+name_fr = "Laboratoire"
+name_en = "Lab"
+
+[[startups]]
+id = "acme"
+name = "Acme"
+legal_name = "ACME ENGINEERING SAS"
+sources = ["src"]
+
+[[organizations]]
+id = "lab-x"
+name = "Centre de recherche en économie appliquée"
+legal_name = "CENTRE DE RECHERCHE EN ECONOMIE APLIQUEE"
+kind = "lab"
+sources = ["src"]
+"""
+    )
+    assert ids(invoke(["--data", str(path), "startups", "-S", "engineering"]).stdout) == ["acme"]
+    assert ids(invoke(["--data", str(path), "orgs", "-S", "apliquee"]).stdout) == ["lab-x"]
+    found = invoke(["--data", str(path), "search", "acme engineering"])
+    assert found.exit_code == 0 and "acme" in found.stdout
+
+
 def test_export_refuses_what_it_would_silently_ignore(invoke: Invoke, tmp_path: Path) -> None:
     database = tmp_path / "d.db"
     for args, message in (

@@ -24,7 +24,7 @@ from normandie_cli.dataset import collector_paused
 from normandie_cli.models import Dataset
 
 # Bump when the models change shape: an old pickle must never be read into new classes.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def cache_folder() -> Path:

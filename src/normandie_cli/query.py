@@ -20,6 +20,7 @@ from normandie_cli.models import (
     Dataset,
     Event,
     FormerRegion,
+    FundingKind,
     Organization,
     PartialDate,
     Record,
@@ -339,6 +340,7 @@ def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
         names = [n for sector in s.sectors for n in sector_names[sector]]
         return [
             s.name,
+            s.legal_name,
             *s.former_names,
             s.description,
             *s.tags,
@@ -389,7 +391,14 @@ def filter_organizations(dataset: Dataset, filters: OrganizationFilters) -> list
             return False
         return _matches_text(
             filters.search,
-            [o.name, *o.aliases, o.description, o.kind, city_names.get(o.city or "")],
+            [
+                o.name,
+                o.legal_name,
+                *o.aliases,
+                o.description,
+                o.kind,
+                city_names.get(o.city or ""),
+            ],
         )
 
     return [o for o in dataset.organizations if keep(o)]
@@ -622,8 +631,9 @@ def search_all(dataset: Dataset, text: str) -> dict[RecordKind, list[Record]]:
 class SceneSummary:
     """The metrics of one scene in a comparison.
 
-    Funding is summed only over the startups whose every round has a known amount in euros,
-    and says how many those are, so a partial sum is never taken for a total.
+    Funding is money raised: grants are left out. It is summed only over the startups whose
+    every other round has a known amount in euros, and says how many those are, so a partial
+    sum is never taken for a total.
     """
 
     scene: Scene
@@ -634,7 +644,7 @@ class SceneSummary:
     top_sectors: tuple[tuple[str, int], ...]
     awards: int
     funding_total: int
-    funded_known: int  # startups whose every round has a known amount in euros
+    funded_known: int  # startups with money raised, every round of it known in euros
     organizations: int
     organizations_by_kind: tuple[tuple[str, int], ...]
     events: int
@@ -664,10 +674,11 @@ def compare_scenes(
         organizations = [o for o in dataset.organizations if inside(o)]
         events = [e for e in dataset.events if inside(e)]
         years = [s.founded.year for s in startups if s.founded is not None]
+        raised = [[r for r in s.funding if r.kind is not FundingKind.GRANT] for s in startups]
         amounts = [
-            sum(r.amount for r in s.funding if r.amount is not None)
-            for s in startups
-            if s.funding and all(r.amount is not None and r.currency == "EUR" for r in s.funding)
+            sum(r.amount for r in rounds if r.amount is not None)
+            for rounds in raised
+            if rounds and all(r.amount is not None and r.currency == "EUR" for r in rounds)
         ]
         event_years = Counter(e.start.year for e in events if e.start is not None)
         summaries.append(
