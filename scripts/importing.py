@@ -28,7 +28,9 @@ def read_csv(name: str, delimiter: str = ",") -> Iterator[dict[str, str]]:
 def slug(text: str) -> str:
     """An id from a name: lowercase ASCII, accents folded, words joined by hyphens."""
     folded = fold(text)
-    return "".join(c for c in folded if c.isascii() and (c.isalnum() or c == "-")).strip("-")
+    kept = "".join(c for c in folded if c.isascii() and (c.isalnum() or c == "-"))
+    # A sign dropped between two words ("Hep ! Espace") leaves one hyphen, not two.
+    return "-".join(part for part in kept.split("-") if part)
 
 
 def clean(record: Mapping[str, Any]) -> dict[str, Any]:

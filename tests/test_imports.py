@@ -21,6 +21,7 @@ def test_every_generated_file_has_its_script() -> None:
         "import_communes",
         "import_conferences",
         "import_laureates",
+        "import_places",
         "import_research",
     ]
     assert {p.name for p in GENERATED.glob("*.toml")} == {
@@ -30,6 +31,7 @@ def test_every_generated_file_has_its_script() -> None:
         "caencamp.toml",
         "codeursenseine.toml",
         "conferences.toml",
+        "places.toml",
     }
 
 
