@@ -22,6 +22,7 @@ def test_every_generated_file_has_its_script() -> None:
         "import_conferences",
         "import_laureates",
         "import_places",
+        "import_press",
         "import_research",
     ]
     assert {p.name for p in GENERATED.glob("*.toml")} == {
@@ -32,6 +33,7 @@ def test_every_generated_file_has_its_script() -> None:
         "codeursenseine.toml",
         "conferences.toml",
         "places.toml",
+        "press.toml",
     }
 
 

@@ -97,8 +97,8 @@ class CityBasis(StrEnum):
     # The source names the venue but not its town: the commune is the one other records give
     # the same venue.
     INFERRED = "inferred"
-    # A source places the company's premises or host there at a date; its registered office
-    # may be elsewhere.
+    # A source places the company there at a date (its premises, its host, its founders); its
+    # registered office may be elsewhere.
     PREMISES = "premises"
 
 
