@@ -1,19 +1,22 @@
 """Generate data/generated/caencamp.toml: the CaenCamp collective and its 70 dated meetups
 (talks, lightning talks, Coding CaenCamp, coding dojos, CaenCamp DevOps), from the extract of
-the CaenCamp/new-website repository in scripts/input/caencamp-events.csv.
+the CaenCamp/new-website repository in scripts/input/caencamp-events.csv, each at its venue's
+own commune: scripts/input/caencamp-venues.csv gives the address of every venue slug, as the
+organisers' API repository (CaenCamp/api-caencamp) lists them.
 
-Run: python scripts/import_caencamp.py
+Run: python scripts/import_caencamp.py (after scripts/import_communes.py)
 """
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from importing import read_csv, slug, write_toml
+from importing import city_ids_by_insee, read_csv, slug, write_toml
 
 COMMIT = "401836601bd2f350fa9a355f05c14a56d717df34"
 SOURCE_ID = "caencamp-new-website"
@@ -28,6 +31,17 @@ SOURCE = {
     # The repository's MIT licence file comes from its site template; no separate licence
     # covers the content (see scripts/input/README.md).
     "licence": "MIT (repository licence)",
+}
+PLACES_COMMIT = "5fb5d3ee2ca2f7e662236b04c9c52d589c30008d"
+PLACES_SOURCE_ID = "caencamp-api-places"
+PLACES_SOURCE = {
+    "id": PLACES_SOURCE_ID,
+    "title": "CaenCamp API fixtures: the meetup venues with their addresses (Place objects)",
+    "publisher": "CaenCamp",
+    "url": (
+        f"https://github.com/CaenCamp/api-caencamp/blob/{PLACES_COMMIT}/"
+        "src/DataFixtures/AppFixtures.php"
+    ),
 }
 ORGANIZER = "caencamp"
 ORGANIZATION = {
@@ -54,17 +68,23 @@ SERIES: dict[str, tuple[str, str, str]] = {
     "ccd": ("meetup", "caencamp-devops", "CaenCamp DevOps #{edition}"),
 }
 
-# The venue slugs the site's gatsby-config.js names (same commit). The other slugs
-# (campus-2, imie) have no label in the repository, so their venue stays unknown; the
-# "online" slug is not a venue.
-VENUES = {
-    "dome": "Le Dôme",
-    "forum-digital": "Forum Digital",
-    "hey": "Hey! coworking",
-    # Not labelled in gatsby-config.js, but the page of that edition (content/ccd/
-    # premiere-edition.md) says "chez Normandie Incubation, 17 rue Claude Bloch à Caen".
-    "normandie-incubation": "Normandie Incubation",
-}
+# A venue is a place, not a town: each slug's name and commune come from
+# scripts/input/caencamp-venues.csv (the API repository's Place objects, with their
+# addresses). A slug not in it (campus-2) keeps no venue and no commune, and "online" is no
+# venue at all.
+ONLINE = "online"
+
+
+def venues() -> dict[str, tuple[str, str]]:
+    """Venue slug -> (venue name, city id), checked against the gazetteer."""
+    city_of = city_ids_by_insee()
+    found = {}
+    for row in read_csv("caencamp-venues.csv"):
+        if row["commune_insee"] not in city_of:
+            raise SystemExit(f"caencamp-venues.csv: no commune {row['commune_insee']!r}")
+        found[row["slug"]] = (row["venue"], city_of[row["commune_insee"]])
+    return found
+
 
 # Where a page of the same repository contradicts or completes its own front matter. The
 # `date` of the early talk pages (2012-2014) is the day the announcement was posted, not the
@@ -116,7 +136,11 @@ def shared_places(rows: list[dict[str, str]]) -> dict[tuple[str, str], str]:
     }
 
 
-def event(row: Mapping[str, str], places: Mapping[tuple[str, str], str]) -> dict[str, Any]:
+def event(
+    row: Mapping[str, str],
+    places: Mapping[tuple[str, str], str],
+    known: Mapping[str, tuple[str, str]],
+) -> dict[str, Any]:
     kind, series, label = SERIES[row["series"]]
     edition = int(row["edition"])
     name = label.format(edition=edition)
@@ -126,19 +150,19 @@ def event(row: Mapping[str, str], places: Mapping[tuple[str, str], str]) -> dict
     place = row["place"]
     if not place and row["series"] == "lightnings" and row["meetup_id"]:
         place = places.get((row["edition"], row["meetup_id"]), "")
-    online = place == "online"
+    online = place == ONLINE
+    venue, city = known.get(place, (None, None))
     record: dict[str, Any] = {
         "id": f"caencamp-{row['series']}-{edition:02d}",
         "name": name,
         "kind": kind,
         "series": series,
         "start": start_of(row),
-        # Every known place is in Caen; an empty one may have been online.
-        "city": "caen" if place and not online else None,
-        "venue": VENUES.get(place),
+        "city": city,
+        "venue": venue,
         "online": online or None,
         "organizers": [ORGANIZER],
-        "sources": [SOURCE_ID],
+        "sources": [SOURCE_ID, PLACES_SOURCE_ID] if venue else [SOURCE_ID],
     }
     record.update(CORRECTIONS.get(row["source_path"], {}))
     if record["online"]:
@@ -153,7 +177,10 @@ def main() -> None:
     if unknown or max(paths.values()) > 1:
         raise SystemExit(f"source_path not unique, or corrections for absent rows: {unknown}")
     places = shared_places(rows)
-    events = [event(row, places) for row in rows]
+    known = venues()
+    unplaced = sorted({row["place"] for row in rows} - set(known) - {ONLINE, ""})
+    print(f"import_caencamp: no address for venue slugs {unplaced}: no commune", file=sys.stderr)
+    events = [event(row, places, known) for row in rows]
     # Two rows of one series and edition would share an id: both then take their page's file
     # name as well, which the repository keeps unique.
     ids = Counter(record["id"] for record in events)
@@ -167,9 +194,14 @@ def main() -> None:
         "caencamp.toml",
         "The CaenCamp developer collective of Caen and its meetups, 2012-2021.\n"
         "Generated by scripts/import_caencamp.py from scripts/input/caencamp-events.csv\n"
-        f"(CaenCamp/new-website at commit {COMMIT}):\n"
+        f"(CaenCamp/new-website at commit {COMMIT}) and scripts/input/caencamp-venues.csv\n"
+        f"(CaenCamp/api-caencamp at commit {PLACES_COMMIT}):\n"
         "do not edit by hand, change the script or its input.",
-        {"sources": [SOURCE], "organizations": [ORGANIZATION], "events": events},
+        {
+            "sources": [SOURCE, PLACES_SOURCE],
+            "organizations": [ORGANIZATION],
+            "events": events,
+        },
     )
 
 

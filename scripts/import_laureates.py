@@ -12,6 +12,16 @@ Also read, only to resolve references:
 - data/vocabulary.toml, to check that every sector id used exists;
 - data/normandie.toml, to leave out the companies kept there by hand (matched on SIREN).
 
+And, to make the records say what the sources mean:
+- scripts/input/company-names.csv: how each company writes its name, where the contests write
+  it in capitals (the contest's spelling is kept as `legal_name`);
+- scripts/input/laureate-sectors.csv: a company's sectors, only where a source describes its
+  activity (its i-Lab project title, its i-Nov pitch). The contest's own technology domain is
+  a category of the contest, not the company's activity: it stays in the award's `domain`;
+- scripts/input/ilab-siren-communes.csv: communes and hosts for some laureates, from the
+  i-Nov data and the press; a press row says where a company was at a date, so its commune is
+  marked `city_basis = "premises"`.
+
 Long texts (`projetresume`, `moto`, `entrepriseresume`) are other people's prose: they are
 never copied, so no startup gets a description here. Any label, code or value the script does
 not know how to map stops it with an error rather than being guessed.
@@ -57,39 +67,46 @@ INOV = {
     "licence": "Licence Ouverte 2.0",
 }
 
-# The contests' own technology-domain labels (which changed over the years) -> sector ids.
-ILAB_SECTORS = {
-    "Électronique, Signal & Télécommunications": "electronics",
-    "Informatique, logiciel & TIC": "software",
-    "Numérique, technologies logicielles & communication": "software",
-    "Services informatiques et autres": "software",
-    "Chimie et matériaux": "chemistry-materials",
-    "Chimie & Sciences des matériaux": "chemistry-materials",
-    "Matériaux, mécanique & procédés industriels": "chemistry-materials",
-    "Pharmacie, Sciences du vivant & Biotechnologies": "biotech-pharma",
-    "Biotechnologies et pharmacie": "biotech-pharma",
-    "Pharmacie & biotechnologies": "biotech-pharma",
-    "Génie des procédés": "process-engineering",
-    "Mécanique & Travail des métaux": "mechanical-engineering",
-    "Technologies médicales": "medtech",
+# Where ilab-siren-communes.csv places a company, what the record takes from it. Seine
+# Biopolis's commune is not named by its sources (data/normandie.toml leaves it out): the three
+# companies the press places only through the nursery get it as their host, not Rouen.
+ULTEO_BLOG = {
+    "id": "ordinatous-ulteo",
+    "title": "Ulteo (a blog post on the Calvados software company and its virtual desktop)",
+    "publisher": "Ordinatous (blog)",
+    "url": "http://ordinatous.com/blog/ulteo/",
 }
-INOV_SECTORS = {
-    "Numérique Deep Tech": "software",
-    "Mobilité durable et intelligente": "mobility",
-    "Transports, mobilités, villes et bâtiments durables": "mobility",
-    "Eau et biodiversité": "energy-environment",
-    "Energies, ressources et milieux naturels": "energy-environment",
-    "Economie circulaire": "circular-economy",
+SIREN_PLACES: dict[str, dict[str, Any]] = {
+    # HEWEL and Lys Therapeutics: the i-Nov commune, already read from the i-Nov extract.
+    "830690764": {},
+    "895069904": {},
+    # Yousign is kept by hand in data/normandie.toml, which marks its commune there.
+    "794513986": {},
+    # "basé à Hérouville Saint Claire", with a development centre in Colombelles (a blog).
+    "493912299": {"sources": [ULTEO_BLOG["id"]]},
+    # One of the first two companies of Normandie Incubation's Cherbourg-Octeville antenna (2013).
+    "788731974": {
+        "hosted_by": ["normandie-incubation"],
+        "sources": ["cuc-eco-normandie-incubation"],
+    },
+    # Among the start-ups of the Seine Biopolis nursery (2013).
+    "791092737": {
+        "city": None,
+        "hosted_by": ["seine-biopolis"],
+        "sources": ["crea-region-seine-biopolis-2013"],
+    },
+    "528304959": {
+        "city": None,
+        "hosted_by": ["seine-biopolis"],
+        "sources": ["tendanceouest-48988"],
+    },
+    "522784446": {
+        "city": None,
+        "hosted_by": ["seine-biopolis"],
+        "sources": ["tendanceouest-48988"],
+    },
 }
-INOV_HEALTH_PREFIX = "Santé"  # "Santé", "Santé - Diagnostic, dépistage et …": all health
-
-# Names the sources write in capitals or inconsistently, where the spelling is certain. Only
-# the case may change: main() checks that each folds to what the source wrote.
-NAMES = {
-    "851734236": "FinX",  # i-Nov writes "Finx" (wave 7) and "FinX" (wave 13 and its texts)
-    "878185735": "Tellux",  # i-Nov writes "TELLUX"; its own company text spells "Tellux"
-    "794513986": "Yousign",  # i-Lab writes "YOUSIGN"; data/normandie.toml spells "Yousign"
-}
+_OFFICIAL = "official open data"  # a source_type of ilab-siren-communes.csv: the i-Nov data
 
 # Legal forms left out of ids (names keep them as written).
 _LEGAL_FORM = re.compile(r"^(?:SAS|SARL|SA)\s+|\s+(?:S\.A\.S\.|SAS|SARL|S\.A\.|SA)$")
@@ -134,20 +151,6 @@ def website(value: str) -> str | None:
         return f"http://{value}"
     note(f"website {value!r} is not a web address: left out")
     return None
-
-
-def ilab_sector(label: str) -> str:
-    if label not in ILAB_SECTORS:
-        fail(f"i-Lab technology_domain {label!r} is not mapped to a sector: add it to ILAB_SECTORS")
-    return ILAB_SECTORS[label]
-
-
-def inov_sector(label: str) -> str:
-    if label == INOV_HEALTH_PREFIX or label.startswith(INOV_HEALTH_PREFIX + " "):
-        return "health"
-    if label not in INOV_SECTORS:
-        fail(f"i-Nov thematique {label!r} is not mapped to a sector: add it to INOV_SECTORS")
-    return INOV_SECTORS[label]
 
 
 def whole_euros(value: str) -> int | None:
@@ -212,10 +215,43 @@ class Company:
         self.names: list[str] = []  # as written, in row order (i-Lab rows first)
         self.websites: set[str] = set()
         self.cities: set[str] = set()
-        self.sectors: set[str] = set()
         self.research_units: set[str] = set()
         self.awards: list[dict[str, Any]] = []
         self.sources: set[str] = set()
+
+
+def company_names() -> dict[str, tuple[str, str]]:
+    """SIREN -> (readable name, source id of its spelling or '')."""
+    return {
+        row["siren"]: (row["name"].strip(), row["source"].strip())
+        for row in read_csv("company-names.csv")
+    }
+
+
+def described_sectors() -> dict[str, list[str]]:
+    """SIREN -> the sectors a source's description of its activity gives."""
+    return {
+        row["siren"]: sorted(row["sectors"].split(";")) for row in read_csv("laureate-sectors.csv")
+    }
+
+
+def placed(city_of: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """SIREN -> the fields ilab-siren-communes.csv adds to that company's record."""
+    rows = {row["siren"]: row for row in read_csv("ilab-siren-communes.csv")}
+    if set(rows) != set(SIREN_PLACES):
+        fail("ilab-siren-communes.csv and SIREN_PLACES do not list the same SIRENs")
+    fields: dict[str, dict[str, Any]] = {}
+    for siren, row in rows.items():
+        how = SIREN_PLACES[siren]
+        if row["commune_insee"] not in city_of:
+            fail(f"ilab-siren-communes.csv: {siren}: no commune {row['commune_insee']!r}")
+        if not how:
+            continue
+        added = {"city": city_of[row["commune_insee"]], **how}
+        if row["source_type"] != _OFFICIAL and added["city"] is not None:
+            added["city_basis"] = "premises"
+        fields[siren] = added
+    return fields
 
 
 def main() -> None:
@@ -233,7 +269,6 @@ def main() -> None:
         found = company(row["siren"], f"ilab line {n}")
         found.names.append(row["company_name"].strip())
         found.sources.add(ILAB["id"])
-        found.sectors.add(ilab_sector(row["technology_domain"]))
         address = website(row["website"])
         if address:
             found.websites.add(address)
@@ -264,7 +299,6 @@ def main() -> None:
         found = company(row["siren"], f"inov line {n}")
         found.names.append(row["entreprise"].strip())
         found.sources.add(INOV["id"])
-        found.sectors.add(inov_sector(row["thematique"]))
         if row["cityid"].strip():
             if row["cityid"].strip() not in city_of:
                 fail(f"inov line {n}: cityid {row['cityid']!r} is not a commune of communes.toml")
@@ -284,32 +318,47 @@ def main() -> None:
         )
 
     known_sectors = sector_ids()
+    sectors = described_sectors()
+    for siren, listed in sectors.items():
+        if siren not in companies:
+            fail(f"laureate-sectors.csv: {siren} is not a laureate")
+        if set(listed) - known_sectors:
+            fail(f"{siren}: sectors {listed} are not all in data/vocabulary.toml")
     for found in companies.values():
-        unknown = found.sectors - known_sectors
-        if unknown:
-            fail(f"{found.siren}: sectors {sorted(unknown)} are not in data/vocabulary.toml")
         if len(found.websites) > 1:
             fail(f"{found.siren}: the rows give several websites {sorted(found.websites)}")
         if len(found.cities) > 1:
             fail(f"{found.siren}: the i-Nov rows give several communes {sorted(found.cities)}")
 
-    # The name: i-Lab's (its rows come first), else i-Nov's latest, unless NAMES fixes its case.
+    # The contest's spelling: i-Lab's (its rows come first), else i-Nov's latest. The name is
+    # how the company writes itself (company-names.csv), which may differ only in case,
+    # punctuation and a legal form; a name in capitals with no row there stops the script.
+    hand_kept = hand_kept_sirens()
+    readable = company_names()
+    written_names: dict[str, str] = {}
     names: dict[str, str] = {}
     for siren, found in companies.items():
         written = found.names[0] if ILAB["id"] in found.sources else found.names[-1]
-        name = NAMES.get(siren, written)
-        if slug(name) != slug(written):
-            fail(f"{siren}: NAMES changes more than the case of {written!r}")
-        names[siren] = name
+        name, spelled_in = readable.get(siren, (written, ""))
+        if readable_id(name) != readable_id(written):
+            fail(f"{siren}: company-names.csv changes more than the spelling of {written!r}")
+        if siren not in readable and written == written.upper() and siren not in hand_kept:
+            fail(f"{siren}: {written!r} is in capitals: give its name in company-names.csv")
+        if spelled_in:
+            found.sources.add(spelled_in)
+        written_names[siren], names[siren] = written, name
+    if set(readable) - set(companies) or set(readable) & hand_kept:
+        fail("company-names.csv names a company that is not a generated laureate")
 
-    # Ids: a readable slug of the name, with the SIREN added when two companies share it.
-    hand_kept = hand_kept_sirens()
+    # Ids: a readable slug of the contest's spelling, with the SIREN added when two companies
+    # share it.
     bases: dict[str, list[str]] = defaultdict(list)
-    for siren, name in names.items():
+    for siren, written in written_names.items():
         if siren in hand_kept:
-            note(f"{name!r} ({siren}) is kept by hand in data/normandie.toml: left out")
+            note(f"{written!r} ({siren}) is kept by hand in data/normandie.toml: left out")
             continue
-        bases[readable_id(name)].append(siren)
+        bases[readable_id(written)].append(siren)
+    places = placed(city_of)
     startups = []
     for base, sirens in bases.items():
         for siren in sirens:
@@ -320,16 +369,25 @@ def main() -> None:
             if not _ID.fullmatch(startup_id):
                 fail(f"{siren}: cannot make a free, valid id from {names[siren]!r}")
             found = companies[siren]
+            place = places.get(siren, {})
+            city = next(iter(found.cities), None)
+            if city is not None and place:
+                fail(f"{siren}: the i-Nov data gives a commune; ilab-siren-communes.csv adds one")
             startups.append(
                 {
                     "id": startup_id,
                     "name": names[siren],
+                    "legal_name": written_names[siren]
+                    if written_names[siren] != names[siren]
+                    else None,
                     "siren": siren,
                     "website": next(iter(found.websites), None),
-                    "city": next(iter(found.cities), None),
-                    "sectors": sorted(found.sectors),
+                    "city": place.get("city", city),
+                    "city_basis": place.get("city_basis"),
+                    "sectors": sectors.get(siren, []),
+                    "hosted_by": place.get("hosted_by", []),
                     "research_units": sorted(found.research_units),
-                    "sources": sorted(found.sources),
+                    "sources": sorted(found.sources | set(place.get("sources", []))),
                     "awards": sorted(found.awards, key=lambda a: (a["contest"], a["year"])),
                 }
             )
@@ -344,9 +402,10 @@ def main() -> None:
         "Generated by scripts/import_laureates.py from scripts/input/ilab-laureates-normandie.csv\n"
         "and scripts/input/inov-laureates-normandie.csv (cities through\n"
         "data/generated/communes.toml, research units through\n"
-        "scripts/input/rnsr-structures-recherche-normandie.csv): do not edit by hand, change the\n"
-        "script or its input.",
-        {"sources": [ILAB, INOV], "startups": startups},
+        "scripts/input/rnsr-structures-recherche-normandie.csv), with names, sectors and places\n"
+        "from scripts/input/company-names.csv, laureate-sectors.csv and ilab-siren-communes.csv:\n"
+        "do not edit by hand, change the script or its input.",
+        {"sources": [ILAB, INOV, ULTEO_BLOG], "startups": startups},
     )
 
 

@@ -3,6 +3,13 @@ Normandy (MESR, scripts/input/esr-etablissements-normandie.csv) and the public r
 structures of the national register (RNSR, scripts/input/rnsr-structures-recherche-normandie.csv),
 placed in the communes of data/generated/communes.toml.
 
+A structure the register names in capitals (`CENTRE DE RECHERCHE EN ECONOMIE APLIQUEE A LA
+MONDIALISATION`) gets a readable name from scripts/input/research-names.csv, checked here to
+differ from the register's only by case, accents and punctuation unless the table says which
+typo it corrects; the register's spelling stays in `legal_name`. The register's
+`annee_de_creation` is often the year the structure's current number was issued, renewed with
+each contract, so it goes to `rnsr_since`, never to `founded`.
+
 Run: python scripts/import_research.py (after scripts/import_communes.py)
 """
 
@@ -18,6 +25,7 @@ from importing import INPUT, city_ids_by_insee, esr_id, read_csv, rnsr_id, write
 
 from normandie_cli.text import fold
 
+NAMES_FILE = "research-names.csv"
 ESR_FILE = "esr-etablissements-normandie.csv"
 RNSR_FILE = "rnsr-structures-recherche-normandie.csv"
 COMMUNES_FILE = "communes-normandie.csv"
@@ -205,15 +213,40 @@ class Gazetteer:
         return None, "no commune of the department has this name"
 
 
+def readable_names() -> dict[str, str]:
+    """RNSR number -> readable name, checked to change only the spelling of the register's."""
+    names = {}
+    for row in read_csv(NAMES_FILE):
+        names[row["rnsr"].strip()] = text(row["name"])
+    return names
+
+
+def check_spelling(org_id: str, register: str, readable: str, correction: str) -> None:
+    """A readable name may differ from the register's by case, accents and punctuation only,
+    unless a correction of a typo is stated."""
+    if fold(register) != fold(readable) and not correction:
+        sys.exit(
+            f"import_research: {org_id}: {readable!r} is more than a respelling of "
+            f"{register!r}: state the typo it corrects in {NAMES_FILE}"
+        )
+
+
 def structures(
     cities: dict[str, str], by_uai: dict[str, str]
 ) -> Iterator[tuple[dict[str, object], str]]:
     """The RNSR organisations, each with how its city was found."""
     required = {"numero_national_de_structure", "libelle", "code_postal", "uai_des_tutelles"}
     gazetteer = Gazetteer()
+    readable = readable_names()
+    corrections = {row["rnsr"]: row["correction"].strip() for row in read_csv(NAMES_FILE)}
+    numbers = set()
     for row in rows(RNSR_FILE, required):
         org_id = rnsr_id(row)
-        name = text(row["libelle"])
+        number = row["numero_national_de_structure"].strip()
+        numbers.add(number)
+        register = text(row["libelle"])
+        name = readable.get(number, register)
+        check_spelling(org_id, register, name, corrections.get(number, ""))
         year = row["annee_de_creation"].strip()
         if year and not _YEAR.fullmatch(year):
             sys.exit(f"import_research: {org_id}: annee_de_creation {year!r} is not a year")
@@ -232,16 +265,20 @@ def structures(
         record = {
             "id": org_id,
             "name": name,
+            "legal_name": register if register != name else None,
             "kind": "research-unit",
             "city": city_of(insee, cities, org_id) if insee else None,
             "aliases": aliases(name, row["sigle"]),
-            "founded": year,
             "website": website(site),
-            "rnsr": row["numero_national_de_structure"].strip(),
+            "rnsr": number,
+            "rnsr_since": int(year) if year else None,
             "parents": parents,
             "sources": [RNSR_SOURCE["id"]],
         }
         yield record, how
+    unused = sorted(set(readable) - numbers)
+    if unused:
+        sys.exit(f"import_research: {NAMES_FILE} names structures not in the register: {unused}")
 
 
 def main() -> None:

@@ -94,6 +94,27 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
+class CityBasis(StrEnum):
+    """How a record's commune is known when its source does not simply state it; a record
+    without one has a commune its source names as where it is."""
+
+    # The source names the venue but not its town: the commune is the one other records give
+    # the same venue.
+    INFERRED = "inferred"
+    # A source places the company there at a date (its premises, its host, its founders); its
+    # registered office may be elsewhere.
+    PREMISES = "premises"
+
+
+class FundingKind(StrEnum):
+    """What a funding round is, when its source says: only equity and loans are money raised
+    from investors; a grant is public money given, and compare does not add it in."""
+
+    EQUITY = "equity"
+    LOAN = "loan"
+    GRANT = "grant"
+
+
 class FormerRegion(StrEnum):
     """The two regions that merged into Normandie on 1 January 2016."""
 
@@ -209,6 +230,7 @@ class FundingRound(_Picklable):
     currency: str = "EUR"
     date: PartialDate | None = None
     investors: tuple[str, ...] = ()
+    kind: FundingKind | None = None  # None: the source does not say
 
 
 # The fields that hold lists of tables ([[startups.awards]]…) rather than plain values.
@@ -220,7 +242,9 @@ class Startup(_Picklable):
     id: str
     name: str
     sources: tuple[str, ...]
+    legal_name: str | None = None  # as the company register writes it, when `name` differs
     city: str | None = None
+    city_basis: CityBasis | None = None
     sectors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     founded: PartialDate | None = None
@@ -241,7 +265,9 @@ class Organization(_Picklable):
     name: str
     kind: str
     sources: tuple[str, ...]
+    legal_name: str | None = None  # as a register (Sirene, RNSR) writes it, when `name` differs
     city: str | None = None
+    city_basis: CityBasis | None = None
     aliases: tuple[str, ...] = ()
     founded: PartialDate | None = None
     website: str | None = None
@@ -249,6 +275,9 @@ class Organization(_Picklable):
     longitude: float | None = None
     siren: str | None = None
     rnsr: str | None = None
+    # The year the research register gives the structure: often when its current number was
+    # issued (renewed with each contract), not when the lab was founded.
+    rnsr_since: int | None = None
     parents: tuple[str, ...] = ()
     description: str | None = None
 
@@ -263,6 +292,7 @@ class Event(_Picklable):
     start: PartialDate | None = None
     end: PartialDate | None = None
     city: str | None = None
+    city_basis: CityBasis | None = None
     venue: str | None = None
     online: bool = False
     organizers: tuple[str, ...] = ()

@@ -2,7 +2,7 @@
 
 The loader refuses what is wrong; these are signs that something may be: a source nobody
 cites, a founding year still to come, two records that look like one, a SIREN whose
-checksum fails.
+checksum fails, one place put in two communes.
 """
 
 from __future__ import annotations
@@ -36,6 +36,36 @@ def cited_sources(dataset: Dataset) -> dict[str, int]:
             for source in cited:
                 counts[source] += 1
     return counts
+
+
+def place_warnings(dataset: Dataset) -> list[str]:
+    """A place is in one commune: warn when events that give the same venue, or an event's
+    venue and the organisation of that name (a nursery, a coworking, a science centre…), are
+    put in different communes. Names are compared folded, so 'Le Dôme' is 'le dome'."""
+    city_names = {city.id: city.name for city in dataset.cities}
+    spelled: dict[str, str] = {}
+    placed: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    named = [(o.id, o.city, (o.name, *o.aliases)) for o in dataset.organizations]
+    named += [(e.id, e.city, (e.venue,) if e.venue else ()) for e in dataset.events]
+    for record_id, city, names in named:
+        if city is None:
+            continue
+        for key, name in {fold(name): name for name in names}.items():
+            spelled.setdefault(key, name)
+            placed[key][city].append(record_id)
+    warnings = []
+    for place, cities in placed.items():
+        if len(cities) < 2:
+            continue
+        parts = []
+        for city, ids in sorted(cities.items()):
+            shown = ", ".join(ids[:3])
+            if len(ids) > 3:
+                shown += " " + _("and {count} more").format(count=len(ids) - 3)
+            parts.append(f"{city_names.get(city, city)} ({shown})")
+        split = _("place {name!r} is put in {communes}: one place is in one commune")
+        warnings.append(split.format(name=spelled[place], communes="; ".join(parts)))
+    return warnings
 
 
 def quality_warnings(dataset: Dataset, today: date) -> list[str]:
@@ -72,4 +102,4 @@ def quality_warnings(dataset: Dataset, today: date) -> list[str]:
             for ids in by_name.values()
             if len(ids) > 1
         ]
-    return warnings
+    return warnings + place_warnings(dataset)

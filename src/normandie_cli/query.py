@@ -100,6 +100,7 @@ def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
         names = [n for sector in s.sectors for n in sector_names[sector]]
         return [
             s.name,
+            s.legal_name,
             *s.former_names,
             s.description,
             *s.tags,
@@ -150,7 +151,14 @@ def filter_organizations(dataset: Dataset, filters: OrganizationFilters) -> list
             return False
         return _matches_text(
             filters.search,
-            [o.name, *o.aliases, o.description, o.kind, city_names.get(o.city or "")],
+            [
+                o.name,
+                o.legal_name,
+                *o.aliases,
+                o.description,
+                o.kind,
+                city_names.get(o.city or ""),
+            ],
         )
 
     return [o for o in dataset.organizations if keep(o)]

@@ -45,7 +45,7 @@ _SLUG_FIELDS = frozenset(
 )
 _URL_FIELDS = frozenset({"url", "website"})
 # Whole numbers that are years (an award's, a census's): the range PartialDate accepts.
-_YEAR_FIELDS = frozenset({"year", "population_year"})
+_YEAR_FIELDS = frozenset({"year", "population_year", "rnsr_since"})
 # A bound far above any real amount in euros or any commune's population; larger numbers are
 # typing slips, and their sums would overflow SQLite's 64-bit integers.
 _LARGEST_AMOUNT = 10**12
@@ -267,6 +267,8 @@ def _record_checks(record: object) -> Iterator[str]:
         yield insee.format(value=record.insee)
     if isinstance(record, Department) and not _DEPARTMENT.fullmatch(record.id):
         yield _("'id' must be a department code like '14', got {value!r}").format(value=record.id)
+    if getattr(record, "city_basis", None) is not None and getattr(record, "city", None) is None:
+        yield _("'city_basis' says how the city is known, but 'city' is not set")
     siren = getattr(record, "siren", None)
     if siren is not None and not _SIREN.fullmatch(siren):
         yield _("'siren' must be 9 digits, got {value!r}").format(value=siren)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from normandie_cli.i18n import _
-from normandie_cli.models import Dataset, Event, Organization, RecordKind, Startup
+from normandie_cli.models import Dataset, Event, FundingKind, Organization, RecordKind, Startup
 from normandie_cli.places import DEFAULT_SCENES, Scene, city_counts, resolve_scene
 from normandie_cli.query import (
     EventFilters,
@@ -25,8 +25,9 @@ from normandie_cli.query import (
 class SceneSummary:
     """The metrics of one scene in a comparison.
 
-    Funding is summed only over the startups whose every round has a known amount in euros,
-    and says how many those are, so a partial sum is never taken for a total.
+    Funding is money raised: grants are left out. It is summed only over the startups whose
+    every other round has a known amount in euros, and says how many those are, so a partial
+    sum is never taken for a total.
     """
 
     scene: Scene
@@ -37,7 +38,7 @@ class SceneSummary:
     top_sectors: tuple[tuple[str, int], ...]
     awards: int
     funding_total: int
-    funded_known: int  # startups whose every round has a known amount in euros
+    funded_known: int  # startups with money raised, every round of it known in euros
     organizations: int
     organizations_by_kind: tuple[tuple[str, int], ...]
     events: int
@@ -67,10 +68,11 @@ def compare_scenes(
         organizations = [o for o in dataset.organizations if inside(o)]
         events = [e for e in dataset.events if inside(e)]
         years = [s.founded.year for s in startups if s.founded is not None]
+        raised = [[r for r in s.funding if r.kind is not FundingKind.GRANT] for s in startups]
         amounts = [
-            sum(r.amount for r in s.funding if r.amount is not None)
-            for s in startups
-            if s.funding and all(r.amount is not None and r.currency == "EUR" for r in s.funding)
+            sum(r.amount for r in rounds if r.amount is not None)
+            for rounds in raised
+            if rounds and all(r.amount is not None and r.currency == "EUR" for r in rounds)
         ]
         event_years = Counter(e.start.year for e in events if e.start is not None)
         summaries.append(

@@ -102,3 +102,48 @@ sources = ["src"]
     assert "1 of 3" in table and "█" in table
     csv_text = invoke(["--data", str(path), "compare", "alpha", "--csv"]).stdout
     assert list(csv.DictReader(io.StringIO(csv_text)))[0]["funding_total_eur"] == "1000000"
+
+
+def test_compare_does_not_count_a_grant_as_money_raised(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[startups]]
+id = "granted"
+name = "Granted"
+city = "alpha"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 1624000
+kind = "grant"
+sources = ["src"]
+
+[[startups]]
+id = "both"
+name = "Both"
+city = "alpha"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 900000
+kind = "equity"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 800000
+kind = "grant"
+sources = ["src"]
+
+[[startups.funding]]
+amount = 100000
+kind = "loan"
+sources = ["src"]
+"""
+    )
+    result = invoke(["--data", str(path), "compare", "alpha", "--json"])
+    assert result.exit_code == 0, result.output
+    (scene,) = as_json(result.stdout)
+    assert scene["funding_total_eur"] == 1000000  # equity and loans, never the grants
+    assert scene["startups_with_known_funding"] == 1

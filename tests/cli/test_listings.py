@@ -391,3 +391,31 @@ def test_vocabulary_labels_work_in_both_languages(invoke_bundled: Invoke) -> Non
     english = ids(invoke_bundled(["orgs", "--kind", "university"]).stdout)
     assert french == english and len(french) == 3
     assert ids(invoke_bundled(["startups", "--sector", "Santé"]).stdout)
+
+
+def test_search_finds_the_legal_name(invoke: Invoke, write_dataset: WriteDataset) -> None:
+    path = write_dataset(
+        """
+[[organization_kinds]]
+id = "lab"
+name_fr = "Laboratoire"
+name_en = "Lab"
+
+[[startups]]
+id = "acme"
+name = "Acme"
+legal_name = "ACME ENGINEERING SAS"
+sources = ["src"]
+
+[[organizations]]
+id = "lab-x"
+name = "Centre de recherche en économie appliquée"
+legal_name = "CENTRE DE RECHERCHE EN ECONOMIE APLIQUEE"
+kind = "lab"
+sources = ["src"]
+"""
+    )
+    assert ids(invoke(["--data", str(path), "startups", "-S", "engineering"]).stdout) == ["acme"]
+    assert ids(invoke(["--data", str(path), "orgs", "-S", "apliquee"]).stdout) == ["lab-x"]
+    found = invoke(["--data", str(path), "search", "acme engineering"])
+    assert found.exit_code == 0 and "acme" in found.stdout

@@ -138,3 +138,65 @@ sources = ["src"]
     assert both.exit_code == 1
     assert "'title' must be text" in both.stderr
     assert "data.toml: valid" in both.stderr
+
+
+def test_validate_warns_when_one_place_is_put_in_two_communes(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[organization_kinds]]
+id = "coworking"
+name_fr = "Espace de coworking"
+name_en = "Coworking space"
+
+[[organizations]]
+id = "hub"
+name = "Le Hub"
+kind = "coworking"
+city = "alpha"
+sources = ["src"]
+
+[[events]]
+id = "meetup-1"
+name = "Meetup 1"
+city = "beta"
+venue = "Le HUB"
+sources = ["src"]
+
+[[events]]
+id = "meetup-2"
+name = "Meetup 2"
+city = "alpha"
+city_basis = "inferred"
+venue = "Salle verte"
+sources = ["src"]
+
+[[events]]
+id = "meetup-3"
+name = "Meetup 3"
+city = "beta"
+venue = "Salle Verte"
+sources = ["src"]
+"""
+    )
+    result = invoke(["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "place 'Le Hub' is put in Alpha (hub); Béta (meetup-1)" in result.stderr
+    assert "place 'Salle verte' is put in Alpha (meetup-2); Béta (meetup-3)" in result.stderr
+    assert invoke(["validate", "--strict", str(path)]).exit_code == 1
+
+
+def test_city_basis_needs_a_city(invoke: Invoke, write_dataset: WriteDataset) -> None:
+    path = write_dataset(
+        """
+[[startups]]
+id = "nowhere"
+name = "Nowhere"
+city_basis = "premises"
+sources = ["src"]
+"""
+    )
+    result = invoke(["validate", str(path)])
+    assert result.exit_code == 1
+    assert "'city_basis' says how the city is known, but 'city' is not set" in result.stderr

@@ -15,12 +15,25 @@ GENERATED = ROOT / "data" / "generated"
 
 
 def test_every_generated_file_has_its_script() -> None:
-    assert len(SCRIPTS) == 4
+    assert [p.stem for p in SCRIPTS] == [
+        "import_caencamp",
+        "import_codeursenseine",
+        "import_communes",
+        "import_conferences",
+        "import_laureates",
+        "import_places",
+        "import_press",
+        "import_research",
+    ]
     assert {p.name for p in GENERATED.glob("*.toml")} == {
         "communes.toml",
         "laureates.toml",
         "research.toml",
         "caencamp.toml",
+        "codeursenseine.toml",
+        "conferences.toml",
+        "places.toml",
+        "press.toml",
     }
 
 

@@ -128,7 +128,7 @@ def test_location_joins_venue_and_city_or_says_online(
 
 
 def test_an_event_with_no_place_has_no_location(bundled_ics: tuple[bytes, list[str]]) -> None:
-    assert "LOCATION" not in vevents(bundled_ics[0])["codeurs-en-seine-2022@normandie"]
+    assert "LOCATION" not in vevents(bundled_ics[0])["seine-biopolis-2-inauguration-2013@normandie"]
 
 
 def test_summary_url_categories_and_description(

@@ -58,12 +58,12 @@ Awards and funding rounds are tables of their own, each row with an INTEGER `id`
 |---|---|
 | `awards` | id, startup, position, contest, year, category, project, domain, prize, amount |
 | `award_sources` | award (-> `awards.id`), source (-> `sources.id`), position |
-| `funding_rounds` | id, startup, position, amount, currency, date, investors |
+| `funding_rounds` | id, startup, position, amount, currency, date, investors, kind |
 | `funding_round_sources` | funding_round (-> `funding_rounds.id`), source, position |
 
 `awards.contest` -> `contests.id`. `funding_rounds.investors` is the list of names joined
 with "; " (NULL when none is known); `funding_rounds.currency` is never NULL ('EUR' unless
-said otherwise).
+said otherwise); `funding_rounds.kind` is 'equity', 'loan', 'grant' or NULL (not stated).
 
 `meta` holds one row: the dataset's `title`, `version`, `updated` and `licence`.
 
