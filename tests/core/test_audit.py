@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
+
+pytestmark = pytest.mark.subprocess
 
 SCRIPT = ROOT / "scripts" / "audit_sample.py"
 
