@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TODAY = "2026-11-26"
+TODAY = "2026-12-03"
 WIDTH = 100
 
 # File name -> the command line drawn in it.

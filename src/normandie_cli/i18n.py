@@ -122,6 +122,32 @@ def _months() -> tuple[str, ...]:
     )
 
 
+def group_digits(number: int) -> str:
+    """1234567 as people of the chosen language write it: '1 234 567' (a narrow no-break
+    space between groups, as French typography has it, and as this project writes euros in
+    English too); small numbers unchanged."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def month_name(month: int) -> str:
+    """'November' ('novembre' in French), as in 'usually in November'."""
+    names = (
+        _("January"),
+        _("February"),
+        _("March"),
+        _("April"),
+        _("May"),  # the same word in full, in both languages
+        _("June"),
+        _("July"),
+        _("August"),
+        _("September"),
+        _("October"),
+        _("November"),
+        _("December"),
+    )
+    return names[month - 1]
+
+
 def human_date(value: date | PartialDate) -> str:
     """'19 Nov 2015' ('19 nov. 2015' in French), 'Nov 2015', or '2015': as much as is known."""
     if value.month is None:

@@ -13,6 +13,12 @@ from normandie_cli.models import City, Dataset, Event, FormerRegion, Organizatio
 from normandie_cli.text import did_you_mean, fold
 
 DEFAULT_SCENES = ("caen", "rouen", "le-havre")
+# What --city takes for the records whose city is not known (in English or French).
+UNKNOWN_CITY = "unknown"
+_UNKNOWN_WORDS = frozenset({UNKNOWN_CITY, "inconnue", "inconnu"})
+
+# The cities a place filter keeps; None stands for "city not known".
+Places = frozenset[str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +36,12 @@ def resolve_scene(dataset: Dataset, text: str) -> Scene:
     """'rouen', 'Rouen' or 'le petit-quevilly' -> the Rouen agglomeration's communes.
 
     An agglomeration's own name works too. A commune outside any agglomeration is a scene
-    of its own. Raises UsageError with suggestions when nothing matches.
+    of its own; `unknown` stands for the records whose city is not known. Raises UsageError
+    with suggestions when nothing matches.
     """
     key = fold(text)
+    if key in _UNKNOWN_WORDS:
+        return _cityless()
     for agglomeration in dataset.agglomerations:
         if key in (fold(agglomeration.id), fold(agglomeration.name)):
             return _agglomeration_scene(dataset, agglomeration.id)
@@ -123,14 +132,19 @@ def resolve_commune(dataset: Dataset, text: str) -> City:
     )
 
 
-def union_of_scenes(dataset: Dataset, texts: Sequence[str]) -> frozenset[str] | None:
-    """The city ids that --city values cover (OR within the flag); None when not given."""
+def union_of_scenes(dataset: Dataset, texts: Sequence[str]) -> Places | None:
+    """The city ids that --city values cover (OR within the flag), None among them for
+    `unknown`; None when the option is not given."""
     if not texts:
         return None
-    return frozenset().union(*(resolve_scene(dataset, t).cities for t in texts))
+    places: set[str | None] = set()
+    for text in texts:
+        scene = resolve_scene(dataset, text)
+        places |= {None} if scene.cityless else scene.cities
+    return frozenset(places)
 
 
-def communes(dataset: Dataset, texts: Sequence[str]) -> frozenset[str] | None:
+def communes(dataset: Dataset, texts: Sequence[str]) -> Places | None:
     """The city ids that --commune values name; None when not given."""
     if not texts:
         return None

@@ -20,7 +20,7 @@ from normandie_cli.models import (
     RecordKind,
     Startup,
 )
-from normandie_cli.places import communes, union_of_scenes
+from normandie_cli.places import Places, communes, union_of_scenes
 from normandie_cli.resolve import (
     parse_date_option,
     resolve_kinds,
@@ -45,12 +45,12 @@ SORT_FIELDS: dict[RecordKind, tuple[str, ...]] = {
 # --- Filters -----------------------------------------------------------------------------
 
 
-def _in_places(city: str | None, *places: frozenset[str] | None) -> bool:
+def _in_places(city: str | None, *places: Places | None) -> bool:
     """AND across --city and --commune; each set is already an OR of its values."""
     return all(p is None or city in p for p in places)
 
 
-def _located_in(places: frozenset[str], record: Startup | Organization | Event) -> bool:
+def _located_in(places: Places, record: Startup | Organization | Event) -> bool:
     return record.city in places
 
 
@@ -68,8 +68,8 @@ def _matches_text(needle: str | None, haystack: Iterable[str | None]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class StartupFilters:
-    cities: frozenset[str] | None = None
-    communes: frozenset[str] | None = None
+    cities: Places | None = None
+    communes: Places | None = None
     sectors: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
     founded_since: int | None = None
@@ -132,8 +132,8 @@ def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
 
 @dataclass(frozen=True, slots=True)
 class OrganizationFilters:
-    cities: frozenset[str] | None = None
-    communes: frozenset[str] | None = None
+    cities: Places | None = None
+    communes: Places | None = None
     kinds: frozenset[str] = frozenset()
     search: str | None = None
 
@@ -174,8 +174,8 @@ class EventFilters:
     past: bool = False
     since: date | None = None
     until: date | None = None
-    cities: frozenset[str] | None = None
-    communes: frozenset[str] | None = None
+    cities: Places | None = None
+    communes: Places | None = None
     organizers: frozenset[str] = frozenset()
     search: str | None = None
 

@@ -4,13 +4,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from normandie_cli.i18n import _
-from normandie_cli.models import Dataset, Event, FundingKind, Organization, RecordKind, Startup
+from normandie_cli.models import (
+    Dataset,
+    Event,
+    FundingKind,
+    FundingRound,
+    Organization,
+    RecordKind,
+    Startup,
+)
 from normandie_cli.places import DEFAULT_SCENES, Scene, city_counts, resolve_scene
 from normandie_cli.query import (
     EventFilters,
@@ -19,6 +27,9 @@ from normandie_cli.query import (
     latest_event,
     sort_records,
 )
+from normandie_cli.series import Series, recurring_series
+
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +45,7 @@ class SceneSummary:
     startups: int
     founded_known: int
     founded_recently: int  # in the last five years: this year and the four before
-    median_founded: float | None
+    median_founded: int | float | None  # a year, or half-way between two
     top_sectors: tuple[tuple[str, int], ...]
     awards: int
     funding_total: int
@@ -46,6 +57,15 @@ class SceneSummary:
     upcoming_events: int
 
 
+def _median(years: Sequence[int]) -> int | float | None:
+    import statistics
+
+    if not years:
+        return None
+    median = statistics.median(years)
+    return int(median) if median == int(median) else median
+
+
 def _ranked(counter: Counter[str], top: int | None = None) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:top])
 
@@ -54,8 +74,6 @@ def compare_scenes(
     dataset: Dataset, scenes: Sequence[Scene], today: date, top: int = 3
 ) -> list[SceneSummary]:
     """Side-by-side metrics for each scene; sectors and kinds ranked by count, then by id."""
-    import statistics
-
     summaries = []
     for scene in scenes:
 
@@ -68,11 +86,10 @@ def compare_scenes(
         organizations = [o for o in dataset.organizations if inside(o)]
         events = [e for e in dataset.events if inside(e)]
         years = [s.founded.year for s in startups if s.founded is not None]
-        raised = [[r for r in s.funding if r.kind is not FundingKind.GRANT] for s in startups]
         amounts = [
             sum(r.amount for r in rounds if r.amount is not None)
-            for rounds in raised
-            if rounds and all(r.amount is not None and r.currency == "EUR" for r in rounds)
+            for rounds in (_raised(s) for s in startups)
+            if rounds and _all_known_in_euros(rounds)
         ]
         event_years = Counter(e.start.year for e in events if e.start is not None)
         summaries.append(
@@ -81,7 +98,7 @@ def compare_scenes(
                 startups=len(startups),
                 founded_known=len(years),
                 founded_recently=sum(1 for y in years if today.year - 5 < y <= today.year),
-                median_founded=float(statistics.median(years)) if years else None,
+                median_founded=_median(years),
                 top_sectors=_ranked(Counter(x for s in startups for x in s.sectors), top),
                 awards=sum(len(s.awards) for s in startups),
                 funding_total=sum(amounts),
@@ -116,6 +133,42 @@ class DatasetSummary:
     licence: str
     counts: dict[str, int]
     attributions: tuple[Attribution, ...]
+    # For each table, for its main fields, how many records have it: gaps are shown.
+    coverage: dict[str, dict[str, Known]]
+
+
+# The fields whose coverage `normandie info` reports, by table.
+COVERED_FIELDS: dict[RecordKind, tuple[str, ...]] = {
+    RecordKind.STARTUP: (
+        "city",
+        "founded",
+        "sectors",
+        "status",
+        "siren",
+        "website",
+        "funding",
+        "awards",
+        "description",
+    ),
+    RecordKind.ORGANIZATION: ("city", "founded", "website", "siren", "description"),
+    RecordKind.EVENT: ("start", "city", "venue", "organizers", "url", "description"),
+}
+
+
+def coverage(dataset: Dataset) -> dict[str, dict[str, Known]]:
+    """How many records of each table have each of its main fields."""
+    found: dict[str, dict[str, Known]] = {}
+    for kind, fields in COVERED_FIELDS.items():
+        records = dataset.records(kind)
+        found[kind.value] = {
+            field: Known(sum(1 for r in records if _has(r, field)), len(records))
+            for field in fields
+        }
+    return found
+
+
+def _has(record: object, field: str) -> bool:
+    return getattr(record, field) not in (None, ())
 
 
 def dataset_summary(dataset: Dataset) -> DatasetSummary:
@@ -129,7 +182,13 @@ def dataset_summary(dataset: Dataset) -> DatasetSummary:
         if s.licence is not None
     )
     return DatasetSummary(
-        meta.title, meta.version, str(meta.updated), meta.licence, counts, attributions
+        meta.title,
+        meta.version,
+        str(meta.updated),
+        meta.licence,
+        counts,
+        attributions,
+        coverage(dataset),
     )
 
 
@@ -142,6 +201,11 @@ def summary_rows(summary: DatasetSummary) -> list[dict[str, str]]:
         {"field": "licence", "value": summary.licence},
     ]
     rows += [{"field": kind, "value": str(count)} for kind, count in summary.counts.items()]
+    for table, fields in summary.coverage.items():
+        rows += [
+            {"field": f"{table}.{field} known", "value": f"{known.count} of {known.total}"}
+            for field, known in fields.items()
+        ]
     for item in summary.attributions:
         updated = f", last updated {item.updated}" if item.updated else ""
         value = f"{item.publisher}, {item.title}{updated}, {item.licence}, {item.url}"
@@ -158,7 +222,8 @@ def is_stale(dataset: Dataset, today: date) -> bool:
 
 
 def comparison_rows(summaries: Sequence[SceneSummary]) -> list[dict[str, Any]]:
-    """One flat object per scene, as `compare --format json|csv` writes it."""
+    """One object per scene, as `compare --format json|csv` writes it: ranked counts as lists
+    of objects, the median founding year a whole number unless it falls between two."""
     return [
         {
             "scene": s.scene.id,
@@ -167,19 +232,73 @@ def comparison_rows(summaries: Sequence[SceneSummary]) -> list[dict[str, Any]]:
             "founded_known": s.founded_known,
             "founded_last_5_years": s.founded_recently,
             "median_founded": s.median_founded,
-            "top_sectors": [f"{sector}:{count}" for sector, count in s.top_sectors],
+            "top_sectors": [{"sector": k, "count": n} for k, n in s.top_sectors],
             "awards": s.awards,
             "funding_total_eur": s.funding_total,
             "startups_with_known_funding": s.funded_known,
             "startups_without_known_funding": s.startups - s.funded_known,
             "organizations": s.organizations,
-            "organizations_by_kind": [f"{kind}:{n}" for kind, n in s.organizations_by_kind],
+            "organizations_by_kind": [{"kind": k, "count": n} for k, n in s.organizations_by_kind],
             "events": s.events,
-            "events_by_year": [f"{year}:{n}" for year, n in s.events_by_year],
+            "events_by_year": [{"year": y, "count": n} for y, n in s.events_by_year],
             "upcoming_events": s.upcoming_events,
         }
         for s in summaries
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """For how many records of a table a fact is known: 'city known for 42 of 104'."""
+
+    count: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonCoverage:
+    """What the comparison could count, over the whole dataset: a scene counts only the
+    records whose city is known, and a metric only those that have it."""
+
+    startups_city: Known
+    founded: Known
+    sectors: Known
+    awards_city: Known  # awards of startups whose city is known
+    funding_known: Known  # startups with money raised whose every round is known in euros
+    organizations_city: Known
+    events_city: Known
+    events_dated: Known
+
+
+def comparison_coverage(dataset: Dataset) -> ComparisonCoverage:
+    startups, organizations, events = dataset.startups, dataset.organizations, dataset.events
+    raising = [rounds for rounds in (_raised(s) for s in startups) if rounds]
+    return ComparisonCoverage(
+        startups_city=_known(startups, lambda s: s.city is not None),
+        founded=_known(startups, lambda s: s.founded is not None),
+        sectors=_known(startups, lambda s: bool(s.sectors)),
+        awards_city=Known(
+            sum(len(s.awards) for s in startups if s.city is not None),
+            sum(len(s.awards) for s in startups),
+        ),
+        funding_known=_known(raising, _all_known_in_euros),
+        organizations_city=_known(organizations, lambda o: o.city is not None),
+        events_city=_known(events, lambda e: e.city is not None),
+        events_dated=_known(events, lambda e: e.start is not None),
+    )
+
+
+def _known(records: Sequence[_R], test: Callable[[_R], bool]) -> Known:
+    return Known(sum(1 for record in records if test(record)), len(records))
+
+
+def _raised(startup: Startup) -> list[FundingRound]:
+    """The rounds that raised money: grants are given, not raised."""
+    return [r for r in startup.funding if r.kind is not FundingKind.GRANT]
+
+
+def _all_known_in_euros(rounds: Sequence[FundingRound]) -> bool:
+    return all(r.amount is not None and r.currency == "EUR" for r in rounds)
 
 
 # --- The overview ------------------------------------------------------------------------
@@ -206,6 +325,7 @@ class Overview:
     places: tuple[PlaceCounts, ...]  # the three scenes, then the rest of Normandy
     next_events: tuple[Event, ...]
     latest_event: Event | None  # named when nothing is upcoming
+    series: tuple[Series, ...]  # the recurring series, shown when nothing is upcoming
     stale: bool
 
 
@@ -247,5 +367,6 @@ def overview(dataset: Dataset, today: date, events: int = OVERVIEW_EVENTS) -> Ov
         places=tuple(places),
         next_events=tuple(upcoming[:events]),
         latest_event=None if upcoming else latest_event(dataset.events),
+        series=() if upcoming else tuple(recurring_series(dataset.events, today)),
         stale=is_stale(dataset, today),
     )

@@ -16,7 +16,10 @@ def test_compare_the_three_scenes(invoke: Invoke) -> None:
     assert scenes["rouen"]["organizations"] == 1  # Seine Innopolis, in Le Petit-Quevilly
     assert scenes["rouen"]["upcoming_events"] == 1
     assert scenes["caen"]["startups"] == 2
-    assert scenes["caen"]["top_sectors"] == ["big-data:1", "e-signature:1"]
+    assert scenes["caen"]["top_sectors"] == [
+        {"sector": "big-data", "count": 1},
+        {"sector": "e-signature", "count": 1},
+    ]
     table = invoke(["compare", "caen", "rouen", "-f", "table"])
     assert "Scenes compared" in table.stdout and "Le Havre" not in table.stdout
 

@@ -20,7 +20,7 @@ README = ROOT / "README.md"
 CONSOLE_BLOCK = re.compile(r"```console\n\$ (?P<command>[^\n]+)\n(?P<output>.*?)```", re.DOTALL)
 SH_BLOCK = re.compile(r"```sh\n(?P<body>.*?)```", re.DOTALL)
 # What the README's recorded outputs assume.
-README_ENV = {"COLUMNS": "100", "NORMANDIE_TODAY": "2026-11-26"}
+README_ENV = {"COLUMNS": "100", "NORMANDIE_TODAY": "2026-12-03"}
 
 
 def console_examples() -> list[tuple[str, str]]:

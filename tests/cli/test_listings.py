@@ -240,12 +240,31 @@ def test_upcoming_and_past_follow_today(invoke: Invoke) -> None:
     ]
 
 
-def test_nothing_upcoming_names_the_latest_event(invoke: Invoke) -> None:
+def test_nothing_upcoming_lists_the_recurring_series_and_their_last_editions(
+    invoke: Invoke,
+) -> None:
     result = invoke(["--today", "2026-11-26", "events", "--upcoming", "-f", "table"])
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "No upcoming event on or after 26 Nov 2026." in result.stderr
-    assert "Codeurs en Seine 2026 (19 Nov 2026" in result.stderr
+    assert result.stderr.splitlines() == [
+        "No upcoming event on or after 26 Nov 2026.",
+        "Recurring events, by their editions in the data:",
+        "  Codeurs en Seine — yearly since 2013, usually in November; last on 19 Nov 2026; no"
+        " date announced for 2027.",
+    ]
+
+
+def test_with_no_series_nothing_upcoming_names_the_latest_event(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    data = write_dataset(
+        '\n[[events]]\nid = "one-off"\nname = "One-off"\nstart = "2025-03-02"\nsources = ["src"]\n'
+    )
+    result = invoke(["--data", str(data), "--today", "2026-01-01", "events", "--upcoming"])
+    assert result.stderr.strip() == (
+        "No upcoming event on or after 1 Jan 2026. The latest known one is One-off"
+        " (2 Mar 2025, id one-off)."
+    )
 
 
 def test_partial_dates_count_as_upcoming_until_their_last_day(
@@ -336,8 +355,8 @@ def test_reverse_turns_the_past_around(invoke: Invoke) -> None:
 def test_nothing_upcoming_names_the_latest_event_the_filters_match(invoke: Invoke) -> None:
     none_in_evreux = invoke(["--today", TODAY, "events", "--city", "evreux", "--upcoming"])
     assert none_in_evreux.exit_code == 0
-    expected = "No upcoming event on or after 1 Nov 2026 for --city evreux."
-    assert none_in_evreux.stderr.strip() == expected
+    expected = "No upcoming event on or after 1 Nov 2026 for --city evreux.\n"
+    assert none_in_evreux.stderr.startswith(expected)
     caen = invoke(["--today", TODAY, "events", "--city", "caen", "--upcoming", "--json"])
     assert caen.stdout.strip() == "[]"
     assert "The latest known one is Startup Weekend Caen 2013 (9 Apr 2013" in caen.stderr
@@ -419,3 +438,13 @@ sources = ["src"]
     assert ids(invoke(["--data", str(path), "orgs", "-S", "apliquee"]).stdout) == ["lab-x"]
     found = invoke(["--data", str(path), "search", "acme engineering"])
     assert found.exit_code == 0 and "acme" in found.stdout
+
+
+def test_a_listing_by_city_says_how_many_have_no_known_city(invoke: Invoke) -> None:
+    by_city = invoke(["startups", "--city", "rouen"])
+    hint = "3 startups have no known city: `normandie startups --city unknown` lists them."
+    assert by_city.stderr.strip() == hint
+    assert "no known city" not in invoke(["startups"]).stderr
+    unknown = invoke(["startups", "--city", "unknown"])
+    assert ids(unknown.stdout) == ["la-coding-school", "makeidea", "y-communication"]
+    assert unknown.stderr == ""

@@ -163,7 +163,8 @@ def test_compare_is_french(invoke_bundled: Invoke) -> None:
 def test_messages_on_stderr_are_french(invoke: Invoke) -> None:
     nothing = invoke(["--lang", "fr", "--today", "2026-11-26", "events", "--upcoming"])
     assert nothing.stderr.startswith("Aucun événement à venir le 26 nov. 2026 ou après.")
-    assert "Le dernier connu est Codeurs en Seine 2026 (19 nov. 2026" in nothing.stderr
+    assert "Codeurs en Seine — chaque année depuis 2013, en général en novembre ;" in nothing.stderr
+    assert "dernière édition le 19 nov. 2026 ; pas de date annoncée pour 2027." in nothing.stderr
     limited = invoke(["--lang", "fr", "startups", "--limit", "1", "-f", "table"])
     assert "affichés sur" in limited.stderr
 

@@ -128,3 +128,11 @@ def test_compared_scenes_are_each_named_once_or_fixed_groups() -> None:
     assert [scene.id for scene in regions][-1] == "city-unknown"
     with pytest.raises(UsageError, match="leave out the cities"):
         compared_scenes(DATASET, CompareBy.DEPARTMENT, ["caen"])
+
+
+def test_unknown_as_a_city_keeps_the_records_whose_city_is_not_known() -> None:
+    for word in ("unknown", "Inconnue"):
+        found = select(DATASET, RecordKind.STARTUP, Filters(city=(word,)), TODAY)
+        assert found and all(s.city is None for s in found)  # type: ignore[union-attr]
+    both = select(DATASET, RecordKind.STARTUP, Filters(city=("unknown", "caen")), TODAY)
+    assert {s.city for s in both} == {None, "caen", "colombelles"}  # type: ignore[union-attr]

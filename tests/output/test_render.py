@@ -13,14 +13,14 @@ from normandie_cli.dataset import load_dataset
 from normandie_cli.models import RecordKind
 from normandie_cli.output.render import (
     NARROW_WIDTH,
-    comparison_table,
     field_heading,
     record_detail,
     records_table,
     summary_view,
 )
+from normandie_cli.output.render_compare import comparison_table
 from normandie_cli.places import CompareBy, compared_scenes
-from normandie_cli.summary import compare_scenes, dataset_summary
+from normandie_cli.summary import compare_scenes, comparison_coverage, dataset_summary
 
 DATASET = load_dataset(SEED)
 
@@ -70,10 +70,24 @@ def test_a_record_detail_lists_its_fields_then_its_sources() -> None:
 def test_the_comparison_puts_metrics_in_rows_and_scenes_in_columns() -> None:
     scenes = compared_scenes(DATASET, CompareBy.CITY, [])
     summaries = compare_scenes(DATASET, scenes, date(2026, 11, 1))
-    lines = drawn(comparison_table(summaries, DATASET), 140)
+    table = comparison_table(summaries, DATASET, comparison_coverage(DATASET))
+    lines = drawn(table, 100)
     assert lines[0] == "Scenes compared"
     startups = next(line for line in lines if line.lstrip().startswith("Startups"))
     assert "█" in startups  # the leader's bar
+    assert lines[lines.index(startups) + 1].strip() == "city known for 6 of 9"
+    assert max(len(line) for line in lines) <= 100
+
+
+def test_the_records_whose_city_is_unknown_stand_apart_without_bars() -> None:
+    scenes = compared_scenes(DATASET, CompareBy.REGION, [])
+    summaries = compare_scenes(DATASET, scenes, date(2026, 11, 1))
+    lines = drawn(comparison_table(summaries, DATASET, comparison_coverage(DATASET)), 120)
+    header = next(line for line in lines if "City unknown" in line)
+    startups = next(line for line in lines if line.lstrip().startswith("Startups"))
+    unknown = startups[header.index("City unknown") :].strip()
+    assert unknown == "3"  # a count, with no bar: bars are scaled on the regions alone
+    assert "██████████" in startups  # the leading region has the full bar
 
 
 def test_the_summary_credits_the_licences() -> None:

@@ -73,9 +73,11 @@ def compare(
     scenes = compared_scenes(dataset, by, places or [])
     summaries = compare_scenes(dataset, scenes, given.today, top)
     if output is OutputFormat.TABLE:
-        from normandie_cli.output.render import comparison_table
+        from normandie_cli.output.render_compare import comparison_table
+        from normandie_cli.summary import comparison_coverage
 
-        given.env.print(comparison_table(summaries, dataset, top))
+        coverage = comparison_coverage(dataset)
+        given.env.print(comparison_table(summaries, dataset, coverage, top))
         return
     from normandie_cli.output.formats import format_rows
 

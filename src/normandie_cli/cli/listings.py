@@ -130,6 +130,35 @@ def list_records(
         empty_message=no_match(kind, filters),
         total=len(found),
     )
+    say_cityless(given.env, dataset, kind, filters)
+
+
+def say_cityless(env: Environment, dataset: Dataset, kind: RecordKind, filters: Filters) -> None:
+    """After a listing by city: how many records no city filter can find, and how to list
+    them, so that a city's list is not taken for all there is."""
+    from normandie_cli.places import UNKNOWN_CITY, resolve_scene
+
+    if not filters.city or any(resolve_scene(dataset, c).cityless for c in filters.city):
+        return
+    count = sum(1 for record in dataset.records(kind) if getattr(record, "city", "") is None)
+    if count:
+        hint = {
+            RecordKind.STARTUP: _("{count} startups have no known city: {command} lists them."),
+            RecordKind.ORGANIZATION: _(
+                "{count} organisations have no known city: {command} lists them."
+            ),
+            RecordKind.EVENT: _("{count} events have no known city: {command} lists them."),
+        }[kind]
+        command = f"`normandie {_LISTED[kind]} --city {UNKNOWN_CITY}`"
+        env.say(hint.format(count=count, command=command), style="dim")
+
+
+# The command that lists each kind of record.
+_LISTED = {
+    RecordKind.STARTUP: "startups",
+    RecordKind.ORGANIZATION: "organizations",
+    RecordKind.EVENT: "events",
+}
 
 
 @app.command()
@@ -338,11 +367,14 @@ def events(
         total=len(found),
         today=given.today,
     )
+    say_cityless(given.env, dataset, RecordKind.EVENT, filters)
 
 
 def _nothing_upcoming(matching: Sequence[Event], today: date, others: Filters) -> str:
-    """Say nothing is upcoming, and name the latest event the other filters match."""
+    """Say nothing is upcoming; then the recurring series the other filters match, with
+    their last editions, or else the latest event."""
     from normandie_cli.query import latest_event
+    from normandie_cli.series import describe, recurring_series
 
     described = others.describe()
     day = human_date(today)
@@ -351,6 +383,11 @@ def _nothing_upcoming(matching: Sequence[Event], today: date, others: Filters) -
     else:
         message = _("No upcoming event on or after {date}.")
     message = message.format(date=day, filters=described)
+    series = recurring_series(matching, today)
+    if series:
+        lines = [_("Recurring events, by their editions in the data:")]
+        lines += [f"  {describe(one)}" for one in series]
+        return "\n".join([message, *lines])
     latest = latest_event(matching)
     if latest is not None:
         when = latest.end or latest.start

@@ -11,15 +11,18 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich import box
+from rich.columns import Columns
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from normandie_cli.i18n import N_, _, days_until, human_date, localized
+from normandie_cli.i18n import N_, _, days_until, group_digits, human_date, localized
 from normandie_cli.models import (
     Award,
+    CityBasis,
     Dataset,
+    FundingKind,
     FundingRound,
     PartialDate,
     RecordKind,
@@ -27,7 +30,8 @@ from normandie_cli.models import (
     plain,
 )
 from normandie_cli.places import REGION_NAMES
-from normandie_cli.summary import DatasetSummary, Overview, SceneSummary
+from normandie_cli.series import describe
+from normandie_cli.summary import DatasetSummary, Overview
 from normandie_cli.text import inert
 
 if TYPE_CHECKING:
@@ -59,6 +63,11 @@ _SINGULAR = {
     RecordKind.CONTEST: N_("Contest"),
     RecordKind.DEPARTMENT: N_("Department"),
 }
+_FUNDING_KINDS = {
+    FundingKind.EQUITY: N_("equity"),
+    FundingKind.LOAN: N_("loan"),
+    FundingKind.GRANT: N_("grant, not money raised"),
+}
 _DATES = frozenset({"start", "end", "founded", "date"})
 _NUMERIC = frozenset({"startups", "organizations", "events", "population", "cited_by"})
 # The columns that identify a record keep their width (up to a point); the others wrap first.
@@ -88,6 +97,10 @@ class _Names:
                 **{k.id: localized(k.name_fr, k.name_en) for k in dataset.event_kinds},
             },
             "status": {"active": _("active"), "acquired": _("acquired"), "closed": _("closed")},
+            "city_basis": {
+                CityBasis.INFERRED.value: _("inferred from other records of the same venue"),
+                CityBasis.PREMISES.value: _("premises at a date, not the registered office"),
+            },
         }
 
     def _award(self, award: Award) -> str:
@@ -101,8 +114,10 @@ class _Names:
         return text
 
     def _funding(self, round_: FundingRound) -> str:
-        """'Nov 2016: 4 200 000 € from Fund A, Fund B'."""
+        """'Nov 2016: 4 200 000 € from Fund A, Fund B'; a grant says it is one."""
         amount = _("amount unknown") if round_.amount is None else _euros(round_.amount)
+        if round_.kind is not None:
+            amount += f" ({_(_FUNDING_KINDS[round_.kind])})"
         if round_.currency != "EUR" and round_.amount is not None:
             amount = f"{round_.amount:,} {round_.currency}".replace(",", " ")
         when = _("date unknown") if round_.date is None else human_date(round_.date)
@@ -323,73 +338,6 @@ def search_results(
     )
 
 
-_BAR_WIDTH = 10
-
-
-def _bar(value: float, best: float) -> str:
-    """A bar of up to ten blocks, in eighths, so the leader of a metric shows at a glance."""
-    if best <= 0 or value <= 0:
-        return ""
-    eighths = max(1, round(value / best * _BAR_WIDTH * 8))
-    return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
-
-
-def _counted(pairs: Sequence[tuple[Any, int]], names: Mapping[str, str]) -> str:
-    return "\n".join(f"{inert(names.get(str(k), str(k)))} ({n})" for k, n in pairs) or "—"
-
-
-def comparison_table(summaries: Sequence[SceneSummary], dataset: Dataset, top: int = 3) -> Table:
-    """Metrics as rows, scenes as columns: each count with a bar, the leader in bold."""
-    sectors = {s.id: localized(s.name_fr, s.name_en) for s in dataset.sectors}
-    kinds = {k.id: localized(k.name_fr, k.name_en) for k in dataset.organization_kinds}
-    table = Table(title=_("Scenes compared"), box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("")
-    for summary in summaries:
-        label = Text(inert(summary.scene.name), style="bold")
-        if summary.scene.subtitle:
-            label.append(f"\n{inert(summary.scene.subtitle)}", style="dim")
-        table.add_column(label, overflow="fold")
-
-    def counts(metric: str, values: Sequence[int]) -> None:
-        best = max(values, default=0)
-        cells = []
-        for value in values:
-            cell = Text(f"{value:,}".replace(",", " "), style="bold" if value == best > 0 else "")
-            cell.append(f" {_bar(value, best)}", style="cyan")
-            cells.append(cell)
-        table.add_row(Text(metric), *cells)
-
-    counts(_("Startups"), [s.startups for s in summaries])
-    counts("  " + _("with a known founding year"), [s.founded_known for s in summaries])
-    counts("  " + _("founded in the last 5 years"), [s.founded_recently for s in summaries])
-    table.add_row(
-        Text("  " + _("median founding year")),
-        *(Text("—" if s.median_founded is None else f"{s.median_founded:g}") for s in summaries),
-    )
-    table.add_row(
-        Text("  " + _("top sectors")), *(Text(_counted(s.top_sectors, sectors)) for s in summaries)
-    )
-    counts("  " + _("awards"), [s.awards for s in summaries])
-    counts("  " + _("funding raised, € (known amounts)"), [s.funding_total for s in summaries])
-    known = _("{count} of {total}")
-    table.add_row(
-        Text("  " + _("startups with a known amount")),
-        *(Text(known.format(count=s.funded_known, total=s.startups)) for s in summaries),
-    )
-    counts(_("Organisations"), [s.organizations for s in summaries])
-    table.add_row(
-        Text("  " + _("top kinds")),
-        *(Text(_counted(s.organizations_by_kind[:top], kinds)) for s in summaries),
-    )
-    counts(_("Events"), [s.events for s in summaries])
-    counts("  " + _("upcoming"), [s.upcoming_events for s in summaries])
-    table.add_row(
-        Text("  " + _("per year")),
-        *(Text("  ".join(f"{y}: {n}" for y, n in s.events_by_year) or "—") for s in summaries),
-    )
-    return table
-
-
 def summary_view(summary: DatasetSummary) -> RenderableType:
     """The dataset at a glance: version, date, counts, then the credits licences require."""
     grid = Table.grid(padding=(0, 2))
@@ -400,8 +348,25 @@ def summary_view(summary: DatasetSummary) -> RenderableType:
     grid.add_row(Text(_("Updated")), Text(human_date(PartialDate.parse(summary.updated))))
     grid.add_row(Text(_("Licence")), Text(inert(summary.licence)))
     for kind, count in summary.counts.items():
-        grid.add_row(Text(_(_TITLES[RecordKind(kind)])), Text(str(count)))
-    parts: list[RenderableType] = [grid]
+        grid.add_row(Text(_(_TITLES[RecordKind(kind)])), Text(group_digits(count)))
+    parts: list[RenderableType] = [grid, Text("")]
+    parts.append(Text(_("What the data knows, field by field"), style="bold"))
+    known = Table.grid(padding=(0, 2))
+    known.add_column(no_wrap=True)
+    known.add_column(overflow="fold")
+    for table, fields in summary.coverage.items():
+        items = [
+            Text(
+                _("{field} {count} of {total}").format(
+                    field=field_heading(field).lower(),
+                    count=group_digits(k.count),
+                    total=group_digits(k.total),
+                )
+            )
+            for field, k in fields.items()
+        ]
+        known.add_row(Text(_(_TITLES[RecordKind(table)])), Columns(items, padding=(0, 3)))
+    parts.append(Padding(known, (0, 0, 0, 2)))
     if summary.attributions:
         parts += [Text(""), Text(_("Open data reused, with its licence"), style="bold")]
         for item in summary.attributions:
@@ -474,6 +439,11 @@ def overview_view(overview: Overview, dataset: Dataset) -> RenderableType:
                 Text(names.show("city", event.city)),
             )
         parts.append(Padding(grid, (0, 0, 0, 2)))
+    elif overview.series:
+        line = _("None dated yet. Recurring events, by their editions in the data:")
+        lines: list[RenderableType] = [Text(line)]
+        lines += [Padding(Text(inert(describe(one))), (0, 0, 0, 2)) for one in overview.series]
+        parts.append(Padding(Group(*lines), (0, 0, 0, 2)))
     else:
         line = _("None known.")
         latest = overview.latest_event
