@@ -25,7 +25,7 @@ from normandie_cli.dataset import bundled_data_path, collector_paused, dataset_f
 from normandie_cli.models import Dataset
 
 # Bump when the models change shape: an old pickle must never be read into new classes.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 # Above this many bytes of TOML, reading takes long enough (half a second or more) to say so.

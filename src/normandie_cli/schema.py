@@ -36,6 +36,8 @@ _INSEE = re.compile(r"\d[\dAB]\d{3}", re.ASCII)
 _DEPARTMENT = re.compile(r"\d{2}|2[ab]|97\d", re.ASCII)
 _SIREN = re.compile(r"\d{9}", re.ASCII)
 _CURRENCY = re.compile(r"[A-Z]{3}", re.ASCII)
+_NAF = re.compile(r"\d{2}\.\d{2}[A-Z]", re.ASCII)
+_HEADCOUNT = re.compile(r"NN|\d{2}", re.ASCII)
 
 # Text fields that hold a slug: ids, keywords, and every reference to another record.
 _SLUG_FIELDS = frozenset(
@@ -44,7 +46,7 @@ _SLUG_FIELDS = frozenset(
 )
 _URL_FIELDS = frozenset({"url", "website"})
 # Whole numbers that are years (an award's, a census's): the range PartialDate accepts.
-_YEAR_FIELDS = frozenset({"year", "population_year"})
+_YEAR_FIELDS = frozenset({"year", "population_year", "headcount_year"})
 # A bound far above any real amount in euros or any commune's population; larger numbers are
 # typing slips, and their sums would overflow SQLite's 64-bit integers.
 _LARGEST_AMOUNT = 10**12
@@ -265,6 +267,12 @@ def _record_checks(record: object) -> Iterator[str]:
     siren = getattr(record, "siren", None)
     if siren is not None and not _SIREN.fullmatch(siren):
         yield _("'siren' must be 9 digits, got {value!r}").format(value=siren)
+    activity, headcount = getattr(record, "activity", None), getattr(record, "headcount", None)
+    if activity is not None and not _NAF.fullmatch(activity):
+        yield _("'activity' must be a NAF code like '62.01Z', got {value!r}").format(value=activity)
+    if headcount is not None and not _HEADCOUNT.fullmatch(headcount):
+        band = _("'headcount' must be an INSEE band code like '11' or 'NN', got {value!r}")
+        yield band.format(value=headcount)
     if isinstance(record, Event):
         if record.end is not None and record.start is None:
             yield _("'end' is set but 'start' is not")

@@ -53,6 +53,11 @@ _HEADERS = {
     "venue": N_("Venue"),
     "online": N_("Online"),
     "organizers": N_("Organizers"),
+    "legal_name": N_("Legal name"),
+    "activity": N_("Activity"),
+    "headcount": N_("Headcount"),
+    "headcount_year": N_("Headcount year"),
+    "closed": N_("Closed"),
 }
 
 
