@@ -36,12 +36,13 @@ def load(
     data: Path | None,
     overlay: Path | None,
     *,
+    updates: Path | None = None,
     use_cache: bool = True,
     while_slow: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> Dataset:
-    """The dataset (the bundled one unless `data` names another), amended by the overlay if
-    it exists, from the cache when it is current. A long read runs inside `while_slow()`
-    (a spinner on a terminal, say)."""
+    """The dataset (the bundled one unless `data` names another), amended by the updates
+    layer and the overlay if they exist, from the cache when it is current. A long read
+    runs inside `while_slow()` (a spinner on a terminal, say)."""
     path = data or bundled_data_path()
     files = dataset_files(path)
     origin = [path]
@@ -50,14 +51,21 @@ def load(
         files.append(overlay)
     else:
         overlay = None
+    # The layer is part of the key (its content changes the dataset) and of the cache
+    # file's name (a read with --no-updates is another dataset, cached beside it).
+    if updates is not None and updates.exists():
+        origin.append(updates)
+        files.append(updates)
+    else:
+        updates = None
 
     def read() -> Dataset:
         if while_slow is None or sum(f.stat().st_size for f in files if f.is_file()) < (
             SLOW_LOAD_BYTES
         ):
-            return load_dataset(path, overlay)
+            return load_dataset(path, overlay, updates)
         with while_slow():
-            return load_dataset(path, overlay)
+            return load_dataset(path, overlay, updates)
 
     return load_with_cache(origin, files, read) if use_cache else read()
 

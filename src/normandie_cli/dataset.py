@@ -67,9 +67,12 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_dataset(path: Path | None = None, overlay: Path | None = None) -> Dataset:
+def load_dataset(
+    path: Path | None = None, overlay: Path | None = None, updates: Path | None = None
+) -> Dataset:
     """Read and validate a dataset (the bundled one by default): a TOML file or a folder,
-    amended by an overlay file when one is given and exists (see parse_dataset).
+    amended by an updates layer and an overlay file when given and they exist (see
+    parse_dataset).
 
     Raises DataError listing every problem, each with its file, table, record and field.
     """
@@ -80,7 +83,10 @@ def load_dataset(path: Path | None = None, overlay: Path | None = None) -> Datas
         amendment = None
         if overlay is not None and overlay.exists():
             amendment = (str(overlay), read_toml(overlay, may_be_empty=True))
-        return parse_dataset(parts, str(path), amendment)
+        layer = None
+        if updates is not None and updates.exists():
+            layer = (str(updates), read_toml(updates))
+        return parse_dataset(parts, str(path), amendment, layer)
 
 
 def read_parts(path: Path, files: list[Path]) -> list[tuple[str, dict[str, Any]]]:

@@ -27,9 +27,11 @@ from normandie_cli.models import (
 from normandie_cli.text import did_you_mean
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
-# A web address: http(s), a dotted host name, then anything printable without spaces.
+# A web address: http(s), a dotted host name (or, for a mirror of an API the updates layer
+# cites, an IPv4 address or localhost), then anything printable without spaces.
 _URL = re.compile(
-    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?",
+    r"https?://(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3}|localhost)"
+    r"(?::\d+)?(?:[/?#]\S*)?",
     re.IGNORECASE | re.ASCII,
 )
 _INSEE = re.compile(r"\d[\dAB]\d{3}", re.ASCII)

@@ -142,6 +142,16 @@ def root(
         bool,
         typer.Option("--no-overlay", help=_("Read the dataset without your overlay.")),
     ] = False,
+    no_updates: Annotated[
+        bool,
+        typer.Option(
+            "--no-updates",
+            help=_(
+                "Read the dataset without what `normandie update` fetched from the company"
+                " register and the ministry's open data."
+            ),
+        ),
+    ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
@@ -168,6 +178,7 @@ def root(
     """
     from normandie_cli.overlay import overlay_in_use
     from normandie_cli.resolve import parse_date_option
+    from normandie_cli.updates import layer_in_use
 
     # Chosen again: the module may have been imported for another command line (tests).
     speak(choose_language(lang, os.environ))
@@ -179,6 +190,7 @@ def root(
         overlay=overlay_in_use(overlay, no_overlay),
         use_cache=not no_cache,
         env=env,
+        updates=layer_in_use(no_updates),
     )
     if ctx.invoked_subcommand is None:
         _overview(ctx)

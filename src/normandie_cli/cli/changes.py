@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from normandie_cli.cli.context import save_overlay, settings
+from normandie_cli.cli.context import Settings, save_overlay, settings
 from normandie_cli.cli.options import (
     CiteOption,
     DryRunOption,
@@ -15,6 +15,7 @@ from normandie_cli.cli.options import (
 from normandie_cli.completion import Completable
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
+from normandie_cli.models import Dataset
 
 app = typer.Typer()
 
@@ -59,7 +60,7 @@ def edit(
     from normandie_cli.query import find_record
 
     given = settings(ctx)
-    dataset = given.dataset
+    dataset = curated(given, record_id)
     kind, record = find_record(dataset, record_id)
     changes: dict[str, Any] = {}
     for assignment in assignments or []:
@@ -125,7 +126,7 @@ def retire(
     from normandie_cli.query import find_record
 
     given = settings(ctx)
-    dataset = given.dataset
+    dataset = curated(given, record_id)
     kind, record = find_record(dataset, record_id)
     citation = overlay.cite(dataset, source, title=source_title, publisher=source_publisher)
     in_base = any(r.id == record.id for r in given.base_dataset().records(kind))
@@ -133,3 +134,19 @@ def retire(
     if save_overlay(given, change, dry_run=dry_run):
         retired = _("Retired {id!r} in {path}.")
         given.env.say(retired.format(id=record.id, path=given.overlay_path()))
+
+
+def curated(given: Settings, record_id: str) -> Dataset:
+    """The dataset an overlay change is made to: what people wrote, without the updates
+    layer, whose facts are filled in again at every read (an overlay must not copy them)."""
+    from normandie_cli.text import fold
+
+    dataset = given.curated_dataset()
+    layer = given.dataset.updates
+    if layer is not None and fold(record_id) in layer.added:
+        from_layer = _(
+            "{id!r} comes from `normandie update` (the ministry's open data), not from the"
+            " dataset: to correct it, add your own record with `normandie add startup`"
+        )
+        raise UsageError(from_layer.format(id=record_id))
+    return dataset

@@ -141,11 +141,12 @@ class Settings:
     overlay: Path | None = None
     use_cache: bool = True
     env: Environment = Environment()
+    updates: Path | None = None  # the updates layer; None with --no-updates
     _dataset: Dataset | None = None
 
     @property
     def dataset(self) -> Dataset:
-        """The dataset with the overlay's changes."""
+        """The dataset with the updates layer and the overlay's changes."""
         if self._dataset is None:
             self._dataset = self.load(self.overlay)
         return self._dataset
@@ -154,10 +155,21 @@ class Settings:
         """The dataset as it is, without the overlay."""
         return self.load(None)
 
-    def load(self, overlay: Path | None) -> Dataset:
+    def curated_dataset(self) -> Dataset:
+        """The dataset and the overlay without the updates layer: what people wrote."""
+        return self.load(self.overlay, with_updates=False)
+
+    def load(self, overlay: Path | None, *, with_updates: bool = True) -> Dataset:
         from normandie_cli.cache import load
 
-        return load(self.data, overlay, use_cache=self.use_cache, while_slow=self.env.spinner)
+        updates = self.updates if with_updates else None
+        return load(
+            self.data,
+            overlay,
+            updates=updates,
+            use_cache=self.use_cache,
+            while_slow=self.env.spinner,
+        )
 
     def overlay_path(self) -> Path:
         """The overlay to change; --no-overlay leaves none."""

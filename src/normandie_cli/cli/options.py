@@ -40,11 +40,12 @@ def _completion_dataset(ctx: typer.Context) -> Dataset:
     does not read and check the TOML again; never a spinner on the person's prompt."""
     from normandie_cli.cache import load
     from normandie_cli.overlay import overlay_in_use
+    from normandie_cli.updates import layer_in_use
 
     given = ctx.find_root().params  # as typed: Typer converts only when running
     overlay = overlay_in_use(given.get("overlay"), bool(given.get("no_overlay")))
     data = Path(given["data"]) if given.get("data") else None
-    return load(data, overlay, use_cache=True)
+    return load(data, overlay, updates=layer_in_use(bool(given.get("no_updates"))))
 
 
 # Longer descriptions would wrap, and a shell reads a wrapped line as another suggestion.

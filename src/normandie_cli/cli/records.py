@@ -87,10 +87,13 @@ def validate(
         label = _("the bundled dataset") if path == bundled_data_path() else str(path)
         # The dataset in use is checked as it is used: with the overlay, if there is one.
         overlay = given.overlay if not paths else None
+        updates = given.updates if not paths else None
+        if updates is not None and updates.exists():
+            label += _(" with the updates layer {path}").format(path=updates)
         if overlay is not None and overlay.exists():
             label += _(" with the overlay {path}").format(path=overlay)
         try:
-            dataset = load_dataset(path, overlay)
+            dataset = load_dataset(path, overlay, updates)
         except NormandieError as error:  # said, and the next path checked
             say(f"{error}", style="red")
             failed = True
