@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from normandie_cli.i18n import _
-from normandie_cli.models import Dataset, Event, Organization, RecordKind, Startup
+from normandie_cli.models import Dataset, Event, Organization, RecordKind, Startup, Status
 from normandie_cli.places import DEFAULT_SCENES, Scene, city_counts, resolve_scene
 from normandie_cli.query import (
     EventFilters,
@@ -43,6 +43,7 @@ class SceneSummary:
     events: int
     events_by_year: tuple[tuple[int, int], ...]
     upcoming_events: int
+    closed: int = 0  # startups known to be closed, left out of every startup metric
 
 
 def _ranked(counter: Counter[str], top: int | None = None) -> tuple[tuple[str, int], ...]:
@@ -63,7 +64,8 @@ def compare_scenes(
                 return record.city is None
             return record.city in scene.cities
 
-        startups = [s for s in dataset.startups if inside(s)]
+        located = [s for s in dataset.startups if inside(s)]
+        startups = [s for s in located if s.status is not Status.CLOSED]
         organizations = [o for o in dataset.organizations if inside(o)]
         events = [e for e in dataset.events if inside(e)]
         years = [s.founded.year for s in startups if s.founded is not None]
@@ -89,6 +91,7 @@ def compare_scenes(
                 events=len(events),
                 events_by_year=tuple(sorted(event_years.items())),
                 upcoming_events=sum(1 for e in events if is_upcoming(e, today)),
+                closed=len(located) - len(startups),
             )
         )
     return summaries
@@ -114,6 +117,9 @@ class DatasetSummary:
     licence: str
     counts: dict[str, int]
     attributions: tuple[Attribution, ...]
+    # The day `normandie update` refreshed the layer read, and the titles of its sources.
+    refreshed: str | None = None
+    refreshed_from: tuple[str, ...] = ()
 
 
 def dataset_summary(dataset: Dataset) -> DatasetSummary:
@@ -126,8 +132,17 @@ def dataset_summary(dataset: Dataset) -> DatasetSummary:
         for s in sort_records(dataset.sources, ["id"])
         if s.licence is not None
     )
+    layer = dataset.updates
+    titles = tuple(s.title for s in dataset.sources if layer and s.id in layer.sources)
     return DatasetSummary(
-        meta.title, meta.version, str(meta.updated), meta.licence, counts, attributions
+        meta.title,
+        meta.version,
+        str(meta.updated),
+        meta.licence,
+        counts,
+        attributions,
+        refreshed=None if layer is None else str(layer.refreshed),
+        refreshed_from=titles,
     )
 
 
@@ -139,6 +154,9 @@ def summary_rows(summary: DatasetSummary) -> list[dict[str, str]]:
         {"field": "updated", "value": summary.updated},
         {"field": "licence", "value": summary.licence},
     ]
+    if summary.refreshed:
+        value = "; ".join((summary.refreshed, *summary.refreshed_from))
+        rows.append({"field": "refreshed", "value": value})
     rows += [{"field": kind, "value": str(count)} for kind, count in summary.counts.items()]
     for item in summary.attributions:
         updated = f", last updated {item.updated}" if item.updated else ""
@@ -162,6 +180,7 @@ def comparison_rows(summaries: Sequence[SceneSummary]) -> list[dict[str, Any]]:
             "scene": s.scene.id,
             "name": s.scene.name,
             "startups": s.startups,
+            "closed_startups": s.closed,
             "founded_known": s.founded_known,
             "founded_last_5_years": s.founded_recently,
             "median_founded": s.median_founded,

@@ -11,6 +11,7 @@ from normandie_cli.completion import Completable
 from normandie_cli.i18n import _
 from normandie_cli.models import Dataset, RecordKind
 from normandie_cli.output.formats import OutputFormat
+from normandie_cli.query import StatusChoice
 
 FILTERS = _("Filters")
 OUTPUT = _("Output")
@@ -133,6 +134,18 @@ CityOption = Annotated[
         help=_("A city and its agglomeration: rouen includes Le Petit-Quevilly. Repeatable."),
         rich_help_panel=FILTERS,
         autocompletion=completer(Completable.CITY),
+    ),
+]
+StatusOption = Annotated[
+    StatusChoice | None,
+    typer.Option(
+        "--status",
+        case_sensitive=False,
+        help=_(
+            "active: all but the companies known to be closed (the default; unknown status"
+            " included); closed: only those; all: every one."
+        ),
+        rich_help_panel=FILTERS,
     ),
 ]
 CommuneOption = Annotated[

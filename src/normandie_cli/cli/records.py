@@ -10,8 +10,8 @@ from normandie_cli.cli.context import Settings, settings
 from normandie_cli.cli.options import CsvOption, FormatOption, JsonOption, completer
 from normandie_cli.completion import Completable
 from normandie_cli.errors import AlreadySaid, NormandieError
-from normandie_cli.i18n import _
-from normandie_cli.models import RecordKind
+from normandie_cli.i18n import _, human_date
+from normandie_cli.models import Dataset, RecordKind
 from normandie_cli.output.formats import OutputFormat, format_rows
 
 app = typer.Typer()
@@ -157,7 +157,8 @@ def show(
         cited = set(getattr(record, "sources", ()))
         sources = [s for s in dataset.sources if s.id in cited]
         origin = _origin(given, record.id)
-        given.env.console().print(record_detail(kind, fields, sources, dataset, origin))
+        marks = register_marks(dataset, record.id)
+        given.env.console().print(record_detail(kind, fields, sources, dataset, origin, marks))
     elif output is OutputFormat.JSON:
         from normandie_cli.output.json import to_json_object
 
@@ -168,15 +169,35 @@ def show(
 
 
 def _origin(given: Settings, record_id: str) -> str:
-    """Where a record comes from: the overlay, the bundled dataset or the --data one."""
+    """Where a record comes from: the overlay, the updates layer, the bundled dataset or
+    the --data one; completed from the register when the layer filled some of its fields."""
     if given.overlay is not None and given.overlay.exists():
         from normandie_cli.overlay import overlay_ids, read_overlay
 
         if record_id in overlay_ids(read_overlay(given.overlay)):
             return _("your overlay, {path}").format(path=given.overlay)
+    layer = given.dataset.updates
+    if layer is not None and record_id in layer.added:
+        return _("the updates layer (`normandie update`), {path}").format(path=layer.path)
     if given.data is None:
-        return _("the bundled dataset")
-    return _("the dataset {path}").format(path=given.data)
+        origin = _("the bundled dataset")
+    else:
+        origin = _("the dataset {path}").format(path=given.data)
+    if layer is not None and any(o.record == record_id for o in layer.filled):
+        origin += _(", completed from the company register (`normandie update`)")
+    return origin
+
+
+def register_marks(dataset: Dataset, record_id: str) -> dict[str, str]:
+    """Field -> where it came from, for each field of the record the updates layer filled."""
+    if dataset.updates is None:
+        return {}
+    came = _("the company register, checked {date}")
+    return {
+        origin.field: came.format(date=human_date(origin.checked))
+        for origin in dataset.updates.filled
+        if origin.record == record_id
+    }
 
 
 @app.command()

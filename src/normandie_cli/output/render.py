@@ -129,6 +129,10 @@ class _Names:
             return _("yes") if value else _("no")
         if isinstance(value, PartialDate):
             return human_date(value)
+        if field in ("activity", "headcount") and isinstance(value, str):
+            from normandie_cli.nomenclature import labelled
+
+            return inert(labelled(field, value))
         text = names.get(value, value) if isinstance(value, str) else str(plain(value))
         return inert(text)
 
@@ -208,8 +212,10 @@ def record_detail(
     sources: Sequence[Source],
     dataset: Dataset,
     origin: str,
+    marks: Mapping[str, str] | None = None,
 ) -> RenderableType:
-    """Every field of one record, where it comes from, then the sources it cites."""
+    """Every field of one record, where it comes from, then the sources it cites; `marks`
+    notes where single fields come from (the register, and when it was checked)."""
     names = _Names(dataset)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -219,7 +225,10 @@ def record_detail(
     for field, value in fields.items():
         if field == "sources" or value in (None, (), False):
             continue
-        grid.add_row(Text(field_heading(field)), Text(names.show(field, value)))
+        shown = Text(names.show(field, value))
+        if marks and field in marks:
+            shown.append(f"  ({inert(marks[field])})", style="dim")
+        grid.add_row(Text(field_heading(field)), shown)
     listing: list[RenderableType] = [Text(""), Text(_("Sources"), style="bold")] if sources else []
     for source in sources:
         details = ", ".join(x for x in (source.publisher, names.show("date", source.date)) if x)
@@ -302,6 +311,10 @@ def comparison_table(summaries: Sequence[SceneSummary], dataset: Dataset, top: i
         table.add_row(Text(metric), *cells)
 
     counts(_("Startups"), [s.startups for s in summaries])
+    if any(s.closed for s in summaries):  # known closed: counted apart, in no metric
+        table.add_row(
+            Text("  " + _("closed, not counted")), *(Text(str(s.closed)) for s in summaries)
+        )
     counts("  " + _("with a known founding year"), [s.founded_known for s in summaries])
     counts("  " + _("founded in the last 5 years"), [s.founded_recently for s in summaries])
     table.add_row(
@@ -341,6 +354,12 @@ def summary_view(summary: DatasetSummary) -> RenderableType:
     grid.add_row(Text(_("Version")), Text(inert(summary.version)))
     grid.add_row(Text(_("Updated")), Text(human_date(PartialDate.parse(summary.updated))))
     grid.add_row(Text(_("Licence")), Text(inert(summary.licence)))
+    if summary.refreshed:
+        refreshed = _("{date}, by `normandie update` from: {sources}").format(
+            date=human_date(PartialDate.parse(summary.refreshed)),
+            sources="; ".join(summary.refreshed_from) or "—",
+        )
+        grid.add_row(Text(_("Refreshed")), Text(inert(refreshed)))
     for kind, count in summary.counts.items():
         grid.add_row(Text(_(_TITLES[RecordKind(kind)])), Text(str(count)))
     parts: list[RenderableType] = [grid]
