@@ -61,6 +61,13 @@ def layer_in_use(no_updates: bool) -> Path | None:
     return None if no_updates else default_layer_path()
 
 
+class Only(StrEnum):
+    """Which of the two sources a run of `normandie update` asks."""
+
+    REGISTER = "register"
+    OPENDATA = "opendata"
+
+
 class Outcome(StrEnum):
     """What the register answered about one SIREN."""
 

@@ -29,6 +29,7 @@ from normandie_cli.cli import (
     overlay,
     records,
     speak,
+    update,
 )
 from normandie_cli.cli.context import Environment, Settings, drop_stdout, environment, settings
 from normandie_cli.errors import ExitCode, NormandieError
@@ -212,7 +213,7 @@ def _overview(ctx: typer.Context) -> None:
 
 
 # The commands, in the order the help lists them; a group without a name adds its commands.
-for group in (listings, records, compare, export, changes):
+for group in (listings, records, compare, export, changes, update):
     app.add_typer(group.app)
 app.add_typer(cache.app, name="cache")
 app.add_typer(add.app, name="add")
