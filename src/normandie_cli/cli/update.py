@@ -60,7 +60,7 @@ def update(
     headcount band and whether it has ceased; the ministry's open data gives the i-Lab and
     i-Nov laureates of Normandy the dataset lacks. The result is a layer of its own
     ($XDG_DATA_HOME/normandie/updates/), written whole or not at all: it fills empty fields
-    and never replaces a curated one (`normandie validate` lists disagreements). At most 7
+    and never replaces a curated one (the command `validate` lists disagreements). At most 7
     requests a second; a run cut short resumes where it stopped. Base addresses:
     NORMANDIE_REGISTER_URL and NORMANDIE_OPENDATA_URL.
     """
