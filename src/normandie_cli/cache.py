@@ -21,7 +21,13 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from normandie_cli import __version__
-from normandie_cli.dataset import bundled_data_path, collector_paused, dataset_files, load_dataset
+from normandie_cli.dataset import (
+    bundled_data_path,
+    bundled_layer,
+    collector_paused,
+    dataset_files,
+    load_dataset,
+)
 from normandie_cli.models import Dataset
 
 # Bump when the models change shape: an old pickle must never be read into new classes.
@@ -45,6 +51,9 @@ def load(
     runs inside `while_slow()` (a spinner on a terminal, say)."""
     path = data or bundled_data_path()
     files = dataset_files(path)
+    bundled = bundled_layer(path)
+    if bundled is not None:
+        files.append(bundled)
     origin = [path]
     if overlay is not None and overlay.exists():
         origin.append(overlay)

@@ -46,10 +46,20 @@ def dataset_files(path: Path) -> list[Path]:
         raise DataError(str(path), [reason]) from None
     if not is_folder:
         return [path]
-    files = sorted(p for p in path.rglob("*.toml") if p.is_file())
+    layer = bundled_layer(path)
+    files = sorted(p for p in path.rglob("*.toml") if p.is_file() and p != layer)
     if not files:
         raise DataError(str(path), [_("this folder holds no .toml file")])
     return files
+
+
+def bundled_layer(path: Path) -> Path | None:
+    """The register layer a data folder holds (updates.BUNDLED_LAYER), read as a layer
+    under the user's rather than as tables of the dataset."""
+    from normandie_cli.updates import BUNDLED_LAYER
+
+    layer = path / BUNDLED_LAYER
+    return layer if path.is_dir() and layer.is_file() else None
 
 
 @contextmanager
@@ -76,8 +86,11 @@ def load_dataset(
 
     Raises DataError listing every problem, each with its file, table, record and field.
     """
+    from normandie_cli.updates import combine
+
     path = path or bundled_data_path()
     files = dataset_files(path)
+    bundled = bundled_layer(path)
     with collector_paused():
         parts = read_parts(path, files)
         amendment = None
@@ -86,6 +99,10 @@ def load_dataset(
         layer = None
         if updates is not None and updates.exists():
             layer = (str(updates), read_toml(updates))
+        if bundled is not None:
+            user = None if layer is None else layer[1]
+            name = str(bundled) if layer is None else layer[0]
+            layer = (name, combine(read_toml(bundled), user))
         return parse_dataset(parts, str(path), amendment, layer)
 
 

@@ -45,6 +45,30 @@ _TABLES = ("refresh", "register", "sources", "startups")
 _LAUREATE_REFERENCES = ("city", "sectors", "hosted_by", "research_units", "sources")
 
 
+# The register's facts the maintainers fetched (scripts/refresh_register.py), bundled in the
+# data folder in the layer's own format; a user's layer is read over it.
+BUNDLED_LAYER = "generated/register.toml"
+
+
+def combine(bundled: Mapping[str, Any], user: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The bundled register layer with the user's over it: the user's answer for a SIREN,
+    refresh and laureates win; sources are put together, the user's first."""
+    if not user:
+        return dict(bundled)
+    combined = dict(user)
+    theirs = {e.get("siren") for e in user.get("register", []) if isinstance(e, dict)}
+    combined["register"] = [
+        *user.get("register", []),
+        *(e for e in bundled.get("register", []) if e.get("siren") not in theirs),
+    ]
+    ids = {s.get("id") for s in user.get("sources", []) if isinstance(s, dict)}
+    combined["sources"] = [
+        *user.get("sources", []),
+        *(s for s in bundled.get("sources", []) if s.get("id") not in ids),
+    ]
+    return combined
+
+
 def updates_folder() -> Path:
     """$XDG_DATA_HOME/normandie/updates, beside the overlay."""
     from normandie_cli.overlay import default_overlay_path

@@ -141,3 +141,26 @@ def test_the_cache_key_follows_the_layer(
     without = cache.load(data, None, updates=None)
     assert next(s for s in without.startups if s.id == "empty").city is None
     assert len(list((tmp_path / "cache" / "normandie").glob("*.pickle"))) == 2
+
+
+def test_a_bundled_register_layer_is_read_under_the_user_s(
+    tmp_path: Path, write_dataset: WriteDataset
+) -> None:
+    folder = tmp_path / "data"
+    (folder / "generated").mkdir(parents=True)
+    write_dataset(STARTUPS).rename(folder / "data.toml")
+    (folder / "generated" / "register.toml").write_text(LAYER, encoding="utf-8")
+    bundled = load_dataset(folder)
+    assert next(s for s in bundled.startups if s.id == "empty").city == "beta"
+    mine = tmp_path / "updates.toml"
+    mine.write_text(
+        LAYER.split("[[register]]")[0]
+        + '[[register]]\nsiren = "111111118"\nchecked = "2026-11-25"\ncommune = "14001"\n',
+        encoding="utf-8",
+    )
+    both = load_dataset(folder, updates=mine)
+    empty = next(s for s in both.startups if s.id == "empty")
+    assert (empty.city, empty.legal_name) == ("alpha", None)  # the user's, newer answer wins
+    curated = next(s for s in both.startups if s.id == "curated")
+    assert curated.sources == ("src",)  # the bundled answer for it still applies: no fill
+    assert both.updates is not None and len(both.updates.conflicts) == 2

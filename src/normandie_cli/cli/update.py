@@ -138,22 +138,22 @@ def _previous(path: Path) -> "Layer | None":
 
 def _checked(given: Settings, layer_path: Path, text: str) -> Dataset:
     """The dataset as it will read with the new layer; refuses a layer that breaks it."""
-    from normandie_cli.dataset import bundled_data_path, dataset_files, parse_toml, read_parts
+    import tempfile
+
+    from normandie_cli.dataset import load_dataset
     from normandie_cli.errors import DataError
-    from normandie_cli.validation import parse_dataset
 
-    base = given.data or bundled_data_path()
-    overlay = None
-    if given.overlay is not None and given.overlay.exists():
-        from normandie_cli.dataset import read_toml
-
-        overlay = (str(given.overlay), read_toml(given.overlay, may_be_empty=True))
-    layer = (str(layer_path), parse_toml(text.encode("utf-8"), str(layer_path)))
-    try:
-        return parse_dataset(read_parts(base, dataset_files(base)), str(base), overlay, layer)
-    except DataError as error:
-        refused = _("the refreshed layer does not fit the dataset, so nothing was written:\n{why}")
-        raise NormandieError(refused.format(why="\n".join(error.problems))) from None
+    with tempfile.TemporaryDirectory(prefix="normandie-update-") as folder:
+        trial = Path(folder) / layer_path.name
+        trial.write_text(text, encoding="utf-8")
+        try:
+            merged = load_dataset(given.data, given.overlay, trial)
+        except DataError as error:
+            refused = _(
+                "the refreshed layer does not fit the dataset, so nothing was written:\n{why}"
+            )
+            raise NormandieError(refused.format(why="\n".join(error.problems))) from None
+    return merged
 
 
 @contextmanager
