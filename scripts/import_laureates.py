@@ -22,9 +22,12 @@ And, to make the records say what the sources mean:
   i-Nov data and the press; a press row says where a company was at a date, so its commune is
   marked `city_basis = "premises"`.
 
-Long texts (`projetresume`, `moto`, `entrepriseresume`) are other people's prose: they are
-never copied, so no startup gets a description here. Any label, code or value the script does
-not know how to map stops it with an error rather than being guessed.
+The mapping itself is normandie_cli.laureates, which `normandie update` uses too on the
+ministry's open-data API: this script reads the CSV extracts into its rows, and gives it the
+names, sectors and places above. Long texts (`projetresume`, `moto`, `entrepriseresume`) are
+other people's prose: they are never copied, so no startup gets a description here. Any
+label, code or value the mapping does not know stops the script with an error rather than
+being guessed.
 
 Run: python scripts/import_laureates.py
 """
@@ -39,9 +42,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
-from importing import ROOT, city_ids_by_insee, clean, read_csv, rnsr_id, slug, write_toml
+from importing import ROOT, city_ids_by_insee, read_csv, rnsr_id, write_toml
 
-from normandie_cli.quality import luhn_valid
+from normandie_cli.laureates import Context, ILabRow, INovRow, build_startups, whole_euros
 from normandie_cli.text import strip_accents
 
 OUTPUT = "laureates.toml"
@@ -108,14 +111,6 @@ SIREN_PLACES: dict[str, dict[str, Any]] = {
 }
 _OFFICIAL = "official open data"  # a source_type of ilab-siren-communes.csv: the i-Nov data
 
-# Legal forms left out of ids (names keep them as written).
-_LEGAL_FORM = re.compile(r"^(?:SAS|SARL|SA)\s+|\s+(?:S\.A\.S\.|SAS|SARL|S\.A\.|SA)$")
-_DOTTED_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")  # "A.R.D." -> "ARD"
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
-_URL = re.compile(
-    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?", re.I | re.ASCII
-)
-_BARE_DOMAIN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#]\S*)?", re.I | re.ASCII)
 _YEAR_ONLY_DATE = re.compile(r"(\d{4})-01-01", re.ASCII)
 
 
@@ -125,42 +120,6 @@ def fail(message: str) -> NoReturn:
 
 def note(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-def valid_siren(siren: str) -> bool:
-    """Nine digits passing the Luhn check, as every SIREN does."""
-    return re.fullmatch(r"\d{9}", siren, re.ASCII) is not None and luhn_valid(siren)
-
-
-def readable_id(name: str) -> str:
-    """The id a company name gives: its slug, without a legal form or dots in an acronym."""
-    text = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", ""), name.strip())
-    text = _LEGAL_FORM.sub("", text)
-    return slug(text)
-
-
-def website(value: str) -> str | None:
-    """An http(s) address, with http:// added to a bare domain; None if it is not a web address."""
-    value = value.strip()
-    if not value:
-        return None
-    if _URL.fullmatch(value):
-        return value
-    if _BARE_DOMAIN.fullmatch(value):
-        note(f"website {value!r} has no scheme: written as 'http://{value}'")
-        return f"http://{value}"
-    note(f"website {value!r} is not a web address: left out")
-    return None
-
-
-def whole_euros(value: str) -> int | None:
-    """'324000.0' -> 324000; the grant is published as a float but is a whole amount."""
-    if not value.strip():
-        return None
-    amount = float(value)
-    if not amount.is_integer() or amount < 0:
-        fail(f"subvention {value!r} is not a whole number of euros")
-    return int(amount)
 
 
 def loose(text: str) -> str:
@@ -207,17 +166,42 @@ def hand_kept_sirens() -> set[str]:
     return {s["siren"] for s in startups if "siren" in s}
 
 
-class Company:
-    """What the laureate rows of one SIREN say."""
+def ilab_rows() -> Iterable[ILabRow]:
+    for row in read_csv("ilab-laureates-normandie.csv"):
+        yield ILabRow(
+            year=int(row["year"]),
+            siren=row["siren"],
+            name=row["company_name"],
+            domain=row["technology_domain"],
+            category=row["application_type"],
+            prize=row["grand_prix"],
+            project=row["project_title"],
+            website=row["website"],
+            research_unit=row["linked_research_unit"],
+        )
 
-    def __init__(self, siren: str) -> None:
-        self.siren = siren
-        self.names: list[str] = []  # as written, in row order (i-Lab rows first)
-        self.websites: set[str] = set()
-        self.cities: set[str] = set()
-        self.research_units: set[str] = set()
-        self.awards: list[dict[str, Any]] = []
-        self.sources: set[str] = set()
+
+def inov_rows() -> Iterable[INovRow]:
+    for n, row in enumerate(read_csv("inov-laureates-normandie.csv"), start=2):
+        if row["reg_nom"] != "Normandie":
+            fail(f"inov line {n}: region {row['reg_nom']!r} is not Normandie")
+        date = _YEAR_ONLY_DATE.fullmatch(row["datepublication"].strip())
+        if date is None:
+            fail(f"inov line {n}: datepublication {row['datepublication']!r} is not YYYY-01-01")
+        try:
+            grant = whole_euros(row["subvention"])
+        except ValueError as error:
+            fail(str(error))
+        yield INovRow(
+            wave=row["vague"],
+            year=int(date.group(1)),
+            theme=row["thematique"],
+            project=row["projet"],
+            siren=row["siren"],
+            name=row["entreprise"],
+            grant=grant,
+            commune=row["cityid"],
+        )
 
 
 def company_names() -> dict[str, tuple[str, str]]:
@@ -257,142 +241,23 @@ def placed(city_of: Mapping[str, str]) -> dict[str, dict[str, Any]]:
 def main() -> None:
     city_of = city_ids_by_insee()
     units = ResearchUnits(read_csv("rnsr-structures-recherche-normandie.csv"))
-    companies: dict[str, Company] = {}
-
-    def company(siren: str, where: str) -> Company:
-        siren = siren.strip()
-        if not valid_siren(siren):
-            fail(f"{where}: {siren!r} is not a valid SIREN")
-        return companies.setdefault(siren, Company(siren))
-
-    for n, row in enumerate(read_csv("ilab-laureates-normandie.csv"), start=2):
-        found = company(row["siren"], f"ilab line {n}")
-        found.names.append(row["company_name"].strip())
-        found.sources.add(ILAB["id"])
-        address = website(row["website"])
-        if address:
-            found.websites.add(address)
-        if row["linked_research_unit"].strip():
-            unit = units.find(row["linked_research_unit"].strip())
-            if unit:
-                found.research_units.add(unit)
-        found.awards.append(
-            clean(
-                {
-                    "contest": "i-lab",
-                    "year": int(row["year"]),
-                    "category": row["application_type"].strip(),
-                    "project": row["project_title"].strip(),
-                    "domain": row["technology_domain"],
-                    "prize": row["grand_prix"].strip(),
-                    "sources": [ILAB["id"]],
-                }
-            )
-        )
-
-    for n, row in enumerate(read_csv("inov-laureates-normandie.csv"), start=2):
-        if row["reg_nom"] != "Normandie":
-            fail(f"inov line {n}: region {row['reg_nom']!r} is not Normandie")
-        date = _YEAR_ONLY_DATE.fullmatch(row["datepublication"].strip())
-        if date is None:
-            fail(f"inov line {n}: datepublication {row['datepublication']!r} is not YYYY-01-01")
-        found = company(row["siren"], f"inov line {n}")
-        found.names.append(row["entreprise"].strip())
-        found.sources.add(INOV["id"])
-        if row["cityid"].strip():
-            if row["cityid"].strip() not in city_of:
-                fail(f"inov line {n}: cityid {row['cityid']!r} is not a commune of communes.toml")
-            found.cities.add(city_of[row["cityid"].strip()])
-        found.awards.append(
-            clean(
-                {
-                    "contest": "i-nov",
-                    "year": int(date.group(1)),
-                    "category": row["vague"].strip(),
-                    "project": row["projet"].strip(),
-                    "domain": row["thematique"],
-                    "amount": whole_euros(row["subvention"]),
-                    "sources": [INOV["id"]],
-                }
-            )
-        )
-
-    known_sectors = sector_ids()
-    sectors = described_sectors()
-    for siren, listed in sectors.items():
-        if siren not in companies:
-            fail(f"laureate-sectors.csv: {siren} is not a laureate")
-        if set(listed) - known_sectors:
-            fail(f"{siren}: sectors {listed} are not all in data/vocabulary.toml")
-    for found in companies.values():
-        if len(found.websites) > 1:
-            fail(f"{found.siren}: the rows give several websites {sorted(found.websites)}")
-        if len(found.cities) > 1:
-            fail(f"{found.siren}: the i-Nov rows give several communes {sorted(found.cities)}")
-
-    # The contest's spelling: i-Lab's (its rows come first), else i-Nov's latest. The name is
-    # how the company writes itself (company-names.csv), which may differ only in case,
-    # punctuation and a legal form; a name in capitals with no row there stops the script.
-    hand_kept = hand_kept_sirens()
-    readable = company_names()
-    written_names: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for siren, found in companies.items():
-        written = found.names[0] if ILAB["id"] in found.sources else found.names[-1]
-        name, spelled_in = readable.get(siren, (written, ""))
-        if readable_id(name) != readable_id(written):
-            fail(f"{siren}: company-names.csv changes more than the spelling of {written!r}")
-        if siren not in readable and written == written.upper() and siren not in hand_kept:
-            fail(f"{siren}: {written!r} is in capitals: give its name in company-names.csv")
-        if spelled_in:
-            found.sources.add(spelled_in)
-        written_names[siren], names[siren] = written, name
-    if set(readable) - set(companies) or set(readable) & hand_kept:
-        fail("company-names.csv names a company that is not a generated laureate")
-
-    # Ids: a readable slug of the contest's spelling, with the SIREN added when two companies
-    # share it.
-    bases: dict[str, list[str]] = defaultdict(list)
-    for siren, written in written_names.items():
-        if siren in hand_kept:
-            note(f"{written!r} ({siren}) is kept by hand in data/normandie.toml: left out")
-            continue
-        bases[readable_id(written)].append(siren)
-    places = placed(city_of)
-    startups = []
-    for base, sirens in bases.items():
-        for siren in sirens:
-            startup_id = base
-            if len(sirens) > 1:
-                startup_id = f"{base}-{siren}"
-                note(f"id {base!r} is shared: {names[siren]!r} ({siren}) gets {startup_id!r}")
-            if not _ID.fullmatch(startup_id):
-                fail(f"{siren}: cannot make a free, valid id from {names[siren]!r}")
-            found = companies[siren]
-            place = places.get(siren, {})
-            city = next(iter(found.cities), None)
-            if city is not None and place:
-                fail(f"{siren}: the i-Nov data gives a commune; ilab-siren-communes.csv adds one")
-            startups.append(
-                {
-                    "id": startup_id,
-                    "name": names[siren],
-                    "legal_name": written_names[siren]
-                    if written_names[siren] != names[siren]
-                    else None,
-                    "siren": siren,
-                    "website": next(iter(found.websites), None),
-                    "city": place.get("city", city),
-                    "city_basis": place.get("city_basis"),
-                    "sectors": sectors.get(siren, []),
-                    "hosted_by": place.get("hosted_by", []),
-                    "research_units": sorted(found.research_units),
-                    "sources": sorted(found.sources | set(place.get("sources", []))),
-                    "awards": sorted(found.awards, key=lambda a: (a["contest"], a["year"])),
-                }
-            )
-    startups.sort(key=lambda s: s["id"])
-
+    context = Context(
+        city_of=city_of,
+        known_sectors=sector_ids(),
+        kept_sirens=hand_kept_sirens(),
+        ilab_source=ILAB["id"],
+        inov_source=INOV["id"],
+        find_unit=units.find,
+        names=company_names(),
+        sectors=described_sectors(),
+        places=placed(city_of),
+        readable_names=True,
+    )
+    startups = build_startups(list(ilab_rows()), list(inov_rows()), context)
+    if context.problems:
+        fail(context.problems[0])
+    for message in context.notes:
+        note(message)
     for label, outcome in sorted(units.log.items()):
         note(f"research unit {label!r}: {outcome}")
     write_toml(

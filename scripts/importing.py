@@ -12,6 +12,7 @@ from typing import Any
 
 import tomli_w
 
+from normandie_cli.laureates import id_slug as slug
 from normandie_cli.text import fold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,14 +24,6 @@ def read_csv(name: str, delimiter: str = ",") -> Iterator[dict[str, str]]:
     """The rows of one of the input CSVs in scripts/input/ (a BOM, if any, is dropped)."""
     with (INPUT / name).open(encoding="utf-8-sig", newline="") as file:
         yield from csv.DictReader(file, delimiter=delimiter)
-
-
-def slug(text: str) -> str:
-    """An id from a name: lowercase ASCII, accents folded, words joined by hyphens."""
-    folded = fold(text)
-    kept = "".join(c for c in folded if c.isascii() and (c.isalnum() or c == "-"))
-    # A sign dropped between two words ("Hep ! Espace") leaves one hyphen, not two.
-    return "-".join(part for part in kept.split("-") if part)
 
 
 def clean(record: Mapping[str, Any]) -> dict[str, Any]:

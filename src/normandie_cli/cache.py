@@ -24,6 +24,7 @@ from pathlib import Path
 from normandie_cli import __version__
 from normandie_cli.dataset import (
     bundled_data_path,
+    bundled_layer,
     collector_paused,
     dataset_files,
     exists,
@@ -46,14 +47,18 @@ def load(
     data: Path | None,
     overlay: Path | None,
     *,
+    updates: Path | None = None,
     use_cache: bool = True,
     while_slow: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> Dataset:
-    """The dataset (the bundled one unless `data` names another), amended by the overlay if
-    it exists, from the cache when it is current. A long read runs inside `while_slow()`
-    (a spinner on a terminal, say)."""
+    """The dataset (the bundled one unless `data` names another), amended by the updates
+    layer and the overlay if they exist, from the cache when it is current. A long read
+    runs inside `while_slow()` (a spinner on a terminal, say)."""
     path = data or bundled_data_path()
     files = dataset_files(path)
+    bundled = bundled_layer(path)
+    if bundled is not None:
+        files.append(bundled)
     origin = [path]
     if overlay is not None and is_within(overlay, path):
         inside = _("the overlay {overlay} is part of the dataset {data}: keep it outside")
@@ -63,14 +68,21 @@ def load(
         files.append(overlay)
     else:
         overlay = None
+    # The layer is part of the key (its content changes the dataset) and of the cache
+    # file's name (a read with --no-updates is another dataset, cached beside it).
+    if updates is not None and exists(updates):
+        origin.append(updates)
+        files.append(updates)
+    else:
+        updates = None
 
     def read() -> Dataset:
         if while_slow is None or sum(f.stat().st_size for f in files if f.is_file()) < (
             SLOW_LOAD_BYTES
         ):
-            return load_dataset(path, overlay)
+            return load_dataset(path, overlay, updates)
         with while_slow():
-            return load_dataset(path, overlay)
+            return load_dataset(path, overlay, updates)
 
     return load_with_cache(origin, files, read) if use_cache else read()
 

@@ -49,9 +49,11 @@ def dataset_files(path: Path) -> list[Path]:
         raise DataError(str(path), [reason]) from None
     if not is_folder:
         return [path]
+    layer = bundled_layer(path)
     files, problems = _folder_files(path)
     if problems:
         raise DataError(str(path), problems)
+    files = [file for file in files if file != layer]
     if not files:
         raise DataError(str(path), [_("this folder holds no .toml file")])
     return sorted(files)
@@ -93,6 +95,15 @@ def _folder_files(folder: Path) -> tuple[list[Path], list[str]]:
     return files, problems
 
 
+def bundled_layer(path: Path) -> Path | None:
+    """The register layer a data folder holds (updates.BUNDLED_LAYER), read as a layer
+    under the user's rather than as tables of the dataset."""
+    from normandie_cli.updates import BUNDLED_LAYER
+
+    layer = path / BUNDLED_LAYER
+    return layer if path.is_dir() and layer.is_file() else None
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Building hundreds of thousands of objects that all stay alive: the garbage collector's
@@ -123,21 +134,34 @@ def exists(path: Path) -> bool:
     return True
 
 
-def load_dataset(path: Path | None = None, overlay: Path | None = None) -> Dataset:
+def load_dataset(
+    path: Path | None = None, overlay: Path | None = None, updates: Path | None = None
+) -> Dataset:
     """Read and validate a dataset (the bundled one by default): a TOML file or a folder,
-    amended by an overlay file when one is given and exists (see parse_dataset).
+    amended by an updates layer and an overlay file when given and they exist (see
+    parse_dataset).
 
     Raises DataError listing every problem, each with its file, table, record and field.
     """
+    from normandie_cli.updates import combine
+
     path = path or bundled_data_path()
     files = dataset_files(path)
+    bundled = bundled_layer(path)
     with collector_paused():
         parts = read_parts(path, files)
         amendment = None
         if overlay is not None and exists(overlay):
             overlay_tables = read_toml(overlay, may_be_empty=True, regular_only=True)
             amendment = (str(overlay), overlay_tables)
-        return parse_dataset(parts, str(path), amendment)
+        layer = None
+        if updates is not None and exists(updates):
+            layer = (str(updates), read_toml(updates, regular_only=True))
+        if bundled is not None:
+            user = None if layer is None else layer[1]
+            name = str(bundled) if layer is None else layer[0]
+            layer = (name, combine(read_toml(bundled), user))
+        return parse_dataset(parts, str(path), amendment, layer)
 
 
 def read_parts(path: Path, files: list[Path]) -> list[tuple[str, dict[str, Any]]]:

@@ -136,6 +136,16 @@ def write_file(
         replace_in(folder, target.name, data, shown=path)
 
 
+def make_folder(folder: Path) -> None:
+    """Create a folder of normandie's own (the overlay's, the updates layer's) and those
+    above it; a NormandieError saying why it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        cannot = _("cannot create the folder {folder}: {reason}")
+        raise NormandieError(cannot.format(folder=folder, reason=error.strerror or error)) from None
+
+
 @contextmanager
 def opened_folder(folder: Path, *, shown: Path) -> Iterator[int]:
     """A descriptor of the folder a file is written in: what is checked and what is

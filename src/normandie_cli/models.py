@@ -257,6 +257,11 @@ class Startup(_Picklable):
     awards: tuple[Award, ...] = ()
     funding: tuple[FundingRound, ...] = ()
     description: str | None = None
+    # What the company register states (see updates.py), or a source that says the same.
+    activity: str | None = None  # NAF rév. 2 code of the main activity, e.g. "62.01Z"
+    headcount: str | None = None  # INSEE headcount band code, e.g. "11" (10 to 19 employees)
+    headcount_year: int | None = None  # the year that band is for
+    closed: PartialDate | None = None  # the day the company ceased, when it has
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +325,42 @@ Record = Source | Term | Department | Agglomeration | City | Startup | Organizat
 
 
 @dataclass(frozen=True, slots=True)
+class FieldOrigin(_Picklable):
+    """A field of a record that the updates layer filled: from which source, checked when."""
+
+    record: str
+    field: str
+    source: str
+    checked: PartialDate
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict(_Picklable):
+    """A field the register states otherwise than the curated record: the curated value is
+    kept, and `normandie validate` lists both, each with its sources."""
+
+    record: str
+    field: str
+    kept: str
+    kept_sources: tuple[str, ...]
+    register: str
+    source: str
+    checked: PartialDate
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatesInfo(_Picklable):
+    """What the updates layer (`normandie update`) brought to a dataset."""
+
+    path: str
+    refreshed: PartialDate
+    sources: tuple[str, ...]  # the ids of the layer's own sources
+    filled: tuple[FieldOrigin, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    added: tuple[str, ...] = ()  # ids of the startups the layer adds (new laureates)
+
+
+@dataclass(frozen=True, slots=True)
 class Dataset:
     """Everything loaded and validated: references between records are known to resolve."""
 
@@ -335,6 +376,7 @@ class Dataset:
     startups: tuple[Startup, ...]
     organizations: tuple[Organization, ...]
     events: tuple[Event, ...]
+    updates: UpdatesInfo | None = None  # None when read without an updates layer
 
     def records(self, kind: RecordKind) -> tuple[Record, ...]:
         table: tuple[Record, ...] = getattr(self, kind.value)

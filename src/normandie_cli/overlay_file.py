@@ -15,7 +15,7 @@ from typing import Any
 
 from normandie_cli.dataset import parse_toml, read_file
 from normandie_cli.errors import DataError, NormandieError
-from normandie_cli.files import check_target, opened_folder, replace_in
+from normandie_cli.files import check_target, make_folder, opened_folder, replace_in
 from normandie_cli.i18n import _
 from normandie_cli.toml_tables import table_toml
 
@@ -141,13 +141,7 @@ def update_overlay(
     file all or nothing; with dry_run, only read, change and check. Returns the text before
     and after. The overlay must not be inside what the command reads (`reads`)."""
     if not dry_run:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            cannot = _("cannot create the folder {folder}: {reason}")
-            raise NormandieError(
-                cannot.format(folder=path.parent, reason=error.strerror or error)
-            ) from None
+        make_folder(path.parent)
     # A linked overlay is updated where it lives: the link was the person's own doing.
     target = check_target(path, force=True, reads=reads, follow_link=True)
     if dry_run:

@@ -84,6 +84,22 @@ def quality_warnings(dataset: Dataset, today: date) -> list[str]:
         if record.siren is not None and not luhn_valid(record.siren):
             checksum = _("{where}: SIREN {siren} fails its checksum")
             warnings.append(checksum.format(where=where, siren=record.siren))
+    for conflict in dataset.updates.conflicts if dataset.updates else ():
+        disagree = _(
+            "startups ({id!r}): conflict on {field!r}: kept {kept!r} (sources: {sources}); the"
+            " register says {register!r} ({source}, checked {checked})"
+        )
+        warnings.append(
+            disagree.format(
+                id=conflict.record,
+                field=conflict.field,
+                kept=conflict.kept,
+                sources=", ".join(conflict.kept_sources),
+                register=conflict.register,
+                source=conflict.source,
+                checked=conflict.checked,
+            )
+        )
     named: tuple[tuple[str, Sequence[Startup | Organization | Event]], ...] = (
         ("startups", dataset.startups),
         ("organizations", dataset.organizations),

@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from normandie_cli.errors import UsageError
@@ -19,6 +20,7 @@ from normandie_cli.models import (
     Record,
     RecordKind,
     Startup,
+    Status,
 )
 from normandie_cli.places import Places, communes, union_of_scenes
 from normandie_cli.resolve import (
@@ -66,6 +68,14 @@ def _matches_text(needle: str | None, haystack: Iterable[str | None]) -> bool:
     return any(key in fold(text) for text in haystack if text)
 
 
+class StatusChoice(StrEnum):
+    """Which startups a listing shows by what is known of their fate."""
+
+    ACTIVE = "active"  # every one not known to be closed: unknown, active or acquired
+    CLOSED = "closed"
+    ALL = "all"
+
+
 @dataclass(frozen=True, slots=True)
 class StartupFilters:
     cities: Places | None = None
@@ -75,6 +85,7 @@ class StartupFilters:
     founded_since: int | None = None
     founded_until: int | None = None
     search: str | None = None
+    status: StatusChoice = StatusChoice.ALL
 
     def __post_init__(self) -> None:
         _check_search(self.search)
@@ -124,6 +135,9 @@ def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
         tests.append(lambda s: s.founded is not None and s.founded.year <= until)
     if filters.search:
         tests.append(lambda s: _matches_text(filters.search, text_of(s)))
+    if filters.status is not StatusChoice.ALL:
+        closed = filters.status is StatusChoice.CLOSED
+        tests.append(lambda s: (s.status is Status.CLOSED) is closed)
     kept: Sequence[Startup] = dataset.startups
     for test in tests:
         kept = [s for s in kept if test(s)]
@@ -268,6 +282,7 @@ class Filters:
     founded_since: int | None = None
     founded_until: int | None = None
     search: str | None = None
+    status: StatusChoice | None = None  # None: listings leave out closed companies
 
     def describe(self) -> str:
         """'--city rouen --sector fintech': the filters that were given, as typed."""
@@ -287,6 +302,7 @@ _ONLY_FOR: dict[str, RecordKind] = {
     "tag": RecordKind.STARTUP,
     "founded_since": RecordKind.STARTUP,
     "founded_until": RecordKind.STARTUP,
+    "status": RecordKind.STARTUP,
     "organizer": RecordKind.EVENT,
     "upcoming": RecordKind.EVENT,
     "past": RecordKind.EVENT,
@@ -323,6 +339,7 @@ def select(
             founded_since=filters.founded_since,
             founded_until=filters.founded_until,
             search=filters.search,
+            status=filters.status or StatusChoice.ACTIVE,
         )
         return sort_records(
             filter_startups(dataset, startups), check_sort_fields(kind, order), reverse

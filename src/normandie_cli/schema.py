@@ -28,15 +28,19 @@ from normandie_cli.models import (
 from normandie_cli.text import did_you_mean
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
-# A web address: http(s), a dotted host name, then anything printable without spaces.
+# A web address: http(s), a dotted host name (or, for a mirror of an API the updates layer
+# cites, an IPv4 address or localhost), then anything printable without spaces.
 _URL = re.compile(
-    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?",
+    r"https?://(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3}|localhost)"
+    r"(?::\d+)?(?:[/?#]\S*)?",
     re.IGNORECASE | re.ASCII,
 )
 _INSEE = re.compile(r"\d[\dAB]\d{3}", re.ASCII)
 _DEPARTMENT = re.compile(r"\d{2}|2[ab]|97\d", re.ASCII)
 _SIREN = re.compile(r"\d{9}", re.ASCII)
 _CURRENCY = re.compile(r"[A-Z]{3}", re.ASCII)
+_NAF = re.compile(r"\d{2}\.\d{2}[A-Z]", re.ASCII)
+_HEADCOUNT = re.compile(r"NN|\d{2}", re.ASCII)
 
 # Text fields that hold a slug: ids, keywords, and every reference to another record.
 _SLUG_FIELDS = frozenset(
@@ -45,7 +49,7 @@ _SLUG_FIELDS = frozenset(
 )
 _URL_FIELDS = frozenset({"url", "website"})
 # Whole numbers that are years (an award's, a census's): the range PartialDate accepts.
-_YEAR_FIELDS = frozenset({"year", "population_year", "rnsr_since"})
+_YEAR_FIELDS = frozenset({"year", "population_year", "rnsr_since", "headcount_year"})
 # A bound far above any real amount in euros or any commune's population; larger numbers are
 # typing slips, and their sums would overflow SQLite's 64-bit integers.
 _LARGEST_AMOUNT = 10**12
@@ -272,6 +276,12 @@ def _record_checks(record: object) -> Iterator[str]:
     siren = getattr(record, "siren", None)
     if siren is not None and not _SIREN.fullmatch(siren):
         yield _("'siren' must be 9 digits, got {value!r}").format(value=siren)
+    activity, headcount = getattr(record, "activity", None), getattr(record, "headcount", None)
+    if activity is not None and not _NAF.fullmatch(activity):
+        yield _("'activity' must be a NAF code like '62.01Z', got {value!r}").format(value=activity)
+    if headcount is not None and not _HEADCOUNT.fullmatch(headcount):
+        band = _("'headcount' must be an INSEE band code like '11' or 'NN', got {value!r}")
+        yield band.format(value=headcount)
     if isinstance(record, Event):
         if record.end is not None and record.start is None:
             yield _("'end' is set but 'start' is not")

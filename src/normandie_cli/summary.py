@@ -18,6 +18,7 @@ from normandie_cli.models import (
     Organization,
     RecordKind,
     Startup,
+    Status,
 )
 from normandie_cli.places import DEFAULT_SCENES, Scene, city_counts, resolve_scene
 from normandie_cli.query import (
@@ -55,6 +56,7 @@ class SceneSummary:
     events: int
     events_by_year: tuple[tuple[int, int], ...]
     upcoming_events: int
+    closed: int = 0  # startups known to be closed, left out of every startup metric
 
 
 def _median(years: Sequence[int]) -> int | float | None:
@@ -82,7 +84,8 @@ def compare_scenes(
                 return record.city is None
             return record.city in scene.cities
 
-        startups = [s for s in dataset.startups if inside(s)]
+        located = [s for s in dataset.startups if inside(s)]
+        startups = [s for s in located if s.status is not Status.CLOSED]
         organizations = [o for o in dataset.organizations if inside(o)]
         events = [e for e in dataset.events if inside(e)]
         years = [s.founded.year for s in startups if s.founded is not None]
@@ -108,6 +111,7 @@ def compare_scenes(
                 events=len(events),
                 events_by_year=tuple(sorted(event_years.items())),
                 upcoming_events=sum(1 for e in events if is_upcoming(e, today)),
+                closed=len(located) - len(startups),
             )
         )
     return summaries
@@ -135,6 +139,9 @@ class DatasetSummary:
     attributions: tuple[Attribution, ...]
     # For each table, for its main fields, how many records have it: gaps are shown.
     coverage: dict[str, dict[str, Known]]
+    # The day `normandie update` refreshed the layer read, and the titles of its sources.
+    refreshed: str | None = None
+    refreshed_from: tuple[str, ...] = ()
 
 
 # The fields whose coverage `normandie info` reports, by table.
@@ -181,6 +188,8 @@ def dataset_summary(dataset: Dataset) -> DatasetSummary:
         for s in sort_records(dataset.sources, ["id"])
         if s.licence is not None
     )
+    layer = dataset.updates
+    titles = tuple(s.title for s in dataset.sources if layer and s.id in layer.sources)
     return DatasetSummary(
         meta.title,
         meta.version,
@@ -189,6 +198,8 @@ def dataset_summary(dataset: Dataset) -> DatasetSummary:
         counts,
         attributions,
         coverage(dataset),
+        refreshed=None if layer is None else str(layer.refreshed),
+        refreshed_from=titles,
     )
 
 
@@ -200,6 +211,9 @@ def summary_rows(summary: DatasetSummary) -> list[dict[str, str]]:
         {"field": "updated", "value": summary.updated},
         {"field": "licence", "value": summary.licence},
     ]
+    if summary.refreshed:
+        value = "; ".join((summary.refreshed, *summary.refreshed_from))
+        rows.append({"field": "refreshed", "value": value})
     rows += [{"field": kind, "value": str(count)} for kind, count in summary.counts.items()]
     for table, fields in summary.coverage.items():
         rows += [
@@ -229,6 +243,7 @@ def comparison_rows(summaries: Sequence[SceneSummary]) -> list[dict[str, Any]]:
             "scene": s.scene.id,
             "name": s.scene.name,
             "startups": s.startups,
+            "closed_startups": s.closed,
             "founded_known": s.founded_known,
             "founded_last_5_years": s.founded_recently,
             "median_founded": s.median_founded,

@@ -28,6 +28,7 @@ from normandie_cli.models import (
 )
 from normandie_cli.schema import Problems, build_record
 from normandie_cli.text import did_you_mean, fold
+from normandie_cli.updates import apply_layer, layer_part, read_layer
 
 _TOP_LEVEL = ("meta", *(kind.value for kind in RecordKind))
 # An overlay holds records and retirements, never [meta]: it amends a dataset.
@@ -80,8 +81,13 @@ def parse_dataset(
     parts: Sequence[tuple[str, Mapping[str, Any]]],
     label: str,
     overlay: tuple[str, Mapping[str, Any]] | None = None,
+    updates: tuple[str, Mapping[str, Any]] | None = None,
 ) -> Dataset:
     """Turn parsed TOML files (name, tables) into one validated Dataset.
+
+    An updates layer (name, tables) comes first: its new records join the files, and its
+    register facts fill the startups' empty fields last (updates.apply_layer), so neither
+    a curated value nor an overlay's is ever replaced by the register's.
 
     An overlay (name, tables) amends the dataset: a record with a new id is added, one with
     the id of a record of its table replaces it, and a [[retired]] entry hides one. The
@@ -93,6 +99,10 @@ def parse_dataset(
     problems = Problems()
     metas: list[tuple[str, Meta | None]] = []
     entries: list[_Entry] = []
+    layer = None if updates is None else read_layer(*updates)
+    if layer is not None:
+        joined = layer_part(layer, parts)
+        parts = [*parts, joined]
     for name, raw in parts:
         prefix = f"{name}: " if name else ""
         _check_tables(name, raw, _TOP_LEVEL, problems)
@@ -126,7 +136,7 @@ def parse_dataset(
         )
         for c in table(RecordKind.CITY, City)
     )
-    return Dataset(
+    dataset = Dataset(
         meta=meta,
         sources=table(RecordKind.SOURCE, Source),
         sectors=table(RecordKind.SECTOR, Term),
@@ -140,6 +150,7 @@ def parse_dataset(
         organizations=table(RecordKind.ORGANIZATION, Organization),
         events=table(RecordKind.EVENT, Event),
     )
+    return dataset if layer is None else apply_layer(dataset, layer, joined[1])
 
 
 def _check_tables(

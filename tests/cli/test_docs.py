@@ -10,6 +10,7 @@ import re
 import shlex
 import subprocess
 import sys
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -151,14 +152,30 @@ def test_help_examples_run_on_the_bundled_data(example: str, tmp_path: Path) -> 
     env = {k: v for k, v in os.environ.items() if k not in STABLE_ENV}
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     env["NORMANDIE_OVERLAY"] = str(tmp_path / "overlay.toml")  # what `add` examples write
-    done = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", example],
-        env=env,
-        cwd=tmp_path,  # examples that write files write them here
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env["XDG_DATA_HOME"] = str(tmp_path / "data-home")  # what `update` examples write
+    with ExitStack() as stack:
+        if example.startswith("normandie update"):
+            # `update` asks the network: here, the local stand-in of both APIs, which knows
+            # every SIREN of the bundled data.
+            from fake_apis import Company, serve
+
+            from normandie_cli.dataset import load_dataset
+
+            apis = stack.enter_context(contextmanager(serve)())
+            for startup in load_dataset().startups:
+                if startup.siren:
+                    apis.companies[startup.siren] = Company()
+            apis.laureates = {"fr-esr-laureats-concours-national-i-lab": []}
+            apis.laureates["fr-esr-laureats-concours-i-nov"] = []
+            env["NORMANDIE_REGISTER_URL"] = env["NORMANDIE_OPENDATA_URL"] = apis.url
+        done = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", example],
+            env=env,
+            cwd=tmp_path,  # examples that write files write them here
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert done.returncode == 0, (example, done.stderr)
     assert "Traceback" not in done.stderr
 

@@ -423,7 +423,7 @@ def test_eight_commands_at_once_fifty_times(tmp_path: Path) -> None:
         stress_round(tmp_path, number)
 
 
-# --- Security: No network. ---------------------------------------------------------------
+# --- Security: Network only when asked. -------------------------------------------------
 
 
 def test_no_command_loads_a_network_client(tmp_path: Path) -> None:

@@ -145,7 +145,8 @@ def test_no_cache_and_cache_clear(invoke: Invoke, cache_home: Path, data_file: P
 
 @pytest.mark.subprocess
 def test_the_listing_path_imports_no_exporter(tmp_path: Path) -> None:
-    """`normandie startups --city rouen` must not pay for formats it does not write."""
+    """`normandie startups --city rouen` must not pay for formats it does not write, nor for
+    the HTTP client of `normandie update`."""
     probe = (
         "import sys\n"
         "sys.argv = ['normandie', 'startups', '--city', 'rouen']\n"
@@ -154,7 +155,9 @@ def test_the_listing_path_imports_no_exporter(tmp_path: Path) -> None:
         "heavy = ['csv', 'json', 'sqlite3', 'tomli_w', 'icalendar',\n"
         "         'normandie_cli.export_toml', 'normandie_cli.export_sqlite',\n"
         "         'normandie_cli.export_ics', 'normandie_cli.export_geojson',\n"
-        "         'normandie_cli.quality', 'statistics', 'rich.table']\n"
+        "         'normandie_cli.quality', 'statistics', 'rich.table',\n"
+        "         'urllib3', 'normandie_cli.fetch', 'normandie_cli.refresh',\n"
+        "         'normandie_cli.register', 'normandie_cli.opendata', 'normandie_cli.laureates']\n"
         "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
     )
     done = subprocess.run(

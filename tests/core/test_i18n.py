@@ -248,7 +248,7 @@ def test_how_far_ahead(days: int, english: str, french: str) -> None:
 
 
 def test_every_field_has_a_heading() -> None:
-    from normandie_cli.output.render import field_heading
+    from normandie_cli.output.headings import field_heading
 
     for field in {field for kind in RecordKind for field in field_names(kind)}:
         assert field_heading(field), field  # a KeyError names a field without one

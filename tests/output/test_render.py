@@ -11,9 +11,9 @@ from rich.console import Console, RenderableType
 from normandie_cli.columns import DEFAULT_COLUMNS, record_rows
 from normandie_cli.dataset import load_dataset
 from normandie_cli.models import RecordKind
+from normandie_cli.output.headings import field_heading
 from normandie_cli.output.render import (
     NARROW_WIDTH,
-    field_heading,
     record_detail,
     records_table,
     summary_view,

@@ -96,7 +96,7 @@ def _add(
 ) -> None:
     """Add a record of one kind to the overlay: from options, else asked on a terminal."""
     from normandie_cli import overlay
-    from normandie_cli.output.render import field_heading
+    from normandie_cli.output.headings import field_heading
 
     options = settings(ctx)
     env = options.env

@@ -31,6 +31,7 @@ from normandie_cli.cli import (
     overlay,
     records,
     speak,
+    update,
 )
 from normandie_cli.cli.context import Environment, Settings, drop_stdout, environment, settings
 from normandie_cli.errors import ExitCode, NormandieError, OutputError
@@ -150,6 +151,16 @@ def root(
         bool,
         typer.Option("--no-overlay", help=_("Read the dataset without your overlay.")),
     ] = False,
+    no_updates: Annotated[
+        bool,
+        typer.Option(
+            "--no-updates",
+            help=_(
+                "Read the dataset without what `normandie update` fetched from the company"
+                " register and the ministry's open data."
+            ),
+        ),
+    ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
@@ -176,6 +187,7 @@ def root(
     """
     from normandie_cli.overlay import overlay_in_use
     from normandie_cli.resolve import parse_date_option
+    from normandie_cli.updates import layer_in_use
 
     # Chosen again: the module may have been imported for another command line (tests).
     speak(choose_language(lang, os.environ))
@@ -187,6 +199,7 @@ def root(
         overlay=overlay_in_use(overlay, no_overlay),
         use_cache=not no_cache,
         env=env,
+        updates=layer_in_use(no_updates),
     )
     if ctx.invoked_subcommand is None:
         _overview(ctx)
@@ -208,7 +221,7 @@ def _overview(ctx: typer.Context) -> None:
 
 
 # The commands, in the order the help lists them; a group without a name adds its commands.
-for group in (listings, records, compare, export, changes):
+for group in (listings, records, compare, export, changes, update):
     app.add_typer(group.app)
 app.add_typer(cache.app, name="cache")
 app.add_typer(add.app, name="add")

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from normandie_cli.cli.context import save_overlay, settings
+from normandie_cli.cli.context import Settings, save_overlay, settings
 from normandie_cli.cli.options import (
     CiteOption,
     DryRunOption,
@@ -15,6 +15,7 @@ from normandie_cli.cli.options import (
 from normandie_cli.completion import Completable
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
+from normandie_cli.models import Dataset
 from normandie_cli.overlay_changes import Citing, check_not_retired, correction, retirement
 from normandie_cli.text import fold
 
@@ -61,7 +62,7 @@ def edit(
     from normandie_cli.query import find_record
 
     given = settings(ctx)
-    dataset = given.dataset
+    dataset = curated(given, record_id)
     kind, record = find_record(dataset, record_id)
     changes: dict[str, Any] = {}
     for assignment in assignments or []:
@@ -122,10 +123,27 @@ def retire(
     given = settings(ctx)
     path = given.overlay_path()
     check_not_retired(read_overlay_text(path), fold(record_id), path)
-    kind, record = find_record(given.dataset, record_id)
+    dataset = curated(given, record_id)
+    kind, record = find_record(dataset, record_id)
     in_base = any(r.id == record.id for r in given.base_dataset().records(kind))
     citing = Citing(tuple(source), source_title, source_publisher)
     change = retirement(record.id, reason, citing, in_base=in_base, path=path)
     if save_overlay(given, change, dry_run=dry_run):
         retired = _("Retired {id!r} in {path}.")
         given.env.say(retired.format(id=record.id, path=given.overlay_path()))
+
+
+def curated(given: Settings, record_id: str) -> Dataset:
+    """The dataset an overlay change is made to: what people wrote, without the updates
+    layer, whose facts are filled in again at every read (an overlay must not copy them)."""
+    from normandie_cli.text import fold
+
+    dataset = given.curated_dataset()
+    layer = given.dataset.updates
+    if layer is not None and fold(record_id) in layer.added:
+        from_layer = _(
+            "{id!r} comes from `normandie update` (the ministry's open data), not from the"
+            " dataset: to correct it, add your own record with `normandie add startup`"
+        )
+        raise UsageError(from_layer.format(id=record_id))
+    return dataset

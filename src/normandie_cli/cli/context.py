@@ -172,11 +172,12 @@ class Settings:
     overlay: Path | None = None
     use_cache: bool = True
     env: Environment = Environment()
+    updates: Path | None = None  # the updates layer; None with --no-updates
     _dataset: Dataset | None = None
 
     @property
     def dataset(self) -> Dataset:
-        """The dataset with the overlay's changes."""
+        """The dataset with the updates layer and the overlay's changes."""
         if self._dataset is None:
             self._dataset = self.load(self.overlay)
         return self._dataset
@@ -185,10 +186,21 @@ class Settings:
         """The dataset as it is, without the overlay."""
         return self.load(None)
 
-    def load(self, overlay: Path | None) -> Dataset:
+    def curated_dataset(self) -> Dataset:
+        """The dataset and the overlay without the updates layer: what people wrote."""
+        return self.load(self.overlay, with_updates=False)
+
+    def load(self, overlay: Path | None, *, with_updates: bool = True) -> Dataset:
         from normandie_cli.cache import load
 
-        return load(self.data, overlay, use_cache=self.use_cache, while_slow=self.env.spinner)
+        updates = self.updates if with_updates else None
+        return load(
+            self.data,
+            overlay,
+            updates=updates,
+            use_cache=self.use_cache,
+            while_slow=self.env.spinner,
+        )
 
     def data_paths(self) -> list[Path]:
         """The dataset the command reads, and the bundled one: no write may land in them."""
@@ -201,8 +213,9 @@ class Settings:
 
     def read_paths(self) -> list[Path]:
         """Every file or folder the command reads: the dataset, the bundled data, the
-        overlay."""
-        return [*self.data_paths(), *([self.overlay] if self.overlay is not None else [])]
+        overlay, the updates layer."""
+        layers = (self.overlay, self.updates)
+        return [*self.data_paths(), *(path for path in layers if path is not None)]
 
     def overlay_path(self) -> Path:
         """The overlay to change; --no-overlay leaves none."""

@@ -13,6 +13,7 @@ from normandie_cli.cli.options import (
     CommuneOption,
     KindOption,
     SectorOption,
+    StatusOption,
 )
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
@@ -77,6 +78,7 @@ def export(
     commune: CommuneOption = None,
     sector: SectorOption = None,
     kind: KindOption = None,
+    status: StatusOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -140,6 +142,7 @@ def export(
         commune=tuple(commune or ()),
         sector=tuple(sector or ()),
         kind=tuple(kind or ()),
+        status=status,
     )
     records_kind = export_kind(chosen_format, entity, filters)
     to_screen = output is None or str(output) == "-"

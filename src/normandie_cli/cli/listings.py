@@ -25,6 +25,7 @@ from normandie_cli.cli.options import (
     SearchOption,
     SectorOption,
     SortOption,
+    StatusOption,
     completer,
 )
 from normandie_cli.completion import Completable
@@ -131,6 +132,8 @@ def list_records(
         total=len(found),
     )
     say_cityless(given.env, dataset, kind, filters)
+    if kind is RecordKind.STARTUP and filters.status is None:
+        _say_closed_left_out(given.env, dataset, filters, len(found), given.today)
 
 
 def say_cityless(env: Environment, dataset: Dataset, kind: RecordKind, filters: Filters) -> None:
@@ -159,6 +162,22 @@ _LISTED = {
     RecordKind.ORGANIZATION: "organizations",
     RecordKind.EVENT: "events",
 }
+
+
+def _say_closed_left_out(
+    env: Environment, dataset: Dataset, filters: Filters, shown: int, today: date
+) -> None:
+    """Listings leave closed companies out unless asked: say how many, and how to see them."""
+    from normandie_cli.models import Status
+    from normandie_cli.query import StatusChoice, select
+
+    if not any(s.status is Status.CLOSED for s in dataset.startups):
+        return
+    every = dataclasses.replace(filters, status=StatusChoice.ALL)
+    closed = len(select(dataset, RecordKind.STARTUP, every, today)) - shown
+    if closed:
+        note = _("{count} closed company(ies) left out; --status all shows them.")
+        env.say(note.format(count=closed), style="dim")
 
 
 @app.command()
@@ -190,6 +209,7 @@ def startups(
         ),
     ] = None,
     search: SearchOption = None,
+    status: StatusOption = None,
     sort: SortOption = None,
     reverse: ReverseOption = False,
     limit: LimitOption = None,
@@ -217,6 +237,7 @@ def startups(
         founded_since=founded_since,
         founded_until=founded_until,
         search=search,
+        status=status,
     )
     list_records(
         ctx,

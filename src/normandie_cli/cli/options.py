@@ -11,6 +11,7 @@ from normandie_cli.completion import Completable
 from normandie_cli.i18n import _
 from normandie_cli.models import Dataset, RecordKind
 from normandie_cli.output.formats import OutputFormat
+from normandie_cli.query import StatusChoice
 
 FILTERS = _("Filters")
 OUTPUT = _("Output")
@@ -40,11 +41,12 @@ def _completion_dataset(ctx: typer.Context) -> Dataset:
     does not read and check the TOML again; never a spinner on the person's prompt."""
     from normandie_cli.cache import load
     from normandie_cli.overlay import overlay_in_use
+    from normandie_cli.updates import layer_in_use
 
     given = ctx.find_root().params  # as typed: Typer converts only when running
     overlay = overlay_in_use(given.get("overlay"), bool(given.get("no_overlay")))
     data = Path(given["data"]) if given.get("data") else None
-    return load(data, overlay, use_cache=True)
+    return load(data, overlay, updates=layer_in_use(bool(given.get("no_updates"))))
 
 
 # Longer descriptions would wrap, and a shell reads a wrapped line as another suggestion.
@@ -132,6 +134,18 @@ CityOption = Annotated[
         help=_("A city and its agglomeration: rouen includes Le Petit-Quevilly. Repeatable."),
         rich_help_panel=FILTERS,
         autocompletion=completer(Completable.CITY),
+    ),
+]
+StatusOption = Annotated[
+    StatusChoice | None,
+    typer.Option(
+        "--status",
+        case_sensitive=False,
+        help=_(
+            "active: all but the companies known to be closed (the default; unknown status"
+            " included); closed: only those; all: every one."
+        ),
+        rich_help_panel=FILTERS,
     ),
 ]
 CommuneOption = Annotated[

@@ -11,8 +11,8 @@ from normandie_cli.cli.options import CsvOption, FormatOption, JsonOption, compl
 from normandie_cli.completion import Completable
 from normandie_cli.dataset import exists
 from normandie_cli.errors import AlreadySaid, NormandieError
-from normandie_cli.i18n import _
-from normandie_cli.models import RecordKind
+from normandie_cli.i18n import _, human_date
+from normandie_cli.models import Dataset, RecordKind
 from normandie_cli.output.formats import OutputFormat, format_rows
 
 app = typer.Typer()
@@ -89,10 +89,13 @@ def validate(
         label = _("the bundled dataset") if path == bundled_data_path() else str(path)
         # The dataset in use is checked as it is used: with the overlay, if there is one.
         overlay = given.overlay if not paths else None
+        updates = given.updates if not paths else None
+        if updates is not None and exists(updates):
+            label += _(" with the updates layer {path}").format(path=updates)
         if overlay is not None and exists(overlay):
             label += _(" with the overlay {path}").format(path=overlay)
         try:
-            dataset = load_dataset(path, overlay)
+            dataset = load_dataset(path, overlay, updates)
         except NormandieError as error:  # said, and the next path checked
             say(f"{error}", style="red")
             failed = True
@@ -156,7 +159,8 @@ def show(
         cited = set(getattr(record, "sources", ()))
         sources = [s for s in dataset.sources if s.id in cited]
         origin = _origin(given, record.id)
-        given.env.print(record_detail(kind, fields, sources, dataset, origin))
+        marks = register_marks(dataset, record.id)
+        given.env.print(record_detail(kind, fields, sources, dataset, origin, marks))
     elif output is OutputFormat.JSON:
         from normandie_cli.output.json import to_json_object
 
@@ -167,15 +171,35 @@ def show(
 
 
 def _origin(given: Settings, record_id: str) -> str:
-    """Where a record comes from: the overlay, the bundled dataset or the --data one."""
+    """Where a record comes from: the overlay, the updates layer, the bundled dataset or
+    the --data one; completed from the register when the layer filled some of its fields."""
     if given.overlay is not None and exists(given.overlay):
         from normandie_cli.overlay import overlay_ids, read_overlay
 
         if record_id in overlay_ids(read_overlay(given.overlay)):
             return _("your overlay, {path}").format(path=given.overlay)
+    layer = given.dataset.updates
+    if layer is not None and record_id in layer.added:
+        return _("the updates layer (`normandie update`), {path}").format(path=layer.path)
     if given.data is None:
-        return _("the bundled dataset")
-    return _("the dataset {path}").format(path=given.data)
+        origin = _("the bundled dataset")
+    else:
+        origin = _("the dataset {path}").format(path=given.data)
+    if layer is not None and any(o.record == record_id for o in layer.filled):
+        origin += _(", completed from the company register (`normandie update`)")
+    return origin
+
+
+def register_marks(dataset: Dataset, record_id: str) -> dict[str, str]:
+    """Field -> where it came from, for each field of the record the updates layer filled."""
+    if dataset.updates is None:
+        return {}
+    came = _("the company register, checked {date}")
+    return {
+        origin.field: came.format(date=human_date(origin.checked))
+        for origin in dataset.updates.filled
+        if origin.record == record_id
+    }
 
 
 @app.command()

@@ -29,6 +29,7 @@ from normandie_cli.models import (
     Source,
     plain,
 )
+from normandie_cli.output.headings import field_heading
 from normandie_cli.places import REGION_NAMES
 from normandie_cli.series import describe
 from normandie_cli.summary import DatasetSummary, Overview
@@ -143,71 +144,16 @@ class _Names:
             return _("yes") if value else _("no")
         if isinstance(value, PartialDate):
             return human_date(value)
+        if field in ("activity", "headcount") and isinstance(value, str):
+            from normandie_cli.nomenclature import labelled
+
+            return inert(labelled(field, value))
         text = names.get(value, value) if isinstance(value, str) else str(plain(value))
         return inert(text)
 
 
-# The column headings of every field; a test checks that each field has one.
-_HEADERS = {
-    "id": N_("Id"),
-    "title": N_("Title"),
-    "publisher": N_("Publisher"),
-    "url": N_("Url"),
-    "date": N_("Date"),
-    "licence": N_("Licence"),
-    "cited_by": N_("Cited by"),
-    "name_fr": N_("Name fr"),
-    "name_en": N_("Name en"),
-    "name": N_("Name"),
-    "legal_name": N_("Legal name"),
-    "former_region": N_("Former region"),
-    "sources": N_("Sources"),
-    "seat": N_("Seat"),
-    "members": N_("Members"),
-    "insee": N_("Insee"),
-    "department": N_("Dept."),
-    "latitude": N_("Latitude"),
-    "longitude": N_("Longitude"),
-    "population": N_("Population"),
-    "population_year": N_("Population year"),
-    "aliases": N_("Aliases"),
-    "agglomeration": N_("Agglomeration"),
-    "startups": N_("Startups"),
-    "organizations": N_("Orgs"),
-    "events": N_("Events"),
-    "city": N_("City"),
-    "city_basis": N_("City basis"),
-    "sectors": N_("Sectors"),
-    "tags": N_("Tags"),
-    "founded": N_("Founded"),
-    "status": N_("Status"),
-    "website": N_("Website"),
-    "siren": N_("Siren"),
-    "hosted_by": N_("Hosted by"),
-    "research_units": N_("Research units"),
-    "former_names": N_("Former names"),
-    "awards": N_("Awards"),
-    "funding": N_("Funding"),
-    "description": N_("Description"),
-    "kind": N_("Kind"),
-    "rnsr": N_("Rnsr"),
-    "rnsr_since": N_("Rnsr since"),
-    "parents": N_("Parents"),
-    "series": N_("Series"),
-    "start": N_("Start"),
-    "end": N_("End"),
-    "venue": N_("Venue"),
-    "online": N_("Online"),
-    "organizers": N_("Organizers"),
-}
-
-
 def _euros(amount: int) -> str:
     return f"{amount:,} €".replace(",", " ")
-
-
-def field_heading(field: str) -> str:
-    return _(_HEADERS[field])
 
 
 # Below this many columns a table squeezes its cells to nothing: list records one by one.
@@ -281,8 +227,10 @@ def record_detail(
     sources: Sequence[Source],
     dataset: Dataset,
     origin: str,
+    marks: Mapping[str, str] | None = None,
 ) -> RenderableType:
-    """Every field of one record, where it comes from, then the sources it cites."""
+    """Every field of one record, where it comes from, then the sources it cites; `marks`
+    notes where single fields come from (the register, and when it was checked)."""
     names = _Names(dataset)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -292,7 +240,10 @@ def record_detail(
     for field, value in fields.items():
         if field == "sources" or value in (None, (), False):
             continue
-        grid.add_row(Text(field_heading(field)), Text(names.show(field, value)))
+        shown = Text(names.show(field, value))
+        if marks and field in marks:
+            shown.append(f"  ({inert(marks[field])})", style="dim")
+        grid.add_row(Text(field_heading(field)), shown)
     listing: list[RenderableType] = [Text(""), Text(_("Sources"), style="bold")] if sources else []
     for source in sources:
         details = ", ".join(x for x in (source.publisher, names.show("date", source.date)) if x)
@@ -347,6 +298,12 @@ def summary_view(summary: DatasetSummary) -> RenderableType:
     grid.add_row(Text(_("Version")), Text(inert(summary.version)))
     grid.add_row(Text(_("Updated")), Text(human_date(PartialDate.parse(summary.updated))))
     grid.add_row(Text(_("Licence")), Text(inert(summary.licence)))
+    if summary.refreshed:
+        refreshed = _("{date}, by `normandie update` from: {sources}").format(
+            date=human_date(PartialDate.parse(summary.refreshed)),
+            sources="; ".join(summary.refreshed_from) or "—",
+        )
+        grid.add_row(Text(_("Refreshed")), Text(inert(refreshed)))
     for kind, count in summary.counts.items():
         grid.add_row(Text(_(_TITLES[RecordKind(kind)])), Text(group_digits(count)))
     parts: list[RenderableType] = [grid, Text("")]

@@ -108,6 +108,8 @@ def comparison_table(
         label("  " + _("startups with amounts")),
         lambda s: known.format(count=s.funded_known, total=s.startups),
     )
+    if any(s.closed for s in summaries):  # known closed: counted apart, in no metric
+        texts(label("  " + _("closed, not counted")), lambda s: str(s.closed))
     counts(
         label(_("Organisations"), coverage.organizations_city, city),
         lambda s: s.organizations,

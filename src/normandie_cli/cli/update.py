@@ -1,0 +1,236 @@
+"""`normandie update`: refresh the updates layer from the company register and the
+ministry's open data (the only command that uses the network)."""
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from normandie_cli.cli.context import Environment, Settings, settings
+from normandie_cli.errors import NormandieError, UsageError
+from normandie_cli.i18n import _
+from normandie_cli.models import Dataset, Status
+from normandie_cli.updates import Only
+
+if TYPE_CHECKING:
+    from normandie_cli.refresh import Report
+    from normandie_cli.updates import RegisterEntry
+
+app = typer.Typer()
+
+REGISTER_URL = "NORMANDIE_REGISTER_URL"
+OPENDATA_URL = "NORMANDIE_OPENDATA_URL"
+
+
+@app.command()
+def update(
+    ctx: typer.Context,
+    only: Annotated[
+        Only | None,
+        typer.Option(
+            "--only",
+            case_sensitive=False,
+            help=_("Ask only the company register, or only the ministry's open data."),
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help=_("Show what would change, write nothing.")),
+    ] = False,
+    clear: Annotated[
+        bool,
+        typer.Option("--clear", help=_("Remove the updates layer: back to the bundled data.")),
+    ] = False,
+) -> None:
+    """Refresh startups from the company register and the ministry's open data.
+
+    Examples:
+
+      normandie update --dry-run
+
+      normandie update --only register
+
+      normandie update --clear
+
+    For every startup with a SIREN, the register (INSEE's base Sirene, through API
+    Recherche d'entreprises) gives its head office's commune, creation date, activity,
+    headcount band and whether it has ceased; the ministry's open data gives the i-Lab and
+    i-Nov laureates of Normandy the dataset lacks. The result is a layer of its own
+    ($XDG_DATA_HOME/normandie/updates/), written whole or not at all: it fills empty fields
+    and never replaces a curated one (the command `validate` lists disagreements). At most 7
+    requests a second; a run cut short resumes where it stopped. Base addresses:
+    NORMANDIE_REGISTER_URL and NORMANDIE_OPENDATA_URL.
+    """
+    from normandie_cli.refresh import progress_path
+    from normandie_cli.updates import LAYER_FILE, updates_folder
+
+    given = settings(ctx)
+    folder = updates_folder()
+    if folder is None:
+        homeless = _("there is no home folder to keep the updates layer in: set XDG_DATA_HOME")
+        raise NormandieError(homeless)
+    layer_path = folder / LAYER_FILE
+    if clear:
+        if dry_run or only:
+            raise UsageError(_("--clear takes no other option"))
+        _clear(given.env, layer_path, progress_path(folder))
+        return
+    if given.updates is None:
+        raise UsageError(_("--no-updates leaves no layer to update: leave it out"))
+    text, report, merged = _refresh(given, folder, layer_path, only, dry_run)
+    _report(given.env, report, merged, _entries(layer_path, text), dry_run)
+    if dry_run:
+        given.env.write(_changes(merged))
+        given.env.say(_("Checked; nothing was written (--dry-run)."))
+        return
+    from normandie_cli.files import make_folder, write_file
+
+    make_folder(folder)
+    write_file(layer_path, text, force=True, reads=_reads(given, layer_path))
+    given.env.say(_("Wrote {path}.").format(path=layer_path))
+
+
+def _reads(given: Settings, layer: Path) -> list[Path]:
+    """What the command reads and must not replace: all but the layer it renews."""
+    return [path for path in given.read_paths() if path != layer]
+
+
+def _clear(env: Environment, layer: Path, progress: Path) -> None:
+    from normandie_cli.dataset import exists
+
+    if not exists(layer) and not exists(progress):
+        env.say(_("No updates layer to remove: the data is the bundled one."))
+        return
+    for path in (layer, progress):
+        path.unlink(missing_ok=True)
+    env.say(_("Removed the updates layer {path}.").format(path=layer))
+
+
+def _refresh(
+    given: Settings, folder: Path, layer_path: Path, only: Only | None, dry_run: bool
+) -> "tuple[str, Report, Dataset]":
+    """Fetch, build the new layer's text, and check it against the dataset."""
+    from normandie_cli import opendata, register
+    from normandie_cli.refresh import Run, run
+    from normandie_cli.updates import read_layer_file
+
+    curated = given.curated_dataset()
+    with _progress_bar(given.env) as progress:
+        job = Run(
+            curated=curated,
+            previous=read_layer_file(layer_path),
+            reads=_reads(given, layer_path),
+            folder=folder,
+            today=given.today,
+            register_url=os.environ.get(REGISTER_URL) or register.DEFAULT_URL,
+            opendata_url=os.environ.get(OPENDATA_URL) or opendata.DEFAULT_URL,
+            only=only,
+            dry_run=dry_run,
+            progress=progress,
+        )
+        text, report = run(job)
+    return text, report, _checked(given, layer_path, text)
+
+
+def _checked(given: Settings, layer_path: Path, text: str) -> Dataset:
+    """The dataset as it will read with the new layer; refuses a layer that breaks it."""
+    import tempfile
+
+    from normandie_cli.dataset import load_dataset
+    from normandie_cli.errors import DataError
+
+    with tempfile.TemporaryDirectory(prefix="normandie-update-") as folder:
+        trial = Path(folder) / layer_path.name
+        trial.write_text(text, encoding="utf-8")
+        try:
+            merged = load_dataset(given.data, given.overlay, trial)
+        except DataError as error:
+            refused = _(
+                "the refreshed layer does not fit the dataset, so nothing was written:\n{why}"
+            )
+            raise NormandieError(refused.format(why="\n".join(error.problems))) from None
+    return merged
+
+
+@contextmanager
+def _progress_bar(env: Environment) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr when it is a terminal; nothing in a pipe."""
+    if not env.stderr_is_terminal():
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(
+        *Progress.get_default_columns()[:1], *columns, console=Console(stderr=True)
+    ) as bar:
+        task = bar.add_task(_("Asking the company register"), total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+def _report(
+    env: Environment,
+    report: "Report",
+    merged: Dataset,
+    entries: "Sequence[RegisterEntry]",
+    dry_run: bool,
+) -> None:
+    """The notes, the failures, then the summary: N checked, M communes filled…"""
+    from normandie_cli.refresh import outcome_notes
+    from normandie_cli.updates import Outcome
+
+    layer = merged.updates
+    names = {s.siren: s.name for s in merged.startups if s.siren}
+    for note in report.notes + outcome_notes(merged, entries, names):
+        env.say(note, style="yellow")
+    for error in report.errors:
+        env.say(error, style="red")
+    sirens = {s.siren for s in merged.startups}
+    checked = sum(1 for e in entries if e.outcome is Outcome.FOUND)
+    summary = _(
+        "{checked} companies checked in the register ({resumed} from the run cut short),"
+        " {communes} communes filled, {ceased} found ceased, {laureates} new laureates,"
+        " {conflicts} conflicts to review (`normandie validate`)."
+    ).format(
+        checked=checked,
+        resumed=report.resumed,
+        communes=sum(1 for o in layer.filled if o.field == "city") if layer else 0,
+        ceased=sum(1 for e in entries if e.status is Status.CLOSED and e.siren in sirens),
+        laureates=len(layer.added) if layer else 0,
+        conflicts=len(layer.conflicts) if layer else 0,
+    )
+    env.say(summary)
+    if report.failed and not dry_run:
+        again = _("{count} SIREN(s) could not be checked: run `normandie update` again to retry.")
+        env.say(again.format(count=report.failed), style="yellow")
+
+
+def _entries(layer_path: Path, text: str) -> "tuple[RegisterEntry, ...]":
+    """The register's answers the new layer holds."""
+    from normandie_cli.dataset import parse_toml
+    from normandie_cli.updates import read_layer
+
+    return read_layer(str(layer_path), parse_toml(text.encode("utf-8"), str(layer_path))).entries
+
+
+def _changes(merged: Dataset) -> str:
+    """What the layer changes, one tab-separated line each: fill, add or conflict."""
+    layer = merged.updates
+    if layer is None:
+        return ""
+    startups = {s.id: s for s in merged.startups}
+    lines = []
+    for origin in layer.filled:
+        value = getattr(startups[origin.record], origin.field)
+        lines.append(f"fill\t{origin.record}\t{origin.field}\t{value}")
+    lines += [f"add\t{record}\t{startups[record].name}" for record in layer.added]
+    lines += [f"conflict\t{c.record}\t{c.field}\t{c.kept} / {c.register}" for c in layer.conflicts]
+    return "".join(f"{line}\n" for line in lines)

@@ -1,0 +1,101 @@
+"""The company register: what API Recherche d'entreprises (DINUM, serving INSEE's base
+Sirene under Licence Ouverte) states about one SIREN, as a RegisterEntry.
+
+The shapes read here are the service's own (repository annuaire-entreprises-data-gouv-fr/
+search-api: `GET /search?q=<9 digits>` is a direct SIREN lookup that answers 200 with no
+result for an unknown SIREN). Only the base fields and the head office are asked for
+(`minimal=true&include=siege`): nothing about people is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from normandie_cli.fetch import Client, FetchError
+from normandie_cli.i18n import _
+from normandie_cli.models import PartialDate, Status
+from normandie_cli.updates import Outcome, RegisterEntry
+
+DEFAULT_URL = "https://recherche-entreprises.api.gouv.fr"
+SEARCH = "/search"
+# What the service writes in place of a value its owner asked INSEE not to publish.
+MASKED = "[NON-DIFFUSIBLE]"
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_NAF = re.compile(r"\d{2}\.\d{2}[A-Z]", re.ASCII)
+_BAND = re.compile(r"NN|\d{2}", re.ASCII)
+_INSEE = re.compile(r"\d[\dAB]\d{3}", re.ASCII)
+_STATES = {"A": Status.ACTIVE, "C": Status.CLOSED}
+
+
+def query(siren: str) -> dict[str, str | int]:
+    return {"q": siren, "minimal": "true", "include": "siege", "per_page": 1}
+
+
+def lookup(client: Client, siren: str, today: date) -> RegisterEntry:
+    """What the register states about `siren` today; raises FetchError."""
+    answer = client.get_json(SEARCH, query(siren))
+    return read_answer(answer, siren, today, client.url(SEARCH, query(siren)))
+
+
+def read_answer(answer: Any, siren: str, today: date, url: str) -> RegisterEntry:
+    """A /search answer as a RegisterEntry; FetchError for a shape the service never sends."""
+    checked = PartialDate.from_date(today)
+
+    def unexpected(what: str) -> FetchError:
+        return FetchError(_("{url}: unexpected answer ({what})").format(url=url, what=what))
+
+    if not isinstance(answer, dict) or not isinstance(answer.get("results"), list):
+        raise unexpected(_("no list of results"))
+    results = [r for r in answer["results"] if isinstance(r, dict)]
+    if len(results) != len(answer["results"]):
+        raise unexpected(_("a result is not an object"))
+    if not results:
+        return RegisterEntry(siren, checked, Outcome.UNKNOWN)
+    result = next((r for r in results if r.get("siren") == siren), None)
+    if result is None:
+        raise unexpected(_("no result has the SIREN {siren}").format(siren=siren))
+    if result.get("statut_diffusion") == "P":
+        return RegisterEntry(siren, checked, Outcome.NON_DIFFUSIBLE)
+    siege = result.get("siege")
+    if siege is not None and not isinstance(siege, dict):
+        raise unexpected(_("'siege' is not an object"))
+    head_office: Mapping[str, Any] = siege or {}
+    state = _text(result, "etat_administratif")
+    band_year = _text(result, "annee_tranche_effectif_salarie")
+    return RegisterEntry(
+        siren=siren,
+        checked=checked,
+        legal_name=_text(result, "nom_raison_sociale") or _text(result, "nom_complet"),
+        commune=_matching(head_office, "commune", _INSEE),
+        commune_name=_text(head_office, "libelle_commune"),
+        created=_day(result, "date_creation"),
+        status=_STATES.get(state or ""),
+        closed=_day(result, "date_fermeture") if state == "C" else None,
+        activity=_matching(result, "activite_principale", _NAF),
+        headcount=_matching(result, "tranche_effectif_salarie", _BAND),
+        headcount_year=int(band_year) if band_year and band_year.isdigit() else None,
+    )
+
+
+def _text(values: Mapping[str, Any], key: str) -> str | None:
+    """A text value, None when absent, null, blank or masked."""
+    value = values.get(key)
+    if not isinstance(value, str) or not value.strip() or value.strip() == MASKED:
+        return None
+    return value.strip()
+
+
+def _matching(values: Mapping[str, Any], key: str, pattern: re.Pattern[str]) -> str | None:
+    value = _text(values, key)
+    return value if value is not None and pattern.fullmatch(value) else None
+
+
+def _day(values: Mapping[str, Any], key: str) -> PartialDate | None:
+    value = _matching(values, key, _DAY)
+    try:
+        return None if value is None else PartialDate.parse(value)
+    except ValueError:  # a day that does not exist
+        return None
