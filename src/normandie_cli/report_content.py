@@ -24,7 +24,7 @@ from normandie_cli.models import (
     Source,
     Startup,
 )
-from normandie_cli.places import CompareBy, Scene
+from normandie_cli.places import DEFAULT_SCENES, CompareBy, Scene, compared_scenes
 from normandie_cli.query import (
     EventFilters,
     Filters,
@@ -163,10 +163,25 @@ def narrowed(dataset: Dataset, filters: Filters, today: date) -> Dataset:
     )
 
 
-def report_content(
-    dataset: Dataset, filters: Filters, scenes: Sequence[Scene], by: CompareBy, today: date
-) -> ReportContent:
-    """What the report shows of `dataset` under `filters`, with `scenes` side by side."""
+def report_scenes(
+    dataset: Dataset, by: CompareBy, cities: Sequence[str]
+) -> tuple[CompareBy, list[Scene]]:
+    """The scenes side by side, and how they are drawn: as `compare` has them, but a
+    dataset that knows none of Caen, Rouen and Le Havre (another region's) compares its
+    own agglomerations, or else its departments, rather than failing."""
+    if by is not CompareBy.CITY or cities:
+        return by, compared_scenes(dataset, by, cities)
+    known = {c.id for c in dataset.cities}
+    defaults = [s for s in DEFAULT_SCENES if s in known] or [a.seat for a in dataset.agglomerations]
+    if defaults:
+        return by, compared_scenes(dataset, by, defaults)
+    return CompareBy.DEPARTMENT, compared_scenes(dataset, CompareBy.DEPARTMENT, ())
+
+
+def report_content(dataset: Dataset, filters: Filters, by: CompareBy, today: date) -> ReportContent:
+    """What the report shows of `dataset` under `filters`, scenes compared `by`; by city,
+    the scenes are the --city values given."""
+    by, scenes = report_scenes(dataset, by, filters.city if by is CompareBy.CITY else ())
     shown = narrowed(dataset, filters, today)
     communes = tuple(
         c for c in dataset.cities if c.latitude is not None and c.longitude is not None

@@ -12,7 +12,7 @@ from conftest import SEED, WriteDataset
 from normandie_cli.dataset import load_dataset
 from normandie_cli.errors import UsageError
 from normandie_cli.models import RecordKind
-from normandie_cli.places import CompareBy, compared_scenes
+from normandie_cli.places import CompareBy
 from normandie_cli.query import Filters, for_kind
 from normandie_cli.report_content import (
     MERGER_YEAR,
@@ -32,9 +32,7 @@ NO_FILTER = Filters()
 def content(
     filters: Filters = NO_FILTER, by: CompareBy = CompareBy.CITY, today: date = TODAY
 ) -> ReportContent:
-    places = filters.city if by is CompareBy.CITY else ()
-    scenes = compared_scenes(DATASET, by, places)
-    return report_content(DATASET, filters, scenes, by, today)
+    return report_content(DATASET, filters, by, today)
 
 
 def test_each_kind_keeps_only_the_filters_that_concern_it() -> None:
@@ -128,7 +126,7 @@ def test_a_very_old_founding_is_counted_as_earlier_not_stretching_the_span(
         'sources = ["src"]\n'
     )
     dataset = load_dataset(path)
-    shown = report_content(dataset, Filters(), [], CompareBy.CITY, TODAY)
+    shown = report_content(dataset, Filters(), CompareBy.CITY, TODAY)
     assert shown.timeline.first > 1432
     assert dict(shown.timeline.earlier)[Lane.ORGANIZATIONS] == 1
 
@@ -170,6 +168,22 @@ def test_the_sources_are_those_of_what_the_page_shows(write_dataset: WriteDatase
         '\n[[sources]]\nid = "unused"\ntitle = "U"\npublisher = "P"\nurl = "https://example.org/u"\n'
     )
     dataset = load_dataset(path)
-    page = report_content(dataset, Filters(), [], CompareBy.CITY, TODAY)
+    page = report_content(dataset, Filters(), CompareBy.CITY, TODAY)
     assert "unused" not in {c.source.id for c in page.sources}
     assert {c.source.id for c in page.sources} == {"src"}  # the communes and departments
+
+
+def test_a_dataset_without_the_three_cities_compares_what_it_has(
+    write_dataset: WriteDataset,
+) -> None:
+    dataset = load_dataset(write_dataset(""))
+    page = report_content(dataset, Filters(), CompareBy.CITY, TODAY)
+    assert [s.scene.name for s in page.scenes] == ["Alpha"]  # its one agglomeration's seat
+    assert page.by is CompareBy.CITY
+
+
+def test_by_region_or_department_a_city_narrows_the_records_of_the_fixed_groups() -> None:
+    page = content(Filters(city=("rouen",)), by=CompareBy.REGION)
+    assert [s.scene.id for s in page.scenes][:2] == ["basse-normandie", "haute-normandie"]
+    assert page.scenes[0].startups == 0  # Rouen is in Haute-Normandie
+    assert page.scenes[1].startups == len(page.dataset.startups)
