@@ -28,6 +28,7 @@ from normandie_cli.cli import (
     listings,
     overlay,
     records,
+    report,
     speak,
 )
 from normandie_cli.cli.context import Environment, Settings, drop_stdout, environment, settings
@@ -200,7 +201,7 @@ def _overview(ctx: typer.Context) -> None:
 
 
 # The commands, in the order the help lists them; a group without a name adds its commands.
-for group in (listings, records, compare, export, changes):
+for group in (listings, records, compare, report, export, changes):
     app.add_typer(group.app)
 app.add_typer(cache.app, name="cache")
 app.add_typer(add.app, name="add")
