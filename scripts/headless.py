@@ -183,11 +183,13 @@ class Browser:
         mobile: bool = False,
         measure: dict[str, str] | None = None,
         screenshot: bool = False,
+        down_to: str | None = None,
     ) -> Visit:
         """Load a file in a new tab `width` CSS pixels wide; evaluate each of `measure`'s
         JavaScript expressions in the loaded page (the page's own policy forbids scripts;
         the protocol's evaluation is the browser's, not the page's), then take a screenshot
-        of the whole page if asked."""
+        of the whole page if asked, or of its top down to the bottom of the element that
+        the CSS selector `down_to` names."""
         target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"
@@ -213,12 +215,19 @@ class Browser:
                 raise BrowserError(f"{name}: {found['exceptionDetails']}")
             visit.values[name] = found["result"].get("value")
         if screenshot:
-            shot = self._send(
-                "Page.captureScreenshot",
-                {"format": "png", "captureBeyondViewport": True, "fromSurface": True},
-                session,
-                timeout=TIMEOUT,
-            )
+            options: dict[str, Any] = {"format": "png", "captureBeyondViewport": True}
+            if down_to is not None:
+                bottom = self._send(
+                    "Runtime.evaluate",
+                    {
+                        "expression": f"document.querySelector({json.dumps(down_to)})"
+                        ".getBoundingClientRect().bottom + window.scrollY",
+                        "returnByValue": True,
+                    },
+                    session,
+                )["result"]["value"]
+                options["clip"] = {"x": 0, "y": 0, "width": width, "height": bottom, "scale": 1}
+            shot = self._send("Page.captureScreenshot", options, session, timeout=TIMEOUT)
             visit.screenshot = base64.b64decode(shot["data"])
         # Messages that arrive while the page settles are the page's too: read them.
         with contextlib.suppress(TimeoutError):

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEED, Invoke
+from conftest import ROOT, SEED, Invoke
 
 OUTPUT = "normandie-report.html"
 # What only the report needs: a test fails if --help or a listing imports any of it.
@@ -181,3 +181,17 @@ def imported(args: list[str], tmp_path: Path) -> list[str]:
     )
     assert done.returncode == 0, done.stderr
     return listing.read_text(encoding="utf-8").splitlines()
+
+
+def test_the_readme_picture_shows_the_report_of_now() -> None:
+    """docs/report.png carries the SHA-256 of the page it shows; the page made now must be
+    that one (the picture itself needs Chromium, which the browser tests run)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_report_picture import KEY, digest, report_html, text_of
+
+    picture = ROOT / "docs" / "report.png"
+    shown = text_of(picture.read_bytes(), KEY)
+    assert shown == digest(report_html()), (
+        "docs/report.png is out of date: run python scripts/make_report_picture.py"
+    )
+    assert "](docs/report.png)" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -172,3 +172,25 @@ def test_the_probe_sees_a_policy_violation(browser: Browser, tmp_path: Path) -> 
     seen = visit(browser, page, DESKTOP, tmp_path)
     assert len(seen.errors) == 2, seen.errors
     assert all("Content Security Policy" in error for error in seen.errors)
+
+
+def test_the_readme_picture_script_draws_the_report(tmp_path: Path) -> None:
+    import subprocess
+
+    from make_report_picture import KEY, digest, report_html, text_of
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "make_report_picture.py"),
+            "--output",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    picture = (tmp_path / "report.png").read_bytes()
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n") and len(picture) > 50_000
+    assert text_of(picture, KEY) == digest(report_html())
