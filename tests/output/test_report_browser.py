@@ -156,6 +156,20 @@ def test_hostile_names_are_shown_and_never_run(
         assert seen.values["scroll"] <= width
 
 
+def test_the_page_s_policy_is_in_force(
+    browser: Browser, bundled_page: Path, tmp_path: Path
+) -> None:
+    """An image from the web, added to the loaded report, is refused by the page's policy
+    (the browser itself adds it: the page has no script)."""
+    fetch = {
+        "added": "document.body.appendChild(Object.assign(document.createElement('img'),"
+        " {src: 'https://example.org/x.png'})) && true"
+    }
+    seen = browser.visit(bundled_page, width=DESKTOP, measure=fetch)
+    assert seen.values["added"] is True
+    assert len(seen.errors) == 1 and "Content Security Policy" in seen.errors[0], seen.errors
+
+
 def test_the_probe_sees_a_policy_violation(browser: Browser, tmp_path: Path) -> None:
     """The checks above would catch a page that fetched or ran something: the same policy
     on a page with an image from the web and an inline script gives errors."""
