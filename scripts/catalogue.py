@@ -4,8 +4,9 @@ compile the .mo that gettext reads.
     python scripts/catalogue.py           # add new messages to the .po, drop gone ones, compile
     python scripts/catalogue.py --check   # exit 1 if a message lacks French or the .mo is stale
 
-The messages are the literal strings passed to `_()` in src/normandie_cli, the commands'
-docstrings (their help), and the few words of Typer's own help and error screens. The
+The messages are the literal strings passed to `_()` in src/normandie_cli (its Python
+modules and its Jinja2 templates, *.j2), the commands' docstrings (their help), and the few
+words of Typer's own help and error screens. The
 standard library reads .mo files but has no compiler for them; the format is small enough
 to write here (see `compile_mo`), which keeps Babel and GNU gettext out of the toolchain.
 """
@@ -70,6 +71,19 @@ def source_messages(files: Iterable[Path]) -> Iterator[str]:
         yield from (message for _, _, message in sorted(found))
 
 
+def template_messages(files: Iterable[Path]) -> Iterator[str]:
+    """The literal argument of every `_()` call in Jinja2 templates, as Jinja2 parses them."""
+    from jinja2 import Environment
+    from jinja2.ext import extract_from_ast
+
+    environment = Environment()
+    for path in files:
+        tree = environment.parse(path.read_text(encoding="utf-8"))
+        for _, _, message in extract_from_ast(tree, gettext_functions=("_",)):
+            if isinstance(message, str):
+                yield message
+
+
 def formatted_calls(files: Iterable[Path]) -> Iterator[str]:
     """'file:line' of each `_()` given an f-string: its text changes, so it has no entry."""
     for path in files:
@@ -91,7 +105,9 @@ def messages() -> list[str]:
     from normandie_cli.cli.app import help_messages
 
     files = sorted(PACKAGE.rglob("*.py"))
-    found = [*source_messages(files), *help_messages(), *TYPER_MESSAGES]
+    templates = sorted(PACKAGE.rglob("*.j2"))
+    found = [*source_messages(files), *template_messages(templates), *help_messages()]
+    found += TYPER_MESSAGES
     return list(dict.fromkeys(m for m in found if m))
 
 

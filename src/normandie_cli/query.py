@@ -380,6 +380,18 @@ def select_events(
     return filter_events(dataset, events, check_sort_fields(RecordKind.EVENT, order), reverse)
 
 
+def for_kind(filters: Filters, kind: RecordKind) -> Filters:
+    """The filters that apply to this kind of record, without the others: a page of every
+    kind (`report`) narrows each kind by what concerns it. Place filters apply to all."""
+    only = {**_ONLY_FOR, "sector": RecordKind.STARTUP, "kind": RecordKind.ORGANIZATION}
+    other: dict[str, Any] = {
+        field.name: field.default
+        for field in dataclasses.fields(filters)
+        if only.get(field.name, kind) is not kind
+    }
+    return dataclasses.replace(filters, **other)
+
+
 def _check_filters(kind: RecordKind, filters: Filters) -> None:
     if filters.sector and kind is not RecordKind.STARTUP:
         raise UsageError(_("--sector applies to --entity startups"))

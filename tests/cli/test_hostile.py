@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import html
 import io
 import json
 import os
@@ -998,6 +999,28 @@ def test_a_file_name_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     done = run_installed(["--data", str(tmp_path / name), "startups"], {}, tmp_path)
     assert done.returncode == ExitCode.DATA_ERROR
     assert "no such file" in done.stderr and "Traceback" not in done.stderr
+
+
+# Security: A report page that runs nothing.
+def test_a_hostile_dataset_makes_a_report_page_that_runs_nothing(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """Every text of tests/fixtures/hostile_report.toml is markup, script, an event handler,
+    an escape sequence or a bidirectional override: the page shows them all as text (the
+    browser tests, tests/output/test_report_browser.py, load it in Chromium too)."""
+    data = tmp_path / "data.toml"
+    data.write_text(MINIMAL_DATASET + (FIXTURES / "hostile_report.toml").read_text("utf-8"))
+    result = invoke(["--data", str(data), "report", "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == OK, result.output
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    assert meta in html.unescape(page)
+    assert re.search(r"<(script|img|iframe|object|embed)\b", page, re.IGNORECASE) is None
+    assert re.search(r"\son\w+\s*=", page.replace("&", " ").split("<body>", 1)[0]) is None
+    assert "&lt;script&gt;alert(&#39;city&#39;)&lt;/script&gt;" in page
+    assert 'href="javascript:' not in page.lower()
+    assert "\x1b" not in page and "\u202e" not in page
 
 
 def test_the_exit_code_contract_is_in_the_readme_and_the_help(invoke: Invoke) -> None:

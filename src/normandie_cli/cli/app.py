@@ -30,6 +30,7 @@ from normandie_cli.cli import (
     listings,
     overlay,
     records,
+    report,
     speak,
     update,
 )
@@ -221,7 +222,7 @@ def _overview(ctx: typer.Context) -> None:
 
 
 # The commands, in the order the help lists them; a group without a name adds its commands.
-for group in (listings, records, compare, export, changes, update):
+for group in (listings, records, compare, report, export, changes, update):
     app.add_typer(group.app)
 app.add_typer(cache.app, name="cache")
 app.add_typer(add.app, name="add")
