@@ -45,7 +45,7 @@ def show_records(
     *,
     fmt: OutputFormat,
     columns_text: str | None,
-    empty_message: str,
+    empty_message: str | Sequence[str],
     total: int | None = None,
     today: date | None = None,
 ) -> None:
@@ -371,7 +371,7 @@ def events(
     if upcoming and is_stale(dataset, given.today):
         note = _("Note: the data was last updated on {date}; the calendar may be incomplete.")
         given.env.say(note.format(date=human_date(dataset.meta.updated)))
-    empty_message = no_match(RecordKind.EVENT, filters)
+    empty_message: str | list[str] = no_match(RecordKind.EVENT, filters)
     if upcoming and not found:
         others = dataclasses.replace(filters, upcoming=False)
         empty_message = _nothing_upcoming(
@@ -391,7 +391,7 @@ def events(
     say_cityless(given.env, dataset, RecordKind.EVENT, filters)
 
 
-def _nothing_upcoming(matching: Sequence[Event], today: date, others: Filters) -> str:
+def _nothing_upcoming(matching: Sequence[Event], today: date, others: Filters) -> list[str]:
     """Say nothing is upcoming; then the recurring series the other filters match, with
     their last editions, or else the latest event."""
     from normandie_cli.query import latest_event
@@ -408,14 +408,14 @@ def _nothing_upcoming(matching: Sequence[Event], today: date, others: Filters) -
     if series:
         lines = [_("Recurring events, by their editions in the data:")]
         lines += [f"  {describe(one)}" for one in series]
-        return "\n".join([message, *lines])
+        return [message, *lines]
     latest = latest_event(matching)
     if latest is not None:
         when = latest.end or latest.start
         assert when is not None  # latest_event picks among dated events
         known = _("The latest known one is {name} ({date}, id {id}).")
         message += " " + known.format(name=latest.name, date=human_date(when), id=latest.id)
-    return message
+    return [message]
 
 
 @app.command()

@@ -97,7 +97,7 @@ def validate(
         try:
             dataset = load_dataset(path, overlay, updates)
         except NormandieError as error:  # said, and the next path checked
-            say(f"{error}", style="red")
+            say(error.shown_lines(), style="red")
             failed = True
             continue
         warnings = quality_warnings(dataset, given.today)
