@@ -68,7 +68,8 @@ def warm_up() -> None:
     import normandie_cli
 
     for module in pkgutil.walk_packages(normandie_cli.__path__, "normandie_cli."):
-        importlib.import_module(module.name)
+        if not module.name.endswith(".__main__"):  # that one runs the program
+            importlib.import_module(module.name)
 
 
 @dataclass

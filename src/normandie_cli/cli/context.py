@@ -41,6 +41,9 @@ class Environment:
     stderr_terminal: bool | None = None
     stdin_terminal: bool | None = None
     terminal: Console | None = None
+    # The pager for tall tables: None decides from the process (a real terminal, the
+    # environment's PAGER), "" is none (--no-pager), a command is that one (tests).
+    pager: str | None = None
 
     def stdout_is_terminal(self) -> bool:
         return sys.stdout.isatty() if self.stdout_terminal is None else self.stdout_terminal
@@ -66,9 +69,35 @@ class Environment:
         return PipeAwareConsole(highlight=False)
 
     def print(self, renderable: RenderableType, console: Console | None = None) -> None:
-        """Show a renderable on stdout (on `console`, if it was asked for its width)."""
+        """Show a renderable on stdout (on `console`, if it was asked for its width); one
+        taller than the terminal through the pager (cli/pager.py)."""
+        console = console or self.console()
+        pager = self._pager()
         with _writing_output():
-            (console or self.console()).print(renderable)
+            if pager is None:
+                console.print(renderable)
+                return
+            with console.capture() as captured:
+                console.print(renderable)
+            text = captured.get()
+            if text.count("\n") < console.height:
+                console.file.write(text)
+                return
+            from normandie_cli.cli.pager import page
+
+            if not page(pager, text):
+                console.file.write(text)
+
+    def _pager(self) -> list[str] | None:
+        from normandie_cli.cli.pager import pager_command
+
+        if self.pager is None and (
+            self.terminal is not None
+            or self.stdout_terminal is not None
+            or not (sys.stdout.isatty() and sys.stdin.isatty())
+        ):
+            return None
+        return pager_command(self.pager)
 
     def say(self, message: str | Sequence[str], *, style: str = "") -> None:
         """A message for the person, on stderr: one line, or one line per item of a
