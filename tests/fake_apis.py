@@ -1,15 +1,19 @@
 """A local stand-in for API Recherche d'entreprises and the ministry's Opendatasoft portal,
 on 127.0.0.1, answering with the recorded shapes of tests/fixtures/api/ (see its README)
 filled with test values. Tests script faults per SIREN or dataset: 429 with or without
-Retry-After, 500, a stall longer than the client's timeout, malformed JSON, a body cut
-short, 404, or a Ctrl-C in the middle of a run."""
+Retry-After (any value: `429:<value>`), 500, a stall longer than the client's timeout,
+malformed JSON, a body cut short, 404, a Ctrl-C in the middle of a run, or a hostile
+server's answers: a body without end, a zip bomb, headers or a body sent a byte at a time,
+or any Reply scripted whole."""
 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import threading
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -47,6 +51,16 @@ class Company:
     activity: str = "62.01Z"
     band: str | None = "11"
     non_diffusible: bool = False
+    fields: dict[str, Any] = field(default_factory=dict)  # any other value of the result
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer scripted whole: a status, a body (bytes as they are, else JSON), headers."""
+
+    body: Any
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,11 +69,11 @@ class FakeApis:
 
     companies: dict[str, Company] = field(default_factory=dict)
     laureates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    faults: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    faults: dict[str, list[str | Reply]] = field(default_factory=lambda: defaultdict(list))
     requests: list[tuple[float, str]] = field(default_factory=list)
     url: str = ""
 
-    def fault(self, key: str) -> str | None:
+    def fault(self, key: str) -> str | Reply | None:
         queue = self.faults.get(key)
         return queue.pop(0) if queue else None
 
@@ -82,6 +96,7 @@ def register_result(siren: str, company: Company) -> dict[str, Any]:
         annee_tranche_effectif_salarie="2023" if company.band else None,
         categorie_entreprise="PME" if company.band else None,
     )
+    result.update(company.fields)
     siege = result["siege"]
     siege.update(
         commune=company.commune,
@@ -151,11 +166,21 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._json(404, {"erreur": "Ressource non trouvée."})
 
-    def _play(self, fault: str | None) -> bool:
+    def _play(self, fault: str | Reply | None) -> bool:
         """Play a fault; True when it answered."""
         if fault is None or fault == "ok":
             return False
-        if fault == "429":
+        if isinstance(fault, Reply):
+            body = fault.body if isinstance(fault.body, bytes) else json.dumps(fault.body).encode()
+            self._raw(fault.status, body, "application/json", fault.headers)
+        elif fault.startswith("429:"):
+            self._raw(429, b"Too Many Requests.", "text/plain", {"Retry-After": fault[4:]})
+        elif fault in HOSTILE:
+            try:
+                HOSTILE[fault](self)
+            except OSError:  # the client has gone: what it should do
+                self.close_connection = True
+        elif fault == "429":
             self._raw(429, b"Too Many Requests.", "application/octet-stream", {"Retry-After": "1"})
         elif fault == "429-nginx":
             self._raw(429, NGINX_429, "text/html")
@@ -262,6 +287,67 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
+
+
+# A hostile server's answers stop by themselves: after this long, or this much sent.
+HOSTILE_SECONDS = 20.0
+HOSTILE_BYTES = 64 * 1024 * 1024
+
+
+def _endless(handler: _Handler) -> None:
+    """A body announced as 3 GB, sent as fast as the client reads it."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(3 * 1024**3))
+    handler.end_headers()
+    piece = b" " * 65536
+    for _ in range(HOSTILE_BYTES // len(piece)):
+        handler.wfile.write(piece)
+
+
+@functools.cache
+def zip_bomb() -> bytes:
+    """256 MB of spaces in about 256 kB of gzip."""
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip format
+    piece = b" " * (1024 * 1024)
+    return b"".join([*(squeeze.compress(piece) for _ in range(256)), squeeze.flush()])
+
+
+def _zip_bomb(handler: _Handler) -> None:
+    handler._raw(200, zip_bomb(), "application/json", {"Content-Encoding": "gzip"})
+
+
+def _drip(handler: _Handler, data: bytes) -> None:
+    """Bytes one at a time, a few each second: every read gets one well within a timeout."""
+    until = time.monotonic() + HOSTILE_SECONDS
+    for byte in data:
+        if time.monotonic() > until:
+            return
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+        time.sleep(0.05)
+
+
+def _drip_body(handler: _Handler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(10**9))
+    handler.end_headers()
+    handler.wfile.flush()
+    _drip(handler, b" " * 10**6)
+
+
+def _drip_headers(handler: _Handler) -> None:
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+    _drip(handler, b"X-Slow: " + b"z" * 10**6)
+
+
+HOSTILE = {
+    "endless": _endless,
+    "zip-bomb": _zip_bomb,
+    "drip-body": _drip_body,
+    "drip-headers": _drip_headers,
+}
 
 
 def serve() -> Iterator[FakeApis]:

@@ -13,14 +13,15 @@ awards leave those two fields empty rather than guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from normandie_cli.fetch import Client, FetchError
+from normandie_cli.fetch import Client, FetchError, reading, unexpected
 from normandie_cli.i18n import _
 from normandie_cli.laureates import Context, ILabRow, INovRow, build_startups, whole_euros
-from normandie_cli.models import Dataset, PartialDate, RecordKind
+from normandie_cli.models import Dataset, PartialDate, RecordKind, Startup
+from normandie_cli.schema import Problems, build_record
 
 DEFAULT_URL = "https://data.enseignementsup-recherche.gouv.fr"
 RECORDS = "/api/explore/v2.1/catalog/datasets/{dataset}/records"
@@ -47,7 +48,8 @@ _INOV_FIELDS = (
     "subvention",
     "cityid",
 )
-_YEAR_ONLY_DATE = re.compile(r"(\d{4})-01-01", re.ASCII)
+_YEAR_ONLY_DATE = re.compile(r"([0-9]{4})-01-01", re.ASCII)
+_YEAR = re.compile(r"[0-9]{1,4}", re.ASCII)
 TITLES = {
     ILAB: "Lauréats du concours national i-Lab",
     INOV: "Lauréats du concours d'innovation i-Nov",
@@ -56,9 +58,11 @@ SOURCE_IDS = {ILAB: "mesr-ilab-opendata", INOV: "mesr-inov-opendata"}
 
 
 def records(client: Client, dataset: str, where: str, fields: tuple[str, ...]) -> Iterator[Any]:
-    """Every record of an Explore v2.1 dataset matching `where`, page by page."""
+    """Every record of an Explore v2.1 dataset matching `where`, page by page; FetchError
+    for a page of more records than asked for or a count of records that changes."""
     path = RECORDS.format(dataset=dataset)
     offset = 0
+    counted: int | None = None
     while offset + PAGE <= LARGEST_OFFSET:
         params: dict[str, str | int] = {
             "where": where,
@@ -66,27 +70,40 @@ def records(client: Client, dataset: str, where: str, fields: tuple[str, ...]) -
             "limit": PAGE,
             "offset": offset,
         }
-        answer = client.get_json(path, params)
-        url = client.url(path, params)
-        if not isinstance(answer, dict) or not isinstance(answer.get("results"), list):
-            unexpected = _("{url}: unexpected answer ({what})")
-            raise FetchError(unexpected.format(url=url, what=_("no list of results")))
-        total = answer.get("total_count")
-        if not isinstance(total, int):
-            unexpected = _("{url}: unexpected answer ({what})")
-            raise FetchError(unexpected.format(url=url, what="total_count"))
-        yield from answer["results"]
+        results, total = client.get_json(path, params, _page)
+        if counted is not None and total != counted:
+            changed = _("total_count changed from {before} to {after} between pages")
+            raise unexpected(client.url(path, params), changed.format(before=counted, after=total))
+        counted = total
+        yield from results
         offset += PAGE
-        if not answer["results"] or offset >= total:
+        if not results or offset >= total:
             return
+
+
+def _page(answer: Any, url: str) -> tuple[list[Any], int]:
+    """(results, total_count) of one page, as the API sends them."""
+    if not isinstance(answer, dict) or type(answer.get("results")) is not list:
+        raise unexpected(url, _("no list of results"))
+    total = answer.get("total_count")
+    if type(total) is not int or total < 0:
+        raise unexpected(url, "total_count")
+    if len(answer["results"]) > PAGE:
+        more = _("{count} results where {limit} was asked for")
+        raise unexpected(url, more.format(count=len(answer["results"]), limit=PAGE))
+    return answer["results"], total
 
 
 def fetch_laureates(
     client: Client, dataset: Dataset, today: date
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-    """(sources, startups, notes): the Normandy laureates the dataset does not have yet."""
-    ilab = [_ilab_row(r) for r in records(client, ILAB, 'region="Normandie"', _ILAB_FIELDS)]
-    inov = [_inov_row(r) for r in records(client, INOV, 'reg_nom="Normandie"', _INOV_FIELDS)]
+    """(sources, startups, notes): the Normandy laureates the dataset does not have yet, each
+    checked as a record of the dataset; one that is not is left out with a note."""
+    notes: list[str] = []
+    found = records(client, ILAB, 'region="Normandie"', _ILAB_FIELDS)
+    ilab = _rows(found, _ilab_row, "i-Lab", notes)
+    found = records(client, INOV, 'reg_nom="Normandie"', _INOV_FIELDS)
+    inov = _rows(found, _inov_row, "i-Nov", notes)
     context = Context(
         city_of={c.insee: c.id for c in dataset.cities},
         known_sectors={s.id for s in dataset.sectors},
@@ -95,13 +112,47 @@ def fetch_laureates(
         ilab_source=SOURCE_IDS[ILAB],
         inov_source=SOURCE_IDS[INOV],
     )
-    startups = build_startups(
-        [row for row in ilab if row is not None], [row for row in inov if row is not None], context
-    )
-    notes = [_("open data: {problem}").format(problem=p) for p in context.problems]
+    startups = _checked(build_startups(ilab, inov, context), notes)
+    notes += [_("open data: {problem}").format(problem=p) for p in context.problems]
     cited = {source for s in startups for source in s["sources"]}
     sources = [source(client, name, today) for name in (ILAB, INOV) if SOURCE_IDS[name] in cited]
     return sources, startups, notes
+
+
+_Row = TypeVar("_Row", ILabRow, INovRow)
+
+
+def _rows(
+    found: Iterable[Any], row: Callable[[Any, str], _Row], contest: str, notes: list[str]
+) -> list[_Row]:
+    """The records as the mapping's rows, each read on its own: one that cannot be read is a
+    note and left out; one repeated (a page sent twice) is one award, not two."""
+    rows: dict[_Row, None] = {}
+    for number, record in enumerate(found, start=1):
+        where = _("open data: {contest} record {number}").format(contest=contest, number=number)
+        try:
+            with reading(where):
+                rows[row(record, where)] = None
+        except FetchError as problem:
+            notes.append(_("{problem}: left out").format(problem=problem))
+    return list(rows)
+
+
+def _checked(startups: list[dict[str, Any]], notes: list[str]) -> list[dict[str, Any]]:
+    """The laureates the dataset's own rules accept, each on its own (schema.build_record);
+    the others are left out, with a note naming them."""
+    kept = []
+    for startup in startups:
+        problems = Problems()
+        where = _("open data: laureate {name!r} (SIREN {siren})").format(
+            name=startup.get("name"), siren=startup.get("siren")
+        )
+        build_record(Startup, startup, where, problems)
+        if problems.items:
+            notes.append(_("{problem}: left out").format(problem=problems.items[0]))
+        else:
+            kept.append(startup)
+    return kept
 
 
 def source(client: Client, dataset: str, today: date) -> dict[str, str]:
@@ -118,18 +169,23 @@ def source(client: Client, dataset: str, today: date) -> dict[str, str]:
 
 def _text(record: Mapping[str, Any], key: str) -> str:
     value = record.get(key)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(int(value)) if float(value).is_integer() else str(value)
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
     return value.strip() if isinstance(value, str) else ""
 
 
-def _ilab_row(record: Any) -> ILabRow | None:
-    """An i-Lab record as the mapping's row; None when it is not an object with a year."""
+def _ilab_row(record: Any, where: str) -> ILabRow:
+    """An i-Lab record as the mapping's row; FetchError when it is not an object with a year."""
     if not isinstance(record, dict):
-        return None
+        raise unexpected(where, _("not an object"))
     year = _text(record, "annee_de_concours")
-    if not year.isdigit():
-        return None
+    if not _YEAR.fullmatch(year):
+        not_year = _("'annee_de_concours' is not a year: {value!r}")
+        raise unexpected(where, not_year.format(value=year))
     return ILabRow(
         year=int(year),
         siren=_text(record, "ndeg_siren"),
@@ -140,13 +196,15 @@ def _ilab_row(record: Any) -> ILabRow | None:
     )
 
 
-def _inov_row(record: Any) -> INovRow | None:
-    """An i-Nov record as the mapping's row; None when its date is not a 1 January."""
+def _inov_row(record: Any, where: str) -> INovRow:
+    """An i-Nov record as the mapping's row; FetchError when its date is not a 1 January."""
     if not isinstance(record, dict):
-        return None
-    published = _YEAR_ONLY_DATE.fullmatch(_text(record, "datepublication"))
+        raise unexpected(where, _("not an object"))
+    day = _text(record, "datepublication")
+    published = _YEAR_ONLY_DATE.fullmatch(day)
     if published is None:
-        return None
+        not_year = _("'datepublication' is not a 1 January: {value!r}")
+        raise unexpected(where, not_year.format(value=day))
     grant = record.get("subvention")
     try:
         amount = whole_euros(grant if isinstance(grant, int | float | str) else None)

@@ -14,57 +14,72 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from normandie_cli.fetch import Client, FetchError
+from normandie_cli.fetch import Client, FetchError, unexpected
 from normandie_cli.i18n import _
-from normandie_cli.models import PartialDate, Status
+from normandie_cli.models import PartialDate, Status, record_fields
+from normandie_cli.schema import Problems, build_record
 from normandie_cli.updates import Outcome, RegisterEntry
 
 DEFAULT_URL = "https://recherche-entreprises.api.gouv.fr"
 SEARCH = "/search"
+PER_PAGE = 1  # results asked for: a SIREN is one company
 # What the service writes in place of a value its owner asked INSEE not to publish.
 MASKED = "[NON-DIFFUSIBLE]"
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _NAF = re.compile(r"\d{2}\.\d{2}[A-Z]", re.ASCII)
 _BAND = re.compile(r"NN|\d{2}", re.ASCII)
 _INSEE = re.compile(r"\d[\dAB]\d{3}", re.ASCII)
+_YEAR = re.compile(r"[0-9]{1,4}", re.ASCII)
 _STATES = {"A": Status.ACTIVE, "C": Status.CLOSED}
 
 
 def query(siren: str) -> dict[str, str | int]:
-    return {"q": siren, "minimal": "true", "include": "siege", "per_page": 1}
+    return {"q": siren, "minimal": "true", "include": "siege", "per_page": PER_PAGE}
 
 
 def lookup(client: Client, siren: str, today: date) -> RegisterEntry:
     """What the register states about `siren` today; raises FetchError."""
-    answer = client.get_json(SEARCH, query(siren))
-    return read_answer(answer, siren, today, client.url(SEARCH, query(siren)))
+    return client.get_json(
+        SEARCH, query(siren), lambda answer, url: read_answer(answer, siren, today, url)
+    )
 
 
 def read_answer(answer: Any, siren: str, today: date, url: str) -> RegisterEntry:
-    """A /search answer as a RegisterEntry; FetchError for a shape the service never sends."""
+    """A /search answer as a RegisterEntry, checked as the layer's entries are; FetchError for
+    a shape the service never sends or a value the dataset would refuse."""
     checked = PartialDate.from_date(today)
-
-    def unexpected(what: str) -> FetchError:
-        return FetchError(_("{url}: unexpected answer ({what})").format(url=url, what=what))
-
-    if not isinstance(answer, dict) or not isinstance(answer.get("results"), list):
-        raise unexpected(_("no list of results"))
+    if not isinstance(answer, dict) or type(answer.get("results")) is not list:
+        raise unexpected(url, _("no list of results"))
     results = [r for r in answer["results"] if isinstance(r, dict)]
     if len(results) != len(answer["results"]):
-        raise unexpected(_("a result is not an object"))
+        raise unexpected(url, _("a result is not an object"))
+    # More than asked for is no answer to trust: which of two contradictory companies is it?
+    if len(results) > PER_PAGE:
+        more = _("{count} results where {limit} was asked for")
+        raise unexpected(url, more.format(count=len(results), limit=PER_PAGE))
     if not results:
         return RegisterEntry(siren, checked, Outcome.UNKNOWN)
     result = next((r for r in results if r.get("siren") == siren), None)
     if result is None:
-        raise unexpected(_("no result has the SIREN {siren}").format(siren=siren))
+        raise unexpected(url, _("no result has the SIREN {siren}").format(siren=siren))
     if result.get("statut_diffusion") == "P":
         return RegisterEntry(siren, checked, Outcome.NON_DIFFUSIBLE)
     siege = result.get("siege")
     if siege is not None and not isinstance(siege, dict):
-        raise unexpected(_("'siege' is not an object"))
-    head_office: Mapping[str, Any] = siege or {}
+        raise unexpected(url, _("'siege' is not an object"))
+    entry = _entry(result, siege or {}, siren, checked)
+    problems = Problems()
+    build_record(RegisterEntry, record_fields(entry), url, problems)
+    if problems.items:
+        raise FetchError(problems.items[0])
+    return entry
+
+
+def _entry(
+    result: Mapping[str, Any], head_office: Mapping[str, Any], siren: str, checked: PartialDate
+) -> RegisterEntry:
     state = _text(result, "etat_administratif")
-    band_year = _text(result, "annee_tranche_effectif_salarie")
+    band_year = _matching(result, "annee_tranche_effectif_salarie", _YEAR)
     return RegisterEntry(
         siren=siren,
         checked=checked,
@@ -76,7 +91,7 @@ def read_answer(answer: Any, siren: str, today: date, url: str) -> RegisterEntry
         closed=_day(result, "date_fermeture") if state == "C" else None,
         activity=_matching(result, "activite_principale", _NAF),
         headcount=_matching(result, "tranche_effectif_salarie", _BAND),
-        headcount_year=int(band_year) if band_year and band_year.isdigit() else None,
+        headcount_year=None if band_year is None else int(band_year),
     )
 
 

@@ -185,13 +185,19 @@ def _convert_text(name: str, value: Any, in_list: bool = False) -> str:
                 "must be a slug like 'le-havre' (lowercase letters, digits, hyphens), got {value!r}"
             ).format(value=value)
         )
-    if name in _URL_FIELDS and not (_URL.fullmatch(value) and value.isprintable()):
+    if name in _URL_FIELDS and not web_address(value):
         raise ValueError(
             _("must be a web address starting with http:// or https://, got {value!r}").format(
                 value=value
             )
         )
     return value
+
+
+def web_address(value: str) -> bool:
+    """Whether a text is a web address the dataset accepts: http(s), a dotted host name (an
+    IPv4 address or localhost for a mirror), no credentials, nothing unprintable."""
+    return _URL.fullmatch(value) is not None and value.isprintable()
 
 
 def _convert_date(name: str, value: Any) -> PartialDate:

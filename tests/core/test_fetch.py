@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import socket
+import time
+import tracemalloc
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from fake_apis import (
@@ -12,17 +15,23 @@ from fake_apis import (
     INOV_DATASET,
     Company,
     FakeApis,
+    Reply,
     ilab_record,
     inov_record,
+    register_result,
     serve,
+    zip_bomb,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normandie_cli.dataset import load_dataset
 from normandie_cli.fetch import Client, FetchError, Unreachable
-from normandie_cli.models import PartialDate, Status
+from normandie_cli.models import PartialDate, Status, record_fields
 from normandie_cli.opendata import fetch_laureates
-from normandie_cli.register import lookup
-from normandie_cli.updates import Outcome
+from normandie_cli.register import lookup, read_answer
+from normandie_cli.schema import Problems, build_record
+from normandie_cli.updates import Outcome, RegisterEntry
 
 TODAY = date(2026, 11, 26)
 SIREN = "552100554"
@@ -105,7 +114,7 @@ def test_the_last_retry_gives_up_with_the_service_s_own_words(apis: FakeApis) ->
     apis.faults[SIREN] = ["500"] * 3
     client, waits = quick(apis, retries=2)
     with pytest.raises(FetchError, match="HTTP 500: Une erreur inattendue"):
-        client.get_json("/search", {"q": SIREN})
+        client.get_json("/search", {"q": SIREN}, lambda answer, url: answer)
     assert waits == [1.0, 2.0]
 
 
@@ -213,3 +222,298 @@ def test_the_open_data_s_own_errors_are_said(apis: FakeApis) -> None:
     apis.faults[ILAB_DATASET] = ["404"]
     with pytest.raises(FetchError, match="not found"):
         fetch_laureates(Client(apis.url), load_dataset(), TODAY)
+
+
+# --- A hostile server: answers bounded in size and time, waits within a budget. ----------
+
+
+def test_an_answer_without_end_is_refused_at_the_size_allowed(apis: FakeApis) -> None:
+    apis.faults[SIREN] = ["endless"]
+    client, _ = quick(apis, retries=0)
+    with pytest.raises(FetchError, match=r"the answer is larger than 4 MB: refused"):
+        client.get("/search", {"q": SIREN})
+
+
+def test_a_zip_bomb_is_refused_without_being_unpacked(apis: FakeApis) -> None:
+    apis.faults[SIREN] = ["zip-bomb"]  # 256 MB of spaces in 256 kB
+    assert len(zip_bomb()) < 512 * 1024  # made before memory is measured
+    client, _ = quick(apis, retries=0)
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match=r"larger than 4 MB: refused"):
+            client.get("/search", {"q": SIREN})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 * 1024 * 1024, peak
+
+
+@pytest.mark.parametrize("fault", ["drip-body", "drip-headers"])
+def test_an_answer_sent_a_byte_at_a_time_meets_the_deadline(apis: FakeApis, fault: str) -> None:
+    apis.faults[SIREN] = [fault]
+    client, _ = quick(apis, retries=0, deadline=1.0)  # each byte well within the timeout
+    began = time.monotonic()
+    with pytest.raises(FetchError, match=r"did not send its whole answer within 1 s"):
+        client.get("/search", {"q": SIREN})
+    assert time.monotonic() - began < 4
+
+
+def test_a_connection_cut_by_the_deadline_is_not_used_again(apis: FakeApis) -> None:
+    apis.companies[SIREN] = Company()
+    apis.faults[SIREN] = ["drip-body"]
+    client, waits = quick(apis, deadline=1.0)
+    assert lookup(client, SIREN, TODAY).commune == "14118"  # the retry, on a new connection
+    assert waits == [1.0]
+
+
+def test_the_waits_of_a_run_have_a_budget(apis: FakeApis) -> None:
+    apis.faults[SIREN] = ["429:50"] * 5
+    client, waits = quick(apis)  # 120 s of patience
+    with pytest.raises(Unreachable, match=r"already made this run wait 100 s and now asks for 50"):
+        client.get("/search", {"q": SIREN})
+    assert waits == [50.0, 50.0]
+
+
+def test_the_budget_is_for_the_whole_run_not_each_request(apis: FakeApis) -> None:
+    other = "356000000"
+    apis.companies[SIREN] = apis.companies[other] = Company()
+    apis.faults[SIREN] = ["429:45", "429:45"]
+    apis.faults[other] = ["429:45"]
+    client, waits = quick(apis)
+    lookup(client, SIREN, TODAY)
+    with pytest.raises(Unreachable, match="try again later"):
+        lookup(client, other, TODAY)
+    assert waits == [45.0, 45.0]
+
+
+# --- Whatever an answer holds, one line: never a traceback. ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "waited"),
+    [("²", 1.0), ("١", 1.0), (" 2 ", 2.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("-1", 1.0)],
+    ids=["superscript two", "arabic-indic one", "spaces", "a date gone", "negative"],
+)
+def test_retry_after_is_ascii_digits_or_a_date(
+    apis: FakeApis, retry_after: str, waited: float
+) -> None:
+    apis.companies[SIREN] = Company()
+    apis.faults[SIREN] = [f"429:{retry_after}"]
+    client, waits = quick(apis)
+    assert lookup(client, SIREN, TODAY).commune == "14118"
+    assert waits == [waited]
+
+
+def test_a_retry_after_of_many_digits_is_a_wait_too_long(apis: FakeApis) -> None:
+    apis.faults[SIREN] = ["429:" + "9" * 5000]
+    client, _ = quick(apis)
+    with pytest.raises(FetchError, match=r"asks to wait inf s \(HTTP 429\): try again later"):
+        client.get("/search", {"q": SIREN})
+
+
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        (Reply(b"[" * 200_000), "the answer is not JSON"),
+        (Reply(b"[" * 200_000, status=500), r"HTTP 500$"),
+        (Reply(b'{"results": NaN}'), "the answer is not JSON"),
+        (Reply(b'{"results": [], "n": ' + b"9" * 5000 + b"}"), "the answer is not JSON"),
+        (Reply({"results": [{"siren": SIREN, "siege": []}]}), r"'siege' is not an object"),
+        (Reply({"results": True}), r"no list of results"),
+    ],
+    ids=["nested too deeply", "an error nested too deeply", "NaN", "5000 digits", "siege", "true"],
+)
+def test_any_answer_is_one_line(apis: FakeApis, reply: Reply, message: str) -> None:
+    apis.faults[SIREN] = [reply]
+    client, _ = quick(apis, retries=0)
+    with pytest.raises(FetchError, match=message) as raised:
+        lookup(client, SIREN, TODAY)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("year", "kept"),
+    [("²", None), ("9" * 5000, None), ("٢٠٢٣", None), ("2023", 2023)],
+    ids=["superscript", "5000 digits", "arabic-indic", "a year"],
+)
+def test_the_register_s_years_are_ascii_digits(apis: FakeApis, year: str, kept: int | None) -> None:
+    apis.companies[SIREN] = Company(fields={"annee_tranche_effectif_salarie": year})
+    assert lookup(Client(apis.url), SIREN, TODAY).headcount_year == kept
+
+
+@pytest.mark.parametrize("year", ["0", "0000"])
+def test_a_register_entry_the_dataset_would_refuse_is_that_siren_s_error(
+    apis: FakeApis, year: str
+) -> None:
+    apis.companies[SIREN] = Company(fields={"annee_tranche_effectif_salarie": year})
+    with pytest.raises(FetchError, match=r"'headcount_year' must be a year like 2015, got 0"):
+        lookup(Client(apis.url), SIREN, TODAY)
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(),
+    st.sampled_from(["2023", "0", "²", "14118", "62.01Z", "2016-05-02", "0000-00-00", "C", "P"]),
+)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "nom_raison_sociale",
+                "date_creation",
+                "date_fermeture",
+                "etat_administratif",
+                "activite_principale",
+                "tranche_effectif_salarie",
+                "annee_tranche_effectif_salarie",
+                "statut_diffusion",
+            ]
+        ),
+        _VALUES,
+    ),
+    st.dictionaries(st.sampled_from(["commune", "libelle_commune"]), _VALUES),
+)
+def test_whatever_the_register_says_the_entry_is_one_the_layer_accepts(
+    result: dict[str, Any], siege: dict[str, Any]
+) -> None:
+    recorded = register_result(SIREN, Company())
+    answer = {"results": [{**recorded, **result, "siege": {**recorded["siege"], **siege}}]}
+    try:
+        entry = read_answer(answer, SIREN, TODAY, "http://127.0.0.1/search")
+    except FetchError as error:
+        assert "\n" not in str(error)
+        return
+    problems = Problems()
+    build_record(RegisterEntry, record_fields(entry), "entry", problems)
+    assert problems.items == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1",
+        "http://[::1]:8080",
+        "http://user:secret@127.0.0.1:8080",
+        "http://user@example.fr",
+        "http://127.0.0.1:8080/#fragment",
+        "http://127.0.0.1:8080/?q=1",
+        "http://127.0.0.1:8080?",
+        "http://127.0.0.1:99999",
+        "http://127.0.0.1:0",
+        "ftp://example.fr",
+        "http://exa mple.fr",
+        "http://example.fr/\x1b[2J",
+        "//example.fr",
+    ],
+)
+def test_a_base_address_that_cannot_be_used_is_refused_before_any_request(url: str) -> None:
+    with pytest.raises(FetchError, match="is not a service's web address") as raised:
+        Client(url)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://recherche-entreprises.api.gouv.fr/",
+        "http://127.0.0.1:8080/mirror/",
+        "http://localhost:8000",
+    ],
+)
+def test_a_mirror_s_address_is_taken(url: str) -> None:
+    assert Client(url).base_url == url.rstrip("/")
+
+
+# --- Facts are never invented from a hostile answer. ------------------------------------
+
+
+def test_two_different_results_for_one_siren_give_nothing(apis: FakeApis) -> None:
+    one, other = register_result(SIREN, Company()), register_result(SIREN, Company(commune="76540"))
+    apis.faults[SIREN] = [Reply({"results": [one, other], "total_results": 2})]
+    with pytest.raises(FetchError, match=r"unexpected answer \(2 results where 1 was asked for\)"):
+        lookup(Client(apis.url), SIREN, TODAY)
+
+
+def laureates(apis: FakeApis, ilab: list[dict[str, Any]], inov: list[dict[str, Any]]) -> Any:
+    apis.laureates[ILAB_DATASET] = ilab
+    apis.laureates[INOV_DATASET] = inov
+    return fetch_laureates(Client(apis.url), load_dataset(), TODAY)
+
+
+NEWCO = "123456782"
+
+
+def test_a_page_sent_again_and_again_is_one_award(apis: FakeApis) -> None:
+    record = {**ilab_record(NEWCO, "Newco", 2025, "Numérique"), "region": None}
+    page = Reply({"total_count": 300, "results": [record]})
+    apis.faults[ILAB_DATASET] = [page, page, page]
+    _, startups, _ = laureates(apis, [], [])
+    newco = next(s for s in startups if s["siren"] == NEWCO)
+    assert len(newco["awards"]) == 1
+    assert len([path for _, path in apis.requests if ILAB_DATASET in path]) == 3
+
+
+@pytest.mark.parametrize(
+    ("pages", "message"),
+    [
+        ([Reply({"total_count": True, "results": []})], r"unexpected answer \(total_count\)"),
+        ([Reply({"total_count": 1.0, "results": []})], r"unexpected answer \(total_count\)"),
+        ([Reply({"total_count": -1, "results": []})], r"unexpected answer \(total_count\)"),
+        ([Reply({"total_count": 101, "results": [{}] * 101})], "101 results where 100 was asked"),
+        (
+            [
+                Reply({"total_count": 300, "results": [{"n": 1}]}),
+                Reply({"total_count": 301, "results": [{"n": 2}]}),
+            ],
+            "total_count changed from 300 to 301 between pages",
+        ),
+    ],
+    ids=["true", "a float", "negative", "a page too long", "a count that changes"],
+)
+def test_pages_are_held_to_what_was_asked(apis: FakeApis, pages: list[Reply], message: str) -> None:
+    apis.faults[ILAB_DATASET] = list(pages)
+    with pytest.raises(FetchError, match=message):
+        laureates(apis, [], [])
+
+
+OTHER = "356000000"
+
+
+@pytest.mark.parametrize(
+    ("bad", "note"),
+    [
+        (
+            {"site_web_entreprise": "https://evil.fr/\x1b[2J"},
+            r"'website' must be a web address starting with http:// or https://",
+        ),
+        ({"annee_de_concours": 0}, r"'year' must be a year like 2015, got 0"),
+        ({"annee_de_concours": 99999}, r"'annee_de_concours' is not a year: '99999'"),
+        ({"annee_de_concours": "²"}, r"'annee_de_concours' is not a year: '²'"),
+        ({"annee_de_concours": 1e300}, r"'annee_de_concours' is not a year"),
+        ({"annee_de_concours": [2025]}, r"'annee_de_concours' is not a year: ''"),
+    ],
+    ids=["escape in website", "year 0", "year 99999", "superscript year", "1e300", "a list"],
+)
+def test_one_bad_laureate_is_left_out_with_a_note(
+    apis: FakeApis, bad: dict[str, Any], note: str
+) -> None:
+    good = ilab_record(OTHER, "Other", 2025, "Numérique")
+    sources, startups, notes = laureates(
+        apis, [{**ilab_record(NEWCO, "Newco", 2025, "Numérique"), **bad}, good], []
+    )
+    assert [s["siren"] for s in startups] == [OTHER]
+    left_out = [n for n in notes if n.endswith(": left out")]
+    assert len(left_out) == 1 and "\n" not in left_out[0]
+    assert any(part for part in left_out[0].split(note)[:-1]), (note, left_out)
+
+
+def test_an_inov_grant_too_large_to_be_real_leaves_the_laureate_out(apis: FakeApis) -> None:
+    huge = {**inov_record(NEWCO, "Newco", "14118", 2026, "Numérique"), "subvention": 1e300}
+    _, startups, notes = laureates(apis, [], [huge])
+    assert startups == []
+    assert any("'amount' is too large to be real" in n and "Newco" in n for n in notes), notes
