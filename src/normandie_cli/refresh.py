@@ -49,6 +49,7 @@ class Report:
     resumed: int = 0  # answers taken from an interrupted run
     failed: int = 0
     laureates_fetched: bool = False
+    register_asked: bool = False  # the register was asked (its progress file is this run's)
     notes: list[str] = field(default_factory=list)  # one line each
     errors: list[str] = field(default_factory=list)  # the failures, one line each
 
@@ -76,9 +77,11 @@ def progress_path(folder: Path) -> Path:
 
 def run(job: Run) -> tuple[str, Report]:
     """The new layer's text and what the run did; raises FetchError when nothing at all
-    could be fetched (the message says why), and saves its progress on the way."""
+    could be fetched (the message says why), or before anything is asked when a base
+    address cannot be used, and saves its progress on the way (see `layer_written`)."""
     report = Report()
     previous = job.previous
+    opendata, register = job.make_client(job.opendata_url), job.make_client(job.register_url)
     tables: dict[str, Any] = {
         "refresh": {"date": str(PartialDate.from_date(job.today))},
         "sources": [],
@@ -89,9 +92,7 @@ def run(job: Run) -> tuple[str, Report]:
         from normandie_cli.opendata import fetch_laureates
 
         try:
-            sources, startups, notes = fetch_laureates(
-                job.make_client(job.opendata_url), job.curated, job.today
-            )
+            sources, startups, notes = fetch_laureates(opendata, job.curated, job.today)
         except FetchError as error:
             report.errors.append(str(error))
             sources, startups = _previous_laureates(previous)
@@ -107,7 +108,7 @@ def run(job: Run) -> tuple[str, Report]:
         tables["startups"] += startups
     if job.only is not Only.OPENDATA:
         sirens = _sirens(job.curated, tables["startups"])
-        entries = _ask_register(job, sirens, report)
+        entries = _ask_register(job, register, sirens, report)
         tables["refresh"]["register_url"] = job.register_url
     else:
         entries = list(previous.entries) if previous else []
@@ -153,14 +154,17 @@ def _sirens(dataset: Dataset, laureates: Iterable[Mapping[str, Any]]) -> list[st
     return list(dict.fromkeys(found))
 
 
-def _ask_register(job: Run, sirens: Sequence[str], report: Report) -> list[RegisterEntry]:
+def _ask_register(
+    job: Run, client: Client, sirens: Sequence[str], report: Report
+) -> list[RegisterEntry]:
     """The register's answer for each SIREN: from an interrupted run when recent, asked
-    otherwise; what cannot be asked keeps the earlier layer's answer, if any."""
+    otherwise; what cannot be asked keeps the earlier layer's answer, if any. The answers
+    are saved for the next run until the layer is written (`layer_written`)."""
     earlier = {e.siren: e for e in job.previous.entries} if job.previous else {}
     answers = _resumable(job)
     report.resumed = sum(1 for s in sirens if s in answers)
     todo = [s for s in sirens if s not in answers]
-    client = job.make_client(job.register_url)
+    report.register_asked = True
     in_a_row = 0
     job.progress(len(sirens) - len(todo), len(sirens))
     try:
@@ -187,14 +191,18 @@ def _ask_register(job: Run, sirens: Sequence[str], report: Report) -> list[Regis
     except KeyboardInterrupt:
         _save_progress(job, answers)
         raise
-    if report.failed:
-        _save_progress(job, answers)  # the next run asks only what is missing
-    elif not job.dry_run:
-        progress_path(job.folder).unlink(missing_ok=True)
+    _save_progress(job, answers)
     for siren in sirens:
         if siren not in answers and siren in earlier:
             answers[siren] = earlier[siren]
     return [answers[s] for s in sirens if s in answers]
+
+
+def layer_written(folder: Path, report: Report) -> None:
+    """The layer holding this run's answers is written: the next run needs them no more,
+    unless some SIRENs are still to ask (then it asks only those)."""
+    if report.register_asked and not report.failed:
+        progress_path(folder).unlink(missing_ok=True)
 
 
 def _resumable(job: Run) -> dict[str, RegisterEntry]:

@@ -64,7 +64,7 @@ def update(
     requests a second; a run cut short resumes where it stopped. Base addresses:
     NORMANDIE_REGISTER_URL and NORMANDIE_OPENDATA_URL.
     """
-    from normandie_cli.refresh import progress_path
+    from normandie_cli.refresh import layer_written, progress_path
     from normandie_cli.updates import LAYER_FILE, updates_folder
 
     given = settings(ctx)
@@ -90,6 +90,7 @@ def update(
 
     make_folder(folder)
     write_file(layer_path, text, force=True, reads=_reads(given, layer_path))
+    layer_written(folder, report)
     given.env.say(_("Wrote {path}.").format(path=layer_path))
 
 
@@ -114,6 +115,7 @@ def _refresh(
 ) -> "tuple[str, Report, Dataset]":
     """Fetch, build the new layer's text, and check it against the dataset."""
     from normandie_cli import opendata, register
+    from normandie_cli.fetch import Client
     from normandie_cli.refresh import Run, run
     from normandie_cli.updates import read_layer_file
 
@@ -130,9 +132,20 @@ def _refresh(
             only=only,
             dry_run=dry_run,
             progress=progress,
+            make_client=lambda url: Client(url, on_wait=_waiting(given.env)),
         )
         text, report = run(job)
     return text, report, _checked(given, layer_path, text)
+
+
+def _waiting(env: Environment) -> Callable[[float, str], None]:
+    """Each wait before a retry, said in one line as it begins."""
+
+    def say(seconds: float, reason: str) -> None:
+        waiting = _("{reason}: waiting {seconds} s before asking again")
+        env.say(waiting.format(reason=reason, seconds=f"{seconds:.3g}"), style="yellow")
+
+    return say
 
 
 def _checked(given: Settings, layer_path: Path, text: str) -> Dataset:
@@ -220,15 +233,35 @@ def _entries(layer_path: Path, text: str) -> "tuple[RegisterEntry, ...]":
 
 
 def _changes(merged: Dataset) -> str:
-    """What the layer changes, one tab-separated line each: fill, add or conflict."""
+    """What the layer changes, as TSV (the writer every machine output uses, so no value
+    breaks a row or reaches the terminal as a control): a header, then one line per fill,
+    addition or conflict."""
+    from normandie_cli.output.formats import OutputFormat, format_rows
+
     layer = merged.updates
     if layer is None:
         return ""
     startups = {s.id: s for s in merged.startups}
-    lines = []
-    for origin in layer.filled:
-        value = getattr(startups[origin.record], origin.field)
-        lines.append(f"fill\t{origin.record}\t{origin.field}\t{value}")
-    lines += [f"add\t{record}\t{startups[record].name}" for record in layer.added]
-    lines += [f"conflict\t{c.record}\t{c.field}\t{c.kept} / {c.register}" for c in layer.conflicts]
-    return "".join(f"{line}\n" for line in lines)
+    rows = [
+        {
+            "change": "fill",
+            "id": o.record,
+            "field": o.field,
+            "value": getattr(startups[o.record], o.field),
+        }
+        for o in layer.filled
+    ]
+    rows += [
+        {"change": "add", "id": record, "field": "name", "value": startups[record].name}
+        for record in layer.added
+    ]
+    rows += [
+        {
+            "change": "conflict",
+            "id": c.record,
+            "field": c.field,
+            "value": f"{c.kept} / {c.register}",
+        }
+        for c in layer.conflicts
+    ]
+    return format_rows(OutputFormat.TSV, rows, ["change", "id", "field", "value"])
