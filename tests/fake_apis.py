@@ -61,6 +61,7 @@ class Reply:
     body: Any
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    kind: str = "application/json"  # its Content-Type
 
 
 @dataclass
@@ -172,7 +173,7 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         if isinstance(fault, Reply):
             body = fault.body if isinstance(fault.body, bytes) else json.dumps(fault.body).encode()
-            self._raw(fault.status, body, "application/json", fault.headers)
+            self._raw(fault.status, body, fault.kind, fault.headers)
         elif fault.startswith("429:"):
             self._raw(429, b"Too Many Requests.", "text/plain", {"Retry-After": fault[4:]})
         elif fault in HOSTILE:

@@ -132,12 +132,20 @@ class Client:
         """What `read(answer, url)` makes of the JSON of GET base_url+path?params, after any
         retries; raises FetchError, for whatever fault of the answer too (see `reading`)."""
         url = self.url(path, params)
-        status, body = self.get(path, params)
+        status, headers, body = self.get(path, params)
         if status == 404:
             raise FetchError(_("{url}: not found (HTTP 404)").format(url=url))
+        if 300 <= status < 400:
+            elsewhere = _("{url}: the service sends elsewhere ({location}): not followed")
+            location = headers.get("Location", "?")
+            raise FetchError(elsewhere.format(url=url, location=repr(location[:200])))
         if status != 200:
             answer = _("{url}: the service answered HTTP {status}{said}")
             raise FetchError(answer.format(url=url, status=status, said=_said(body)))
+        kind = headers.get("Content-Type", "")
+        if not _is_json(kind):
+            not_json = _("{url}: the answer is {kind}, not JSON: refused")
+            raise FetchError(not_json.format(url=url, kind=repr(kind[:100])))
         try:
             parsed = _parse(body)
         except ValueError:
@@ -146,8 +154,10 @@ class Client:
         with reading(url):
             return read(parsed, url)
 
-    def get(self, path: str, params: Mapping[str, str | int]) -> tuple[int, bytes]:
-        """(status, body) of a GET, retrying what is worth retrying."""
+    def get(
+        self, path: str, params: Mapping[str, str | int]
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        """(status, headers, body) of a GET, retrying what is worth retrying."""
         url = self.url(path, params)
         for attempt in range(self.retries + 1):
             last_try = attempt == self.retries
@@ -160,7 +170,7 @@ class Client:
                 self._wait(_backoff(attempt), str(failure))
                 continue
             if status not in RETRIED or last_try:
-                return status, body
+                return status, headers, body
             wait = _retry_after(headers.get("Retry-After"), time.time())
             if wait is None:
                 wait = _backoff(attempt)
@@ -352,6 +362,14 @@ def _retry_after(value: str | None, now: float) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - now)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+
+
+def _is_json(content_type: str) -> bool:
+    """Whether a Content-Type says JSON: application/json, or a type ending in +json."""
+    kind = content_type.partition(";")[0].strip().lower()
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
 
 
 def _parse(body: bytes) -> Any:

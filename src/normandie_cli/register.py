@@ -67,7 +67,7 @@ def read_answer(answer: Any, siren: str, today: date, url: str) -> RegisterEntry
     siege = result.get("siege")
     if siege is not None and not isinstance(siege, dict):
         raise unexpected(url, _("'siege' is not an object"))
-    entry = _entry(result, siege or {}, siren, checked)
+    entry = _entry(result, siege or {}, siren, today, url)
     problems = Problems()
     build_record(RegisterEntry, record_fields(entry), url, problems)
     if problems.items:
@@ -76,19 +76,24 @@ def read_answer(answer: Any, siren: str, today: date, url: str) -> RegisterEntry
 
 
 def _entry(
-    result: Mapping[str, Any], head_office: Mapping[str, Any], siren: str, checked: PartialDate
+    result: Mapping[str, Any], head_office: Mapping[str, Any], siren: str, today: date, url: str
 ) -> RegisterEntry:
+    """The entry a result states; FetchError for a day that does not exist or is to come
+    (a company is not created, closed or counted after the day it is asked about)."""
     state = _text(result, "etat_administratif")
     band_year = _matching(result, "annee_tranche_effectif_salarie", _YEAR)
+    if band_year is not None and int(band_year) > today.year:
+        to_come = _("{key!r} is a year still to come: {value!r}")
+        raise unexpected(url, to_come.format(key="annee_tranche_effectif_salarie", value=band_year))
     return RegisterEntry(
         siren=siren,
-        checked=checked,
+        checked=PartialDate.from_date(today),
         legal_name=_text(result, "nom_raison_sociale") or _text(result, "nom_complet"),
         commune=_matching(head_office, "commune", _INSEE),
         commune_name=_text(head_office, "libelle_commune"),
-        created=_day(result, "date_creation"),
+        created=_day(result, "date_creation", today, url),
         status=_STATES.get(state or ""),
-        closed=_day(result, "date_fermeture") if state == "C" else None,
+        closed=_day(result, "date_fermeture", today, url) if state == "C" else None,
         activity=_matching(result, "activite_principale", _NAF),
         headcount=_matching(result, "tranche_effectif_salarie", _BAND),
         headcount_year=None if band_year is None else int(band_year),
@@ -108,9 +113,20 @@ def _matching(values: Mapping[str, Any], key: str, pattern: re.Pattern[str]) -> 
     return value if value is not None and pattern.fullmatch(value) else None
 
 
-def _day(values: Mapping[str, Any], key: str) -> PartialDate | None:
-    value = _matching(values, key, _DAY)
-    try:
-        return None if value is None else PartialDate.parse(value)
-    except ValueError:  # a day that does not exist
+def _day(values: Mapping[str, Any], key: str, today: date, url: str) -> PartialDate | None:
+    """A day the register states, None when it states none; FetchError for one that does
+    not exist (2020-02-30) or is still to come."""
+    value = _text(values, key)
+    if value is None:
         return None
+    try:
+        day = PartialDate.parse(value) if _DAY.fullmatch(value) else None
+    except ValueError:  # a day that does not exist
+        day = None
+    if day is None:
+        not_day = _("{key!r} is not a day: {value!r}")
+        raise unexpected(url, not_day.format(key=key, value=value[:40]))
+    if day.first_day > today:
+        to_come = _("{key!r} is a day still to come: {value!r}")
+        raise unexpected(url, to_come.format(key=key, value=value))
+    return day

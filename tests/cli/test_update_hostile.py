@@ -7,8 +7,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import Invoke, ids
-from fake_apis import ILAB_DATASET, INOV_DATASET, Company, FakeApis, ilab_record, inov_record
+from fake_apis import (
+    ILAB_DATASET,
+    INOV_DATASET,
+    Company,
+    FakeApis,
+    Reply,
+    ilab_record,
+    inov_record,
+)
 from test_update import NEWCO, apis, data, environment, home, knows, layer
 
 from normandie_cli.dataset import load_dataset
@@ -73,7 +82,12 @@ def test_one_bad_record_from_the_network_does_not_block_the_others(
     invoke: Invoke, apis: FakeApis, home: Path, data: Path
 ) -> None:
     numbers = sirens(data)
-    knows(apis, data, spread=Company(fields={"annee_tranche_effectif_salarie": "0"}))
+    knows(
+        apis,
+        data,
+        spread=Company(fields={"annee_tranche_effectif_salarie": "0"}),
+        bunkr=Company(created="2099-01-01"),
+    )
     apis.laureates[ILAB_DATASET] = [
         {
             **ilab_record(NEWCO, "Evil", 2025, "Numérique"),
@@ -93,6 +107,7 @@ def test_one_bad_record_from_the_network_does_not_block_the_others(
     assert "laureate 'Evil' (SIREN 123456782): 'website' must be a web address" in err
     assert "laureate 'Richco' (SIREN 552100554).awards[0]: 'amount' is too large" in err
     assert f"SIREN {numbers['spread']}: " in err and "'headcount_year' must be a year" in err
+    assert f"SIREN {numbers['bunkr']}: " in err and "'date_creation' is a day still to come" in err
     assert "1 new laureates" in err
     assert f"Wrote {layer(home)}" in err
     listed = ids(invoke(["startups"], env=env).stdout)
@@ -122,7 +137,7 @@ def test_the_progress_is_kept_until_the_layer_is_written(
 def test_a_register_that_lies_about_a_siren_gives_nothing_for_it(
     invoke: Invoke, apis: FakeApis, home: Path, data: Path
 ) -> None:
-    from fake_apis import Reply, register_result
+    from fake_apis import register_result
 
     numbers = sirens(data)
     knows(apis, data)
@@ -136,3 +151,51 @@ def test_a_register_that_lies_about_a_siren_gives_nothing_for_it(
     assert f"SIREN {saagie}: " in updated.stderr and "2 results where 1" in updated.stderr
     shown = json.loads(invoke(["show", "saagie", "--json"], env=env).stdout)
     assert shown.get("status") != "closed"
+
+
+HOSTILE_ANSWERS = {
+    "a web page": Reply(b"<html><body>{}</body></html>", kind="text/html"),
+    "sent elsewhere": Reply(b"", status=302, headers={"Location": "http://evil.example/"}),
+    "not JSON": Reply(b'{"results": [', kind="application/json"),
+    "without end": "endless",
+    "a zip bomb": "zip-bomb",
+}
+
+
+@pytest.mark.parametrize("answer", HOSTILE_ANSWERS.values(), ids=HOSTILE_ANSWERS.keys())
+def test_a_hostile_answer_is_refused_in_one_line_and_nothing_is_written(
+    invoke: Invoke, apis: FakeApis, home: Path, data: Path, answer: str | Reply
+) -> None:
+    knows(apis, data)
+    for key in [ILAB_DATASET, *sirens(data).values()]:
+        apis.faults[key] = [answer]
+    refused = invoke(["update"], env=environment(apis, home, data))
+    assert refused.exit_code == 1, refused.output
+    assert refused.exception is None or isinstance(refused.exception, SystemExit)
+    assert refused.stderr.startswith("Error: ") and refused.stderr.count("\n") == 1
+    assert refused.stderr.rstrip().endswith("; nothing was changed")
+    assert not (home / "normandie").exists()
+
+
+def test_a_fault_nobody_foresaw_is_one_line_and_leaves_the_layer_as_it_was(
+    invoke: Invoke, apis: FakeApis, home: Path, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import normandie_cli.opendata
+
+    knows(apis, data)
+    env = environment(apis, home, data)
+    assert invoke(["update"], env=env).exit_code == 0
+    before = layer(home).read_bytes()
+
+    def unforeseen(*args: object) -> None:
+        raise RuntimeError("a fault in the code")
+
+    monkeypatch.setattr(normandie_cli.opendata, "build_startups", unforeseen)
+    failed = invoke(["update"], env=env)
+    assert failed.exit_code == 1, failed.output
+    assert failed.exception is None or isinstance(failed.exception, SystemExit)
+    assert failed.stderr == (
+        "Error: update stopped on a fault nobody foresaw (RuntimeError: a fault in the code);"
+        " nothing was changed\n"
+    )
+    assert layer(home).read_bytes() == before

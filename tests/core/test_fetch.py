@@ -517,3 +517,65 @@ def test_an_inov_grant_too_large_to_be_real_leaves_the_laureate_out(apis: FakeAp
     _, startups, notes = laureates(apis, [], [huge])
     assert startups == []
     assert any("'amount' is too large to be real" in n and "Newco" in n for n in notes), notes
+
+
+@pytest.mark.parametrize(
+    "kind", ["text/html", "application/javascript", "application/jsonp", "", "text/json"]
+)
+def test_an_answer_that_is_not_said_to_be_json_is_refused(apis: FakeApis, kind: str) -> None:
+    recorded = {"results": [register_result(SIREN, Company())]}
+    apis.faults[SIREN] = [Reply(recorded, kind=kind)]
+    with pytest.raises(FetchError, match=r"the answer is '[^']*', not JSON: refused") as raised:
+        lookup(Client(apis.url), SIREN, TODAY)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("kind", ["application/json; charset=utf-8", "Application/JSON"])
+def test_json_is_known_by_its_media_type(apis: FakeApis, kind: str) -> None:
+    recorded = {"results": [register_result(SIREN, Company())]}
+    apis.faults[SIREN] = [Reply(recorded, kind=kind)]
+    assert lookup(Client(apis.url), SIREN, TODAY).commune == "14118"
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_off_the_api_is_not_followed(apis: FakeApis, status: int) -> None:
+    elsewhere = "http://evil.example/search?q=" + SIREN + "\x1b[2J"
+    apis.faults[SIREN] = [Reply(b"", status=status, headers={"Location": elsewhere})]
+    with pytest.raises(FetchError, match=r"sends elsewhere \('http://evil\.example/") as raised:
+        lookup(Client(apis.url), SIREN, TODAY)
+    assert "\n" not in str(raised.value) and "\x1b" not in str(raised.value)
+    assert len(apis.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("company", "message"),
+    [
+        (Company(created="2020-02-30"), r"'date_creation' is not a day: '2020-02-30'"),
+        (Company(created="2016"), r"'date_creation' is not a day: '2016'"),
+        (Company(created="٢٠١٦-٠٥-٠٢"), r"'date_creation' is not a day"),
+        (Company(created="2026-11-27"), r"'date_creation' is a day still to come: '2026-11-27'"),
+        (Company(created="9999-12-31"), r"'date_creation' is not a day"),  # past 9998
+        (
+            Company(state="C", closed="2030-01-01"),
+            r"'date_fermeture' is a day still to come: '2030-01-01'",
+        ),
+        (
+            Company(fields={"annee_tranche_effectif_salarie": "2027"}),
+            r"'annee_tranche_effectif_salarie' is a year still to come: '2027'",
+        ),
+    ],
+    ids=["30 February", "a year", "arabic-indic", "tomorrow", "9999", "closed later", "band"],
+)
+def test_a_day_that_does_not_exist_or_is_to_come_is_that_siren_s_error(
+    apis: FakeApis, company: Company, message: str
+) -> None:
+    apis.companies[SIREN] = company
+    with pytest.raises(FetchError, match=message) as raised:
+        lookup(Client(apis.url), SIREN, TODAY)
+    assert "\n" not in str(raised.value)
+
+
+def test_the_day_of_the_run_is_not_to_come(apis: FakeApis) -> None:
+    apis.companies[SIREN] = Company(created="2026-11-26", state="C", closed="2026-11-26")
+    entry = lookup(Client(apis.url), SIREN, TODAY)
+    assert (str(entry.created), str(entry.closed)) == ("2026-11-26", "2026-11-26")

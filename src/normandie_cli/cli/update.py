@@ -80,18 +80,35 @@ def update(
         return
     if given.updates is None:
         raise UsageError(_("--no-updates leaves no layer to update: leave it out"))
-    text, report, merged = _refresh(given, folder, layer_path, only, dry_run)
-    _report(given.env, report, merged, _entries(layer_path, text), dry_run)
+    with _unforeseen():
+        text, report, merged = _refresh(given, folder, layer_path, only, dry_run)
+        entries = _entries(layer_path, text)
+    _report(given.env, report, merged, entries, dry_run)
     if dry_run:
         given.env.write(_changes(merged))
         given.env.say(_("Checked; nothing was written (--dry-run)."))
         return
     from normandie_cli.files import make_folder, write_file
 
-    make_folder(folder)
-    write_file(layer_path, text, force=True, reads=_reads(given, layer_path))
-    layer_written(folder, report)
+    with _unforeseen():
+        make_folder(folder)
+        write_file(layer_path, text, force=True, reads=_reads(given, layer_path))
+        layer_written(folder, report)
     given.env.say(_("Wrote {path}.").format(path=layer_path))
+
+
+@contextmanager
+def _unforeseen() -> Iterator[None]:
+    """The one error boundary of `update`, around all it fetches, builds and writes: a fault
+    no check foresaw (in what a service sent, or in the code) ends the run in one line, and
+    the layer is left as it was (it is written whole, and last)."""
+    try:
+        yield
+    except NormandieError:
+        raise
+    except Exception as error:  # the answers are another's text: no fault may be a traceback
+        fault = _("update stopped on a fault nobody foresaw ({error}); nothing was changed")
+        raise NormandieError(fault.format(error=f"{type(error).__name__}: {error}")) from None
 
 
 def _reads(given: Settings, layer: Path) -> list[Path]:
