@@ -22,6 +22,7 @@ from normandie_cli.updates import (
     Outcome,
     RegisterEntry,
     read_layer_file,
+    shared_sirens,
 )
 
 PROGRESS_FILE = "register-progress.toml"
@@ -238,12 +239,21 @@ def _save_progress(job: Run, answers: Mapping[str, RegisterEntry]) -> None:
 def outcome_notes(
     dataset: Dataset, entries: Sequence[RegisterEntry], names: Mapping[str, str]
 ) -> list[str]:
-    """One line for each SIREN the register could not place or tell about."""
+    """One line for each SIREN the register could not place or tell about, or whose facts
+    went nowhere because two startups hold it."""
     communes = {c.insee for c in dataset.cities}
+    shared = shared_sirens(dataset)
     notes = []
     for entry in entries:
         who = f"SIREN {entry.siren} ({names.get(entry.siren, '?')})"
-        if entry.outcome is Outcome.UNKNOWN:
+        if entry.siren in shared:
+            twice = _(
+                "SIREN {siren} is held by {count} startups ({ids}): the register's facts fill"
+                " none of them; give it to one"
+            )
+            held = shared[entry.siren]
+            notes.append(twice.format(siren=entry.siren, count=len(held), ids=", ".join(held)))
+        elif entry.outcome is Outcome.UNKNOWN:
             notes.append(_("{who}: the register has no company with this number").format(who=who))
         elif entry.outcome is Outcome.NON_DIFFUSIBLE:
             hidden = _("{who}: not public in the register (non-diffusible): nothing taken")

@@ -156,11 +156,18 @@ def read_layer(name: str, raw: Mapping[str, Any]) -> Layer:
     if not isinstance(table, list) or not all(isinstance(item, dict) for item in table):
         problems.add(name, _("must be an array of tables: [[{table}]]").format(table="register"))
     else:
+        first: dict[str, int] = {}
         for index, item in enumerate(table):
             where = f"{name}: register[{index}]"
             entry = build_record(RegisterEntry, item, where, problems)[0]
-            if entry is not None:
-                entries.append(entry)
+            if entry is None:
+                continue
+            if entry.siren in first:
+                twice = _("SIREN {siren} has an entry already, register[{index}]")
+                problems.add(where, twice.format(siren=entry.siren, index=first[entry.siren]))
+                continue
+            first[entry.siren] = index
+            entries.append(entry)
     if problems.items or refresh is None:
         hint = _("this file is written by `normandie update`: run it again, or remove it with")
         raise DataError(name, [*problems.items, f"{hint} `normandie update --clear`"])
@@ -221,6 +228,11 @@ def apply_layer(dataset: Dataset, layer: Layer, part: Mapping[str, Any]) -> Data
     docstring for the rules), the layer's uncited sources left out, and what it did noted
     in `dataset.updates`; `part` is what layer_part joined to the dataset."""
     found = {e.siren: e for e in layer.entries if e.outcome is Outcome.FOUND}
+    # A SIREN two records hold is one company the dataset has twice, or a mistake: which of
+    # them the register's facts are about cannot be told, so they fill neither
+    # (refresh.outcome_notes says so).
+    for siren in shared_sirens(dataset):
+        found.pop(siren, None)
     cities = {c.insee: c for c in dataset.cities}
     startups: list[Startup] = []
     filled: list[FieldOrigin] = []
@@ -250,6 +262,15 @@ def apply_layer(dataset: Dataset, layer: Layer, part: Mapping[str, Any]) -> Data
         added=tuple(s.id for s in startups if s.id in added),
     )
     return dataclasses.replace(merged, sources=sources, updates=info)
+
+
+def shared_sirens(dataset: Dataset) -> dict[str, tuple[str, ...]]:
+    """The SIRENs more than one startup holds, with their ids in the dataset's order."""
+    holders: dict[str, list[str]] = {}
+    for startup in dataset.startups:
+        if startup.siren:
+            holders.setdefault(startup.siren, []).append(startup.id)
+    return {siren: tuple(ids) for siren, ids in holders.items() if len(ids) > 1}
 
 
 def merge_startup(

@@ -199,3 +199,25 @@ def test_a_fault_nobody_foresaw_is_one_line_and_leaves_the_layer_as_it_was(
         " nothing was changed\n"
     )
     assert layer(home).read_bytes() == before
+
+
+def test_a_siren_two_startups_hold_fills_neither_and_is_said(
+    invoke: Invoke, apis: FakeApis, home: Path, data: Path
+) -> None:
+    numbers = sirens(data)
+    shared = numbers["saagie"]
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace(numbers["spread"], shared), encoding="utf-8")
+    knows(apis, data)
+    env = environment(apis, home, data)
+    updated = invoke(["update", "--only", "register"], env=env)
+    assert updated.exit_code == 0, updated.output
+    said = [line for line in updated.stderr.splitlines() if f"SIREN {shared}" in line]
+    assert said == [
+        f"SIREN {shared} is held by 2 startups (saagie, spread): the register's facts fill"
+        " none of them; give it to one"
+    ]
+    assert [r.count(shared) for r in [layer(home).read_text(encoding="utf-8")]] == [1]
+    for startup in ("saagie", "spread"):
+        shown = json.loads(invoke(["show", startup, "--json"], env=env).stdout)
+        assert "sirene-register" not in json.dumps(shown), shown

@@ -128,6 +128,17 @@ def test_a_damaged_layer_says_how_to_start_again(
     assert "`normandie update --clear`" in str(raised.value)
 
 
+def test_a_layer_that_states_one_siren_twice_is_refused_not_merged_twice(
+    write_dataset: WriteDataset, tmp_path: Path
+) -> None:
+    path = tmp_path / "updates.toml"
+    again = '\n[[register]]\nsiren = "111111118"\nchecked = "2026-11-21"\ncommune = "14003"\n'
+    path.write_text(LAYER + again, encoding="utf-8")
+    with pytest.raises(DataError) as raised:
+        load_dataset(write_dataset(STARTUPS), updates=path)
+    assert "register[3]: SIREN 111111118 has an entry already, register[0]" in str(raised.value)
+
+
 def test_the_cache_key_follows_the_layer(
     write_dataset: WriteDataset, layer: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
