@@ -60,7 +60,7 @@ def fetch(folder: Path, url: str, today: date) -> None:
     client = Client(url, on_wait=lambda seconds, why: print(f"{why}: waiting {seconds:g} s"))
     answers: dict[str, bytes] = {}
     for number, siren in enumerate(sirens(), start=1):
-        status, body = client.get(SEARCH, query(siren))
+        status, _headers, body = client.get(SEARCH, query(siren))
         if status != 200:
             sys.exit(f"refresh_register: SIREN {siren}: HTTP {status}; nothing was written")
         answers[siren] = body

@@ -199,11 +199,14 @@ def _ask_register(
     return [answers[s] for s in sirens if s in answers]
 
 
-def layer_written(folder: Path, report: Report) -> None:
+def layer_written(folder: Path, report: Report, reads: Sequence[Path]) -> None:
     """The layer holding this run's answers is written: the next run needs them no more,
-    unless some SIRENs are still to ask (then it asks only those)."""
+    unless some SIRENs are still to ask (then it asks only those). Called under the layer's
+    lock; the progress goes as the write path removes files (files.remove_file)."""
     if report.register_asked and not report.failed:
-        progress_path(folder).unlink(missing_ok=True)
+        from normandie_cli.files import remove_file
+
+        remove_file(progress_path(folder), reads=reads)
 
 
 def _resumable(job: Run) -> dict[str, RegisterEntry]:
