@@ -503,7 +503,14 @@ OTHER = "356000000"
         ({"annee_de_concours": 1e300}, r"'annee_de_concours' is not a year"),
         ({"annee_de_concours": [2025]}, r"'annee_de_concours' is not a year: ''"),
     ],
-    ids=["escape in website", "year 0", "year 99999", "superscript year", "1e300", "a list"],
+    ids=[
+        "escape in website",
+        "year 0",
+        "year 99999",
+        "superscript year",
+        "1e300",
+        "a list",
+    ],
 )
 def test_one_bad_laureate_is_left_out_with_a_note(
     apis: FakeApis, bad: dict[str, Any], note: str
@@ -585,3 +592,15 @@ def test_the_day_of_the_run_is_not_to_come(apis: FakeApis) -> None:
     apis.companies[SIREN] = Company(created="2026-11-26", state="C", closed="2026-11-26")
     entry = lookup(Client(apis.url), SIREN, TODAY)
     assert (str(entry.created), str(entry.closed)) == ("2026-11-26", "2026-11-26")
+
+
+@pytest.mark.parametrize("siren", ["123456789", "12345678", "１２３４５６７８２", "12345678\x1b"])
+def test_a_laureate_with_a_malformed_siren_is_left_out_with_a_note(
+    apis: FakeApis, siren: str
+) -> None:
+    good = ilab_record(OTHER, "Other", 2025, "Numérique")
+    _, startups, notes = laureates(apis, [ilab_record(siren, "Newco", 2025, "Numérique"), good], [])
+    assert [s["siren"] for s in startups] == [OTHER]
+    said = [n for n in notes if "is not a valid SIREN" in n]
+    assert len(said) == 1 and said[0].startswith("open data: ilab line "), notes
+    assert said[0].endswith(f": {siren!r} is not a valid SIREN")
