@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -53,15 +54,21 @@ def save_change(
     data: Path | None,
     decide: Decide,
     *,
+    today: date,
     dry_run: bool,
     reads: Sequence[Path] = (),
 ) -> tuple[str, str]:
     """Make a change to the overlay at `path`, which amends the dataset `data` (else the
     bundled one); see overlay_file.update_overlay. Returns the text before and after.
 
-    A change that would leave the dataset invalid raises UsageError listing why."""
+    A change that would leave the dataset invalid, or a record it adds or alters stating
+    what cannot be true as of `today` (quality.change_warnings), raises UsageError listing
+    why, in the words `validate` uses."""
+    from normandie_cli.quality import change_warnings
+
     base = data or bundled_data_path()
     parts = read_parts(base, dataset_files(base))
+    decided_on: Dataset | None = None  # the dataset the change was decided from
 
     def dataset_with(text: str) -> Dataset:
         amendment = parse_toml(text.encode("utf-8"), str(path), may_be_empty=True)
@@ -69,12 +76,19 @@ def save_change(
 
     def check(text: str) -> None:
         try:
-            dataset_with(text)
+            changed = dataset_with(text)
         except DataError as error:
             raise UsageError(_("nothing was written, because:"), error.lines()) from None
+        assert decided_on is not None
+        impossible = change_warnings(decided_on, changed, today)
+        if impossible:
+            lines = [f"  {fact}" for fact in impossible]
+            raise UsageError(_("nothing was written, because:"), lines)
 
     def change(text: str) -> str:
-        return decide(text, dataset_with(text))
+        nonlocal decided_on
+        decided_on = dataset_with(text)
+        return decide(text, decided_on)
 
     return update_overlay(path, change, check, dry_run=dry_run, reads=reads)
 

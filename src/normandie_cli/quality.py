@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from normandie_cli.i18n import _
-from normandie_cli.models import Dataset, Event, Organization, RecordKind, Startup
+from normandie_cli.models import Dataset, Event, Organization, Record, RecordKind, Startup
 from normandie_cli.text import fold
 
 
@@ -68,6 +68,35 @@ def place_warnings(dataset: Dataset) -> list[str]:
     return warnings
 
 
+def impossible_facts(record: Record, today: date) -> list[str]:
+    """What one record states that cannot be true: a founding date still to come, a SIREN
+    whose checksum fails. `validate` warns about them; `add` and `edit` refuse to write
+    them (change_warnings)."""
+    if not isinstance(record, Startup | Organization):
+        return []
+    where = f"{'startups' if isinstance(record, Startup) else 'organizations'} ({record.id!r})"
+    facts = []
+    if record.founded is not None and record.founded.first_day > today:
+        founded = _("{where}: founded {date}, after today")
+        facts.append(founded.format(where=where, date=record.founded))
+    if record.siren is not None and not luhn_valid(record.siren):
+        checksum = _("{where}: SIREN {siren} fails its checksum")
+        facts.append(checksum.format(where=where, siren=record.siren))
+    return facts
+
+
+def change_warnings(before: Dataset, after: Dataset, today: date) -> list[str]:
+    """The impossible facts of the records a change adds or alters (those it leaves as they
+    were are not its doing): what an overlay change must not write."""
+    facts = []
+    for kind in RecordKind:
+        was = {record.id: record for record in before.records(kind)}
+        for record in after.records(kind):
+            if was.get(record.id) != record:
+                facts += impossible_facts(record, today)
+    return facts
+
+
 def quality_warnings(dataset: Dataset, today: date) -> list[str]:
     """Every warning about a valid dataset, each naming the record concerned."""
     warnings = [
@@ -77,13 +106,7 @@ def quality_warnings(dataset: Dataset, today: date) -> list[str]:
     ]
     dated: list[Startup | Organization] = [*dataset.startups, *dataset.organizations]
     for record in dated:
-        where = f"{'startups' if isinstance(record, Startup) else 'organizations'} ({record.id!r})"
-        if record.founded is not None and record.founded.first_day > today:
-            founded = _("{where}: founded {date}, after today")
-            warnings.append(founded.format(where=where, date=record.founded))
-        if record.siren is not None and not luhn_valid(record.siren):
-            checksum = _("{where}: SIREN {siren} fails its checksum")
-            warnings.append(checksum.format(where=where, siren=record.siren))
+        warnings += impossible_facts(record, today)
     for conflict in dataset.updates.conflicts if dataset.updates else ():
         disagree = _(
             "startups ({id!r}): conflict on {field!r}: kept {kept!r} (sources: {sources}); the"

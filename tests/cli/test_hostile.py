@@ -707,6 +707,14 @@ CASES: list[Case] = [
          writes=("overlay.toml", ".overlay.toml.lock")),
     Case("edit-unknown-field", f"{OVERLAY} edit saagie --set foundd=2012 {CITE}",
          USAGE, "no field 'foundd' (did you mean 'founded'?)"),
+    # What `validate` would warn about as impossible is refused before it is written.
+    Case("edit-a-founding-year-to-come", f"{OVERLAY} --today 2026-12-03 edit saagie"
+         f" --set founded=2031 {CITE}", USAGE, "nothing was written, because:\n  startups"
+         " ('saagie'): founded 2031, after today", setup=overlay_file("# mine\n"),
+         writes=(".overlay.toml.lock",), installed=True),
+    Case("add-a-siren-that-fails-its-checksum", f"{OVERLAY} add startup --name X"
+         f" --siren 123456789 {CITE}", USAGE, "startups ('x'): SIREN 123456789 fails its"
+         " checksum", writes=(".overlay.toml.lock",)),
     Case("retire-what-others-cite", f"{OVERLAY} retire seine-innopolis"
          f" --reason gone {CITE}", USAGE, "'hosted_by' refers to 'seine-innopolis'",
          setup=overlay_file("# mine\n"), writes=(".overlay.toml.lock",)),

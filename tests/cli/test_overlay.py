@@ -598,7 +598,7 @@ def test_two_corrections_of_one_record_at_the_same_moment_both_land(
 ) -> None:
     env = {k: v for k, v in os.environ.items() if k not in STABLE_ENV}
     env.update(NORMANDIE_DATA=str(SEED), NORMANDIE_OVERLAY=str(overlay), NORMANDIE_NO_CACHE="1")
-    assignments = ["founded=2012", "website=https://example.org", "tags=data", "siren=123456789"]
+    assignments = ["founded=2012", "website=https://example.org", "tags=data", "siren=123456782"]
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "normandie_cli", "edit", "saagie", "--set", assignment]
@@ -618,7 +618,7 @@ def test_two_corrections_of_one_record_at_the_same_moment_both_land(
         "2012",
         "https://example.org",
         ["data"],
-        "123456789",
+        "123456782",
     )
 
 
@@ -646,3 +646,62 @@ def test_an_empty_value_points_to_unset(run: Invoke, overlay: Path) -> None:
     done = run(["edit", "saagie", "--set", "city=", "--source", CITED])
     assert done.exit_code == 2
     assert "city needs a value; to empty it, use --unset city" in done.stderr
+
+
+# --- What `validate` would warn about as impossible is refused before it is written ---------
+
+
+@pytest.mark.parametrize(
+    ("args", "fact"),
+    [
+        (["edit", "saagie", "--set", "founded=2031"], "startups ('saagie'): founded 2031, after"),
+        (["edit", "saagie", "--set", "founded=2026-12-04"], "founded 2026-12-04, after today"),
+        (["edit", "saagie", "--set", "siren=123456789"], "SIREN 123456789 fails its checksum"),
+        (["add", "startup", "--name", "Futur", "--founded", "2027"], "('futur'): founded 2027"),
+        (
+            ["add", "organization", "--name", "Lab", "--kind", "incubator", "--city", "caen"]
+            + ["--founded", "2030-01"],
+            "organizations ('lab'): founded 2030-01, after today",
+        ),
+    ],
+)
+def test_a_change_validate_would_call_impossible_is_refused_before_writing(
+    run: Invoke, overlay: Path, args: list[str], fact: str
+) -> None:
+    overlay.write_text(COMMENTED, encoding="utf-8")
+    done = run([*args, "--source", CITED], env={"NORMANDIE_TODAY": "2026-12-03"})
+    assert done.exit_code == 2, done.stderr
+    assert done.stderr.startswith("Error: nothing was written, because:\n  ")
+    assert fact in done.stderr
+    assert overlay.read_text(encoding="utf-8") == COMMENTED
+    # The words are validate's own: the same fact written by hand is warned about so.
+    overlay.write_text(COMMENTED + "\n" + FUTURE_FOUNDING, encoding="utf-8")
+    warned = run(["validate"], env={"NORMANDIE_TODAY": "2026-12-03"})
+    assert "warning: startups ('futur-connu'): founded 2031, after today" in warned.stderr
+
+
+FUTURE_FOUNDING = f'[[startups]]\nid = "futur-connu"\nname = "Futur"\nsources = ["{CITED}"]\n'
+FUTURE_FOUNDING += 'founded = "2031"\n'
+
+
+def test_the_day_taken_as_today_decides_what_is_still_to_come(run: Invoke, overlay: Path) -> None:
+    args = ["edit", "saagie", "--set", "founded=2031", "--source", CITED]
+    assert run(["--today", "2030-12-31", *args]).exit_code == 2
+    done = run(["--today", "2031-01-01", *args])
+    assert done.exit_code == 0, done.stderr
+    assert parse_toml(overlay.read_bytes(), "o")["startups"][0]["founded"] == "2031"
+
+
+def test_a_change_is_not_refused_for_a_record_it_leaves_alone(run: Invoke, overlay: Path) -> None:
+    # A fact written by hand stays the person's to fix; another change still goes through.
+    overlay.write_text(FUTURE_FOUNDING, encoding="utf-8")
+    today = {"NORMANDIE_TODAY": "2026-12-03"}
+    done = run(["edit", "saagie", "--set", "founded=2012", "--source", CITED], env=today)
+    assert done.exit_code == 0, done.stderr
+    corrected = run(["edit", "futur-connu", "--set", "founded=2019", "--source", CITED], env=today)
+    assert corrected.exit_code == 0, corrected.stderr
+    # But a change of that record must not keep what cannot be true.
+    overlay.write_text(FUTURE_FOUNDING, encoding="utf-8")
+    renamed = run(["edit", "futur-connu", "--set", "name=Futur II", "--source", CITED], env=today)
+    assert renamed.exit_code == 2
+    assert "startups ('futur-connu'): founded 2031, after today" in renamed.stderr

@@ -279,7 +279,12 @@ def save_overlay(given: Settings, decide: Decide, *, dry_run: bool) -> bool:
     from normandie_cli.overlay_changes import save_change
 
     before, after = save_change(
-        given.overlay_path(), given.data, decide, dry_run=dry_run, reads=given.data_paths()
+        given.overlay_path(),
+        given.data,
+        decide,
+        today=given.today,
+        dry_run=dry_run,
+        reads=given.data_paths(),
     )
     if dry_run:
         shown = after[len(before) :].lstrip("\n") if after.startswith(before) else after
