@@ -145,8 +145,11 @@ def correction(record_id: str, changes: Mapping[str, Any], citing: Citing) -> De
     return decide
 
 
-def retirement(record_id: str, reason: str, citing: Citing, *, in_base: bool, path: Path) -> Decide:
-    """Retire a record of the dataset (once), or take out one the overlay added."""
+def retirement(
+    record_id: str, reason: str, citing: Citing, *, in_base: bool, path: Path, today: date
+) -> Decide:
+    """Retire a record of the dataset (once), noting the day, or take out one the overlay
+    added."""
     typed_text(reason)
 
     def decide(text: str, dataset: Dataset) -> str:
@@ -156,6 +159,7 @@ def retirement(record_id: str, reason: str, citing: Citing, *, in_base: bool, pa
         text = drop_table(_with_sources(text, citation), kind.value, record_id)
         if in_base:
             retired = {"id": record_id, "reason": reason, "sources": list(citation.ids)}
+            retired["retired_on"] = today.isoformat()
             text = append_table(text, RETIRED, retired)
         return text
 

@@ -26,16 +26,26 @@ def luhn_valid(number: str) -> bool:
 
 
 def cited_sources(dataset: Dataset) -> dict[str, int]:
-    """How many records cite each source (awards and funding rounds count for their record)."""
+    """How many records cite each source (awards and funding rounds count for their record).
+    A retirement in the overlay counts as one more: it cites its own sources, and keeps
+    citing those of the record it hides, which state what was true until then."""
     counts = {source.id: 0 for source in dataset.sources}
     for kind in RecordKind:
         for record in dataset.records(kind):
-            cited = set(getattr(record, "sources", ()))
-            for item in (*getattr(record, "awards", ()), *getattr(record, "funding", ())):
-                cited.update(item.sources)
-            for source in cited:
+            for source in _cited_by(record):
+                counts[source] += 1
+    for retired in dataset.retired:
+        for source in {*retired.retirement.sources, *_cited_by(retired.record)}:
+            if source in counts:  # the overlay may retire a source too
                 counts[source] += 1
     return counts
+
+
+def _cited_by(record: Record) -> set[str]:
+    cited = set(getattr(record, "sources", ()))
+    for item in (*getattr(record, "awards", ()), *getattr(record, "funding", ())):
+        cited.update(item.sources)
+    return cited
 
 
 def place_warnings(dataset: Dataset) -> list[str]:

@@ -790,6 +790,15 @@ CASES: list[Case] = [
          f" {CITE} --dry-run", OK, "Checked; nothing was written", hides=RAW_CONTROLS,
          shows="# a \ufffd31m comment \ufffdgnp.exe",
          setup=overlay_file("# a \x9b31m comment \u202egnp.exe\n" + SAAGIE_CORRECTED)),
+    # A retirement's reason, told by `show`, is text from a file like any other.
+    Case("show-of-a-retired-record-tells-its-reason-inert", f"{OVERLAY} show saagie", USAGE,
+         "'saagie' was retired by your overlay on 3 Dec 2026 (closed ␛[31mred␛[0m)",
+         hides=RAW_CONTROLS, setup=overlay_file(RETIRED_ONCE.replace(
+             '"closed"', '"closed \\u001b[31mred\\u001b[0m"\nretired_on = "2026-12-03"'))),
+    # Security: Checked before use.
+    Case("a-retirement-on-a-day-that-does-not-exist", f"{OVERLAY} startups", DATA,
+         "retired[0] ('saagie'): 'retired_on' is not a valid date: 2026-02 has no day 30",
+         setup=overlay_file(RETIRED_ONCE + 'retired_on = "2026-02-30"\n')),
     # Found here and fixed: a million problems were a million lines.
     Case("thousands-of-problems-are-counted-not-listed", "startups", DATA,
          "… and 4900 more problems not listed", data=many_unknown_keys(5000)),

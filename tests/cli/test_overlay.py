@@ -413,13 +413,69 @@ def test_an_edit_must_cite_a_source(run: Invoke, overlay: Path) -> None:
     assert not overlay.exists()
 
 
-def test_retire_hides_a_record_and_keeps_why(run: Invoke, overlay: Path) -> None:
-    done = run(["retire", "spread", "--reason", "closed", "--source", "tendanceouest-97290"])
+def test_retire_hides_a_record_and_keeps_why_and_when(run: Invoke, overlay: Path) -> None:
+    retire = ["retire", "spread", "--reason", "closed", "--source", "tendanceouest-97290"]
+    done = run(retire, env={"NORMANDIE_TODAY": "2026-12-03"})
     assert done.exit_code == 0, done.stderr
     assert "spread" not in ids(run(["startups"]).stdout)
     assert parse_toml(overlay.read_bytes(), "o")["retired"] == [
-        {"id": "spread", "reason": "closed", "sources": ["tendanceouest-97290"]}
+        {
+            "id": "spread",
+            "reason": "closed",
+            "sources": ["tendanceouest-97290"],
+            "retired_on": "2026-12-03",
+        }
     ]
+
+
+def test_show_of_a_retired_record_says_who_retired_it_when_and_why(
+    run: Invoke, overlay: Path
+) -> None:
+    retire = ["retire", "spread", "--reason", "closed in 2019", "--source", CITED]
+    assert run(retire, env={"NORMANDIE_TODAY": "2026-12-03"}).exit_code == 0
+    shown = run(["show", "spread"])
+    assert shown.exit_code == 2
+    assert shown.stderr == (
+        "Error: 'spread' was retired by your overlay on 3 Dec 2026 (closed in 2019);"
+        " `normandie --no-overlay show spread` shows it as the dataset has it\n"
+    )
+    assert shown.stdout == ""
+    # Not a suggestion of some other record, nor a change of the record it hides.
+    assert "did you mean" not in run(["show", "Spread"]).stderr
+    edited = run(["edit", "spread", "--set", "founded=2012", "--source", CITED])
+    assert edited.exit_code == 2
+    assert "was retired by your overlay on 3 Dec 2026" in edited.stderr
+    assert run(["--no-overlay", "show", "spread", "--json"]).exit_code == 0
+    french = run(["--lang", "fr", "show", "spread"]).stderr
+    assert "'spread' a été retiré par vos modifications le 3 déc. 2026 (closed in 2019)" in french
+
+
+def test_a_retirement_written_by_hand_has_no_day_to_say(run: Invoke, overlay: Path) -> None:
+    overlay.write_text(
+        f'[[retired]]\nid = "spread"\nreason = "closed"\nsources = ["{CITED}"]\n', "utf-8"
+    )
+    shown = run(["show", "spread"])
+    assert shown.exit_code == 2
+    assert "Error: 'spread' was retired by your overlay (closed); `normandie" in shown.stderr
+
+
+def test_a_retirement_keeps_its_sources_and_those_of_the_record_cited(
+    run: Invoke, overlay: Path
+) -> None:
+    # Only Spread cites spreadfamily-blog-visite; the retirement cites a new source.
+    url = "https://example.org/spread-ferme"
+    done = run(["retire", "spread", "--reason", "closed", "--source", url])
+    assert done.exit_code == 0, done.stderr
+    strict = run(["validate", "--strict"])
+    assert strict.exit_code == 0, strict.stderr
+    assert "no record cites it" not in strict.stderr
+    cited = {s["id"]: s["cited_by"] for s in json.loads(run(["sources", "--json"]).stdout)}
+    assert cited["example-org-spread-ferme"] == 1
+    assert cited["spreadfamily-blog-visite"] == 1
+    # A source nobody cites, retirements included, is still warned about.
+    source = ["add", "source", "--title", "T", "--publisher", "P", "--url", url + "-2"]
+    assert run([*source, "--id", "alone"]).exit_code == 0
+    assert "sources ('alone'): no record cites it" in run(["validate", "--strict"]).stderr
 
 
 def test_retiring_what_others_refer_to_is_refused(run: Invoke, overlay: Path) -> None:

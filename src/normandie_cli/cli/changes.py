@@ -127,7 +127,7 @@ def retire(
     kind, record = find_record(dataset, record_id)
     in_base = any(r.id == record.id for r in given.base_dataset().records(kind))
     citing = Citing(tuple(source), source_title, source_publisher)
-    change = retirement(record.id, reason, citing, in_base=in_base, path=path)
+    change = retirement(record.id, reason, citing, in_base=in_base, path=path, today=given.today)
     if save_overlay(given, change, dry_run=dry_run):
         retired = _("Retired {id!r} in {path}.")
         given.env.say(retired.format(id=record.id, path=given.overlay_path()))
