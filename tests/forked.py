@@ -68,7 +68,9 @@ def warm_up() -> None:
     import normandie_cli
 
     for module in pkgutil.walk_packages(normandie_cli.__path__, "normandie_cli."):
-        importlib.import_module(module.name)
+        # __main__ runs the command line when imported, with pytest's own arguments.
+        if module.name != "normandie_cli.__main__":
+            importlib.import_module(module.name)
 
 
 @dataclass
