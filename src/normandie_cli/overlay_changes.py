@@ -24,7 +24,16 @@ from normandie_cli.overlay import (
     current_values,
     new_record,
 )
-from normandie_cli.overlay_file import append_table, drop_table, entries, put_table, update_overlay
+from normandie_cli.overlay_file import (
+    Undone,
+    append_table,
+    drop_table,
+    entries,
+    put_table,
+    undo_overlay,
+    update_overlay,
+)
+from normandie_cli.overlay_history import Change
 from normandie_cli.query import find_record
 from normandie_cli.text import typed_text
 from normandie_cli.validation import RETIRED, parse_dataset
@@ -54,33 +63,26 @@ def save_change(
     data: Path | None,
     decide: Decide,
     *,
-    today: date,
+    made: Change,
     dry_run: bool,
     reads: Sequence[Path] = (),
 ) -> tuple[str, str]:
     """Make a change to the overlay at `path`, which amends the dataset `data` (else the
-    bundled one); see overlay_file.update_overlay. Returns the text before and after.
+    bundled one), and keep it in the overlay's history as `made`; see
+    overlay_file.update_overlay. Returns the text before and after.
 
     A change that would leave the dataset invalid, or a record it adds or alters stating
-    what cannot be true as of `today` (quality.change_warnings), raises UsageError listing
-    why, in the words `validate` uses."""
+    what cannot be true on the day it is made (quality.change_warnings), raises UsageError
+    listing why, in the words `validate` uses."""
     from normandie_cli.quality import change_warnings
 
-    base = data or bundled_data_path()
-    parts = read_parts(base, dataset_files(base))
+    dataset_with = _amending(path, data)
     decided_on: Dataset | None = None  # the dataset the change was decided from
 
-    def dataset_with(text: str) -> Dataset:
-        amendment = parse_toml(text.encode("utf-8"), str(path), may_be_empty=True)
-        return parse_dataset(parts, str(base), (str(path), amendment))
-
     def check(text: str) -> None:
-        try:
-            changed = dataset_with(text)
-        except DataError as error:
-            raise UsageError(_("nothing was written, because:"), error.lines()) from None
+        changed = _checked(dataset_with, text)
         assert decided_on is not None
-        impossible = change_warnings(decided_on, changed, today)
+        impossible = change_warnings(decided_on, changed, made.made)
         if impossible:
             lines = [f"  {fact}" for fact in impossible]
             raise UsageError(_("nothing was written, because:"), lines)
@@ -90,7 +92,41 @@ def save_change(
         decided_on = dataset_with(text)
         return decide(text, decided_on)
 
-    return update_overlay(path, change, check, dry_run=dry_run, reads=reads)
+    return update_overlay(path, change, check, made=made, dry_run=dry_run, reads=reads)
+
+
+def undo_change(
+    path: Path, data: Path | None, *, dry_run: bool, reads: Sequence[Path] = ()
+) -> Undone | None:
+    """Take back the last change kept in the history of the overlay at `path`, which
+    amends the dataset `data` (see overlay_file.undo_overlay); refused (UsageError) if the
+    overlay it puts back would not be valid over the dataset as it is now."""
+    dataset_with = _amending(path, data)
+
+    def check(text: str) -> None:
+        _checked(dataset_with, text)
+
+    return undo_overlay(path, check, dry_run=dry_run, reads=reads)
+
+
+def _amending(path: Path, data: Path | None) -> Callable[[str], Dataset]:
+    """The dataset `data` (else the bundled one) as an overlay's text at `path` amends it;
+    the dataset's files are read once."""
+    base = data or bundled_data_path()
+    parts = read_parts(base, dataset_files(base))
+
+    def dataset_with(text: str) -> Dataset:
+        amendment = parse_toml(text.encode("utf-8"), str(path), may_be_empty=True)
+        return parse_dataset(parts, str(base), (str(path), amendment))
+
+    return dataset_with
+
+
+def _checked(dataset_with: Callable[[str], Dataset], text: str) -> Dataset:
+    try:
+        return dataset_with(text)
+    except DataError as error:
+        raise UsageError(_("nothing was written, because:"), error.lines()) from None
 
 
 def _with_sources(text: str, citation: Citation) -> str:

@@ -278,6 +278,31 @@ def existing(name: str, content: bytes = b"keep me\n") -> Setup:
     return setup
 
 
+HISTORY = ".overlay.toml.history"
+
+
+def history_entry(content: bytes | None) -> Setup:
+    """An overlay with one entry in its history (a link to a file elsewhere when None)."""
+
+    def setup(tmp: Path) -> None:
+        (tmp / "overlay.toml").write_text("# mine\n", encoding="utf-8")
+        (tmp / HISTORY).mkdir(mode=0o700)
+        entry = tmp / HISTORY / "000001.json"
+        if content is None:
+            (tmp / "elsewhere.json").write_text("{}", encoding="utf-8")
+            entry.symlink_to(tmp / "elsewhere.json")
+        else:
+            entry.write_bytes(content)
+
+    return setup
+
+
+def history_linked_elsewhere(tmp: Path) -> None:
+    (tmp / "overlay.toml").write_text("# mine\n", encoding="utf-8")
+    (tmp / "elsewhere").mkdir()
+    (tmp / HISTORY).symlink_to(tmp / "elsewhere")
+
+
 def fifty_megabytes(tail: str) -> bytes:
     """A dataset padded to 50 MB with a comment, then `tail`."""
     return (MINIMAL_DATASET + "# " + "x" * (50 * MEGABYTE) + "\n" + tail).encode("utf-8")
@@ -704,7 +729,7 @@ CASES: list[Case] = [
          "must be a web address starting with http", writes=(".overlay.toml.lock",)),
     Case("add-markup-and-escapes-kept-exact", f"{OVERLAY} add startup"
          f" --name '[bold]X\x1b[31m' {CITE}", OK, "Added 'bold-x-31m' to startups",
-         writes=("overlay.toml", ".overlay.toml.lock")),
+         writes=("overlay.toml", ".overlay.toml.lock", ".overlay.toml.history/")),
     Case("edit-unknown-field", f"{OVERLAY} edit saagie --set foundd=2012 {CITE}",
          USAGE, "no field 'foundd' (did you mean 'founded'?)"),
     # What `validate` would warn about as impossible is refused before it is written.
@@ -720,10 +745,11 @@ CASES: list[Case] = [
          setup=overlay_file("# mine\n"), writes=(".overlay.toml.lock",)),
     Case("add-to-an-unwritable-folder", f"{OVERLAY} add startup --name X {CITE}",
          DATA, "Permission denied; nothing was changed", setup=overlay_file("# mine\n"),
-         fault="unwritable", writes=(".overlay.toml.lock",)),
+         fault="unwritable", writes=(".overlay.toml.lock", ".overlay.toml.history/")),
     Case("add-on-a-full-disk-keeps-the-overlay", f"{OVERLAY} add startup"
          f" --name X {CITE}", DATA, "No space left on device; nothing was changed",
-         setup=overlay_file("# mine\n"), fault="disk-full", writes=(".overlay.toml.lock",)),
+         setup=overlay_file("# mine\n"), fault="disk-full",
+         writes=(".overlay.toml.lock", ".overlay.toml.history/")),
     # --- Round two: what a second hostile review found, under the line of the README's
     # Security section each case proves.
     # Security: Only files are replaced.
@@ -876,6 +902,26 @@ CASES: list[Case] = [
     Case("output-is-the-overlay-lock", f"{OVERLAY} export --json -o {{tmp}}/.overlay.toml.lock"
          " --force", USAGE, "part of the dataset being read",
          setup=all_of(overlay_file("# mine\n"), existing(".overlay.toml.lock", b""))),
+    Case("output-into-the-overlay-history", f"{OVERLAY} export --json -o"
+         f" {{tmp}}/{HISTORY}/000002.json", USAGE, "part of the dataset being read",
+         setup=history_entry(b"{}")),
+    # Security: Changes decided under the lock.
+    # `overlay undo` reads only what `add`, `edit` and `retire` wrote, in a folder of the
+    # user's: anything else there is said, and the overlay left as it is.
+    Case("a-damaged-history-entry", f"{OVERLAY} overlay undo", DATA,
+         f"{{tmp}}/{HISTORY}/000001.json: this entry of your overlay's history is damaged:"
+         " remove it", setup=history_entry(b'{"format": 1, "change": "drop tables"}'),
+         writes=(".overlay.toml.lock",)),
+    Case("a-history-entry-that-is-not-json", f"{OVERLAY} overlay undo --dry-run", DATA,
+         "is damaged: remove it", setup=history_entry(b"\xff[" * 3000)),
+    Case("a-history-entry-that-is-a-link", f"{OVERLAY} overlay undo", DATA,
+         f"cannot read {{tmp}}/{HISTORY}/000001.json: Too many levels of symbolic links",
+         setup=history_entry(None), writes=(".overlay.toml.lock",)),
+    Case("a-history-folder-that-is-a-link", f"{OVERLAY} add startup --name X {CITE}", DATA,
+         f"cannot keep the history of your overlay in {{tmp}}/{HISTORY}: Not a directory",
+         setup=history_linked_elsewhere, writes=(".overlay.toml.lock",)),
+    Case("undo-with-no-history", f"{OVERLAY} overlay undo", OK, "Nothing to undo",
+         setup=overlay_file("# mine\n")),
     # Security: Only files are replaced.
     # Found here and fixed: the temporary file's name, made from the target's, went past
     # what a name may hold.

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_DATASET, SEED, STABLE_ENV, Invoke, ids
+from conftest import MINIMAL_DATASET, SEED, STABLE_ENV, Invoke, WriteDataset, ids
 from typer.testing import CliRunner
 
 from normandie_cli.cli.app import app
@@ -337,7 +338,14 @@ def test_an_interrupted_write_leaves_the_overlay_as_it_was(
     done = run(NEW_STARTUP)
     assert done.exit_code == 130
     assert overlay.read_text(encoding="utf-8") == COMMENTED
-    assert sorted(p.name for p in overlay.parent.iterdir()) == [".overlay.toml.lock", overlay.name]
+    assert sorted(p.name for p in overlay.parent.iterdir()) == [
+        ".overlay.toml.history",
+        ".overlay.toml.lock",
+        overlay.name,
+    ]
+    # A change that was not written is not kept for undo either.
+    assert list((overlay.parent / ".overlay.toml.history").iterdir()) == []
+    assert "Nothing to undo" in run(["overlay", "undo"]).stderr
 
 
 @pytest.mark.subprocess
@@ -761,3 +769,168 @@ def test_a_change_is_not_refused_for_a_record_it_leaves_alone(run: Invoke, overl
     renamed = run(["edit", "futur-connu", "--set", "name=Futur II", "--source", CITED], env=today)
     assert renamed.exit_code == 2
     assert "startups ('futur-connu'): founded 2031, after today" in renamed.stderr
+
+
+# --- overlay undo ---------------------------------------------------------------------------
+
+HISTORY = ".overlay.toml.history"
+
+
+def test_undo_takes_the_changes_back_one_at_a_time(run: Invoke, overlay: Path) -> None:
+    overlay.write_text(COMMENTED, encoding="utf-8")
+    versions = [COMMENTED]
+    for args in (
+        NEW_STARTUP,
+        ["edit", "saagie", "--set", "founded=2012", "--source", CITED],
+        ["retire", "spread", "--reason", "closed", "--source", CITED],
+    ):
+        assert run(args, env={"NORMANDIE_TODAY": "2026-12-03"}).exit_code == 0
+        versions.append(overlay.read_text(encoding="utf-8"))
+    for said in (
+        "Undid the retirement of 'spread' (3 Dec 2026)",
+        "Undid the correction of 'saagie' (3 Dec 2026)",
+        "Undid the addition of 'donnees-normandes' (3 Dec 2026)",
+    ):
+        versions.pop()
+        done = run(["overlay", "undo"])
+        assert done.exit_code == 0, done.stderr
+        assert done.stderr == f"{said}: {overlay} is as it was before it.\n"
+        assert overlay.read_text(encoding="utf-8") == versions[-1]
+    # Byte for byte the file it was, comments included; then there is nothing left to undo.
+    assert overlay.read_text(encoding="utf-8") == COMMENTED
+    assert "spread" in ids(run(["startups"]).stdout)
+    nothing = run(["overlay", "undo"])
+    assert nothing.exit_code == 0
+    assert nothing.stderr == (
+        f"Nothing to undo: the history of your overlay ({overlay}) keeps no change made by"
+        " `normandie add`, `edit` or `retire`.\n"
+    )
+    assert overlay.read_text(encoding="utf-8") == COMMENTED
+
+
+def test_undo_of_a_first_change_leaves_an_overlay_that_changes_nothing(
+    run: Invoke, overlay: Path
+) -> None:
+    assert run(NEW_STARTUP).exit_code == 0
+    assert run(["overlay", "undo"]).exit_code == 0
+    assert overlay.read_text(encoding="utf-8") == ""
+    assert "changes nothing yet" in run(["overlay", "-f", "table"]).stderr
+
+
+def test_undo_dry_run_shows_what_would_be_put_back_and_changes_nothing(
+    run: Invoke, overlay: Path
+) -> None:
+    overlay.write_text(COMMENTED, encoding="utf-8")
+    retire = ["retire", "spread", "--reason", "closed", "--source", CITED]
+    assert run(retire, env={"NORMANDIE_TODAY": "2026-12-03"}).exit_code == 0
+    retired = overlay.read_text(encoding="utf-8")
+    shown = run(["overlay", "undo", "--dry-run"])
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.startswith(f"--- {overlay}\n+++ {overlay}, after undo\n@@ ")
+    assert '\n-[[retired]]\n-id = "spread"\n-reason = "closed"\n' in shown.stdout
+    assert not any(line.startswith("+") for line in shown.stdout.splitlines()[2:])
+    assert shown.stderr == (
+        "Would undo the retirement of 'spread' (3 Dec 2026); nothing was changed (--dry-run).\n"
+    )
+    assert overlay.read_text(encoding="utf-8") == retired
+    assert len(list((overlay.parent / HISTORY).iterdir())) == 1
+    assert run(["overlay", "undo"]).exit_code == 0
+    assert overlay.read_text(encoding="utf-8") == COMMENTED
+
+
+def test_undo_refuses_when_the_file_was_edited_since(run: Invoke, overlay: Path) -> None:
+    assert run(NEW_STARTUP, env={"NORMANDIE_TODAY": "2026-12-03"}).exit_code == 0
+    added = overlay.read_text(encoding="utf-8")
+    overlay.write_text(added + "# a note typed by hand\n", encoding="utf-8")
+    for args in (["overlay", "undo"], ["overlay", "undo", "--dry-run"]):
+        refused = run(args)
+        assert refused.exit_code == 1
+        assert refused.stderr == (
+            f"Error: {overlay} was changed since the addition of 'donnees-normandes'"
+            " (3 Dec 2026), by hand or by another program: undoing it would lose that, so"
+            " nothing was changed; take it back by editing the file\n"
+        )
+        assert overlay.read_text(encoding="utf-8") == added + "# a note typed by hand\n"
+    # With the hand edit taken back, the change can be undone again.
+    overlay.write_text(added, encoding="utf-8")
+    assert run(["overlay", "undo"]).exit_code == 0
+
+
+def test_undo_refuses_what_is_no_longer_valid(
+    run: Invoke, overlay: Path, write_dataset: WriteDataset
+) -> None:
+    # The overlay before the change cites a source the dataset in use has not got.
+    overlay.write_text(COMMENTED, encoding="utf-8")
+    assert run(NEW_STARTUP).exit_code == 0
+    other = write_dataset("")
+    refused = run(["--data", str(other), "overlay", "undo"])
+    assert refused.exit_code == 2
+    assert "nothing was written, because:" in refused.stderr
+    assert "'sources' refers to 'maddyness-2015-11-19'" in refused.stderr
+
+
+def test_the_history_is_bounded(
+    run: Invoke, overlay: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from normandie_cli import overlay_history
+
+    monkeypatch.setattr(overlay_history, "HISTORY_LIMIT", 3)
+    for number in range(5):
+        assert (
+            run(["add", "startup", "--name", f"Bornée {number}", "--source", CITED]).exit_code == 0
+        )
+    entries = sorted(p.name for p in (overlay.parent / HISTORY).iterdir())
+    assert entries == ["000003.json", "000004.json", "000005.json"]
+    for _ in range(3):
+        assert run(["overlay", "undo"]).exit_code == 0
+    assert [s["name"] for s in parse_toml(overlay.read_bytes(), "o")["startups"]] == [
+        "Bornée 0",
+        "Bornée 1",
+    ]
+    assert "Nothing to undo" in run(["overlay", "undo"]).stderr
+    # Heavier than the bound in bytes, only the newest is kept.
+    monkeypatch.setattr(overlay_history, "HISTORY_BYTES", 1)
+    for number in range(2):
+        assert (
+            run(["add", "startup", "--name", f"Lourde {number}", "--source", CITED]).exit_code == 0
+        )
+    assert [p.name for p in (overlay.parent / HISTORY).iterdir()] == ["000002.json"]
+
+
+def test_the_history_is_private_and_beside_the_overlay_it_follows(
+    tmp_path: Path, invoke: Invoke
+) -> None:
+    real = tmp_path / "kept" / "mine.toml"
+    real.parent.mkdir()
+    real.write_text("# mine\n", encoding="utf-8")
+    link = tmp_path / "link.toml"
+    link.symlink_to(real)
+    done = invoke(["--overlay", str(link), "add", "startup", "--name", "Liée", "--source", CITED])
+    assert done.exit_code == 0, done.stderr
+    assert not (tmp_path / ".link.toml.history").exists()
+    history = real.parent / ".mine.toml.history"
+    assert stat.S_IMODE(history.stat().st_mode) == 0o700
+    (entry,) = history.iterdir()
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert json.loads(entry.read_text(encoding="utf-8"))["before"] == "# mine\n"
+    assert invoke(["--overlay", str(link), "overlay", "undo"]).exit_code == 0
+    assert real.read_text(encoding="utf-8") == "# mine\n"
+    assert link.is_symlink()
+
+
+def test_a_dry_run_keeps_nothing_in_the_history(run: Invoke, overlay: Path) -> None:
+    overlay.write_text(COMMENTED, encoding="utf-8")
+    assert run([*NEW_STARTUP, "--dry-run"]).exit_code == 0
+    assert run(["edit", "saagie", "--set", "founded=2031", "--source", CITED]).exit_code == 2
+    assert not (overlay.parent / HISTORY).exists()
+    assert "Nothing to undo" in run(["overlay", "undo"]).stderr
+
+
+def test_undo_speaks_french(run: Invoke, overlay: Path) -> None:
+    assert run(NEW_STARTUP, env={"NORMANDIE_TODAY": "2026-12-03"}).exit_code == 0
+    shown = run(["--lang", "fr", "overlay", "undo", "--dry-run"])
+    assert f"+++ {overlay}, après annulation\n" in shown.stdout
+    assert "Annulerait l'ajout de 'donnees-normandes' (3 déc. 2026)" in shown.stderr
+    done = run(["--lang", "fr", "overlay", "undo"])
+    assert "Annulé : l'ajout de 'donnees-normandes' (3 déc. 2026)" in done.stderr
+    assert "Rien à annuler" in run(["--lang", "fr", "overlay", "undo"]).stderr
