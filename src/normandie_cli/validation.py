@@ -34,7 +34,7 @@ from normandie_cli.updates import apply_layer, layer_part, read_layer
 _TOP_LEVEL = ("meta", *(kind.value for kind in RecordKind))
 # An overlay holds records and retirements, never [meta]: it amends a dataset.
 RETIRED = "retired"
-_OVERLAY_TOP_LEVEL = (*(kind.value for kind in RecordKind), RETIRED)
+OVERLAY_TABLES = (*(kind.value for kind in RecordKind), RETIRED)
 
 
 # Which fields refer to which tables, by the class of the record (or nested entry) holding them.
@@ -201,7 +201,7 @@ def _apply_overlay(
     """The dataset's entries with the overlay's additions, replacements and retirements,
     and the records the retirements hide."""
     prefix = f"{name}: "
-    _check_tables(name, raw, _OVERLAY_TOP_LEVEL, problems)
+    _check_tables(name, raw, OVERLAY_TABLES, problems)
     amended = _read_records(raw, prefix, problems)
     retirements = _read_retirements(raw, prefix, problems)
     replaced = {(entry.kind, entry.id) for entry in amended}

@@ -718,6 +718,16 @@ CASES: list[Case] = [
     Case("overlay-retires-the-unknown", f"{OVERLAY} startups", DATA,
          "retires 'ghost', which is not in the dataset", setup=overlay_file(
              '[[retired]]\nid = "ghost"\nreason = "x"\nsources = ["maddyness-2015-11-19"]\n')),
+    # An overlay file given to `validate` is checked over the dataset, its problems named.
+    Case("validate-an-overlay-file-that-breaks-the-dataset", "validate {tmp}/mine.toml", DATA,
+         "{tmp}/mine.toml: startups[0] ('x'): 'hosted_by' refers to 'nowhere'",
+         hides=("the [meta] table is missing",), setup=existing("mine.toml",
+             b'[[startups]]\nid = "x"\nname = "X"\nsources = ["maddyness-2015-11-19"]\n'
+             b'hosted_by = ["nowhere"]\n'), installed=True),
+    Case("validate-an-overlay-file-with-a-future-founding", "--today 2026-12-03 validate"
+         " --strict {tmp}/mine.toml", DATA, "with the overlay {tmp}/mine.toml: warning:"
+         " startups ('saagie'): founded 2031, after today", setup=existing("mine.toml",
+             SAAGIE_CORRECTED.encode() + b'founded = "2031"\n')),
     Case("add-without-a-source", f"{OVERLAY} add startup --name X", USAGE,
          "missing --source (or run on a terminal to be asked)", installed=True),
     Case("add-a-taken-id", f"{OVERLAY} add startup --name Saagie {CITE}",

@@ -574,6 +574,81 @@ def test_validate_checks_the_dataset_with_the_overlay(run: Invoke, overlay: Path
     assert "retires 'ghost', which is not in the dataset" in refused.stderr
 
 
+def test_validate_checks_an_exported_overlay_file_over_the_dataset_in_use(
+    run: Invoke, invoke: Invoke, tmp_path: Path, write_dataset: WriteDataset
+) -> None:
+    make_changes(run)
+    exported = tmp_path / "my-changes.toml"
+    assert run(["overlay", "export", "-o", str(exported)]).exit_code == 0
+    # Whatever overlay is in use (here none), the file is checked as the overlay.
+    for args in (["validate", str(exported)], ["validate", "--strict", str(exported)]):
+        done = invoke(args)
+        assert done.exit_code == 0, done.stderr
+        assert done.stderr == f"{SEED} with the overlay {exported}: valid (113 records).\n"
+    same = invoke(["--overlay", str(exported), "validate"])
+    assert same.stderr == f"{SEED} with the overlay {exported}: valid (113 records).\n"
+    french = invoke(["--lang", "fr", "validate", str(exported)])
+    assert french.exit_code == 0, french.stderr
+    assert f" avec les modifications de {exported} : valide (113 enregistrements)." in french.stderr
+    # Over a dataset it does not fit, its problems are listed, each naming the file.
+    elsewhere = invoke(["--data", str(write_dataset("")), "validate", str(exported)])
+    assert elsewhere.exit_code == 1
+    assert f"  {exported}: retired[0] ('spread'): retires 'spread', which is not in the" in (
+        elsewhere.stderr
+    )
+    assert "the [meta] table is missing" not in elsewhere.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[[retired]]\nid = "spread"\nreason = "closed"\nsources = ["tendanceouest-97290"]\n',
+        '[[sources]]\nid = "mine"\ntitle = "T"\npublisher = "P"\nurl = "https://example.org"\n',
+    ],
+)
+def test_validate_knows_an_overlay_file_by_its_tables(
+    invoke: Invoke, tmp_path: Path, text: str
+) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    done = invoke(["validate", str(path)])
+    assert done.exit_code == 0, done.stderr
+    assert f"with the overlay {path}: valid" in done.stderr
+    # --strict: a source nobody cites is still one.
+    strict = invoke(["validate", "--strict", str(path)])
+    assert strict.exit_code == (1 if "[[sources]]" in text else 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        # A dataset's file without [meta] and no table an overlay has: a dataset still.
+        ('[[startup]]\nid = "x"\n', "the [meta] table is missing"),
+        ('[meta]\ntitle = "T"\n[[retired]]\nid = "x"\n', "unknown table 'retired'"),
+    ],
+)
+def test_validate_takes_any_other_file_for_a_dataset(
+    invoke: Invoke, tmp_path: Path, text: str, problem: str
+) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    done = invoke(["validate", str(path)])
+    assert done.exit_code == 1
+    assert problem in done.stderr
+    assert "with the overlay" not in done.stderr
+
+
+def test_validate_takes_a_file_of_the_dataset_in_use_for_part_of_it(tmp_path: Path) -> None:
+    folder = tmp_path / "set"
+    folder.mkdir()
+    (folder / "a.toml").write_text(MINIMAL_DATASET, encoding="utf-8")
+    part = folder / "b.toml"
+    part.write_text('[[startups]]\nid = "b"\nname = "B"\nsources = ["src"]\n', "utf-8")
+    done = CliRunner().invoke(app, ["--data", str(folder), "validate", str(part)], env=STABLE_ENV)
+    assert "the [meta] table is missing" in done.stderr
+    assert "with the overlay" not in done.stderr
+
+
 def test_leaving_a_question_unanswered_writes_nothing(overlay: Path) -> None:
     done = CliRunner().invoke(
         app,
