@@ -6,8 +6,8 @@ Each change is one JSON file, numbered in order (`000001.json`, …): what the c
 the overlay's text before it, and a digest of its text after it, by which undo knows
 whether the file was edited since. The newest HISTORY_LIMIT changes are kept, fewer when
 they weigh more than HISTORY_BYTES together (the newest always). Every function here runs
-under the overlay's lock (overlay_file), on the overlay's folder opened as a descriptor,
-and writes through files.replace_in.
+under the overlay's lock (locks.locked), on the overlay's folder opened as a descriptor,
+and writes and removes through files.replace_in and files.remove_in.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from normandie_cli.errors import NormandieError
-from normandie_cli.files import replace_in
+from normandie_cli.files import remove_in, replace_in
 from normandie_cli.i18n import _, human_date
 
 HISTORY_LIMIT = 20
@@ -124,8 +124,7 @@ def forget(folder: int, overlay: Path, file: str) -> None:
     """Take an entry out of the history (undone, or never written)."""
     with _history_folder(folder, overlay, create=False) as history:
         if history is not None:
-            with suppress(FileNotFoundError):
-                os.unlink(file, dir_fd=history)
+            remove_in(history, file)
 
 
 @contextmanager
@@ -186,8 +185,7 @@ def _prune(history: int) -> None:
         weight += info.st_size
         too_many = kept > HISTORY_LIMIT or (kept > 1 and weight > HISTORY_BYTES)
         if too_many and stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
-            with suppress(FileNotFoundError):
-                os.unlink(file, dir_fd=history)
+            remove_in(history, file)
 
 
 def _read_entry(history: int, file: str, shown: Path) -> Recorded:

@@ -29,16 +29,23 @@ def cited_sources(dataset: Dataset) -> dict[str, int]:
     """How many records cite each source (awards and funding rounds count for their record).
     A retirement in the overlay counts as one more: it cites its own sources, and keeps
     citing those of the record it hides, which state what was true until then."""
-    counts = {source.id: 0 for source in dataset.sources}
-    for kind in RecordKind:
-        for record in dataset.records(kind):
-            for source in _cited_by(record):
-                counts[source] += 1
+    counts = {source: len(records) for source, records in citing_records(dataset).items()}
     for retired in dataset.retired:
         for source in {*retired.retirement.sources, *_cited_by(retired.record)}:
             if source in counts:  # the overlay may retire a source too
                 counts[source] += 1
     return counts
+
+
+def citing_records(dataset: Dataset) -> dict[str, list[tuple[RecordKind, Record]]]:
+    """The records that cite each source, in the dataset's order (a record citing it in an
+    award or a funding round cites it)."""
+    citing: dict[str, list[tuple[RecordKind, Record]]] = {s.id: [] for s in dataset.sources}
+    for kind in RecordKind:
+        for record in dataset.records(kind):
+            for source in _cited_by(record):
+                citing[source].append((kind, record))
+    return citing
 
 
 def _cited_by(record: Record) -> set[str]:

@@ -6,6 +6,7 @@ whose reader has gone); `ReportingGroup.invoke` wraps every command, so a new co
 cannot forget to turn a NormandieError, Ctrl-C or a closed pipe into its exit code.
 """
 
+import dataclasses
 import inspect
 import os
 from collections.abc import Iterator
@@ -75,6 +76,51 @@ class ReportingGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         with reporting(environment(ctx)):
             return super().invoke(ctx)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """The global options are taken after the command too (`normandie events --upcoming
+        --today 2026-06-01`), as people type them: they are moved before it."""
+        takes_value = {
+            name: not getattr(param, "is_flag", False)  # the root has options only
+            for param in self.params
+            if param.name != "help"
+            for name in param.opts
+        }
+        return super().parse_args(ctx, global_options_first(args, takes_value))
+
+
+def global_options_first(args: list[str], takes_value: dict[str, bool]) -> list[str]:
+    """The command line with the global options (`takes_value`: name -> whether a value
+    follows it) found after the command moved before it, in their order; what follows `--`
+    is left as it is."""
+    command = _after_options(args, 0, takes_value)
+    moved: list[str] = []
+    kept: list[str] = []
+    index = command
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            kept += args[index:]
+            break
+        name = arg.split("=", 1)[0]
+        if name not in takes_value:
+            kept.append(arg)
+            index += 1
+            continue
+        width = 2 if takes_value[name] and "=" not in arg else 1
+        if index + width > len(args):  # its value is missing: the parser says so
+            kept.append(arg)
+            break
+        moved += args[index : index + width]
+        index += width
+    return [*args[:command], *moved, *kept]
+
+
+def _after_options(args: list[str], index: int, takes_value: dict[str, bool]) -> int:
+    """Where the command starts: past the global options (and their values) before it."""
+    while index < len(args) and (name := args[index].split("=", 1)[0]) in takes_value:
+        index += 2 if takes_value[name] and "=" not in args[index] else 1
+    return index
 
 
 EPILOG = _(
@@ -169,6 +215,16 @@ def root(
             ),
         ),
     ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help=_(
+                "Print tall tables straight to the terminal, without a pager (NORMANDIE_PAGER,"
+                " PAGER or less)."
+            ),
+        ),
+    ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
@@ -201,6 +257,8 @@ def root(
     speak(choose_language(lang, os.environ))
     check_typed_text(ctx)
     env = environment(ctx)
+    if no_pager:
+        env = dataclasses.replace(env, pager="")
     day = date.today() if today is None else parse_date_option(today, "--today")
     ctx.obj = Settings(
         data=data,
@@ -255,8 +313,18 @@ def help_messages() -> list[str]:
     return [inspect.getdoc(command.callback) or "" for command in HELP_FROM_DOCSTRINGS]
 
 
+def flowing(text: str) -> str:
+    """A docstring's prose paragraphs as single lines, so the help wraps them to the
+    terminal's width; indented lines (examples) stay as written."""
+    paragraphs = text.split("\n\n")
+    return "\n\n".join(
+        paragraph if paragraph.startswith(" ") else " ".join(paragraph.split("\n"))
+        for paragraph in paragraphs
+    )
+
+
 for _info in HELP_FROM_DOCSTRINGS:
-    _info.help = _(inspect.getdoc(_info.callback) or "")
+    _info.help = flowing(_(inspect.getdoc(_info.callback) or ""))
 
 
 def main() -> None:

@@ -42,6 +42,9 @@ class Environment:
     stderr_terminal: bool | None = None
     stdin_terminal: bool | None = None
     terminal: Console | None = None
+    # The pager for tall tables: None decides from the process (a real terminal, the
+    # environment's PAGER), "" is none (--no-pager), a command is that one (tests).
+    pager: str | None = None
 
     def stdout_is_terminal(self) -> bool:
         return sys.stdout.isatty() if self.stdout_terminal is None else self.stdout_terminal
@@ -67,9 +70,35 @@ class Environment:
         return PipeAwareConsole(highlight=False)
 
     def print(self, renderable: RenderableType, console: Console | None = None) -> None:
-        """Show a renderable on stdout (on `console`, if it was asked for its width)."""
+        """Show a renderable on stdout (on `console`, if it was asked for its width); one
+        taller than the terminal through the pager (cli/pager.py)."""
+        console = console or self.console()
+        pager = self._pager()
         with _writing_output():
-            (console or self.console()).print(renderable)
+            if pager is None:
+                console.print(renderable)
+                return
+            with console.capture() as captured:
+                console.print(renderable)
+            text = captured.get()
+            if text.count("\n") < console.height:
+                console.file.write(text)
+                return
+            from normandie_cli.cli.pager import page
+
+            if not page(pager, text):
+                console.file.write(text)
+
+    def _pager(self) -> list[str] | None:
+        from normandie_cli.cli.pager import pager_command
+
+        if self.pager is None and (
+            self.terminal is not None
+            or self.stdout_terminal is not None
+            or not (sys.stdout.isatty() and sys.stdin.isatty())
+        ):
+            return None
+        return pager_command(self.pager)
 
     def say(self, message: str | Sequence[str], *, style: str = "") -> None:
         """A message for the person, on stderr: one line, or one line per item of a
@@ -210,21 +239,23 @@ class Settings:
         )
 
     def data_paths(self) -> list[Path]:
-        """The dataset the command reads, and the bundled one: no write may land in them."""
-        from normandie_cli.dataset import bundled_data_path
+        """The dataset the command reads (every folder it reaches, through links too), and
+        the bundled one: no write may land in them."""
+        from normandie_cli.dataset import bundled_data_path, dataset_folders
 
-        paths = [self.data] if self.data is not None else []
+        paths = [self.data, *dataset_folders(self.data)] if self.data is not None else []
         with suppress(NormandieError):  # no bundled data: nothing to protect
             paths.append(bundled_data_path())
         return paths
 
-    def read_paths(self) -> list[Path]:
+    def read_paths(self, *, updates: bool = True) -> list[Path]:
         """Every file or folder the command reads or relies on: the dataset, the bundled
-        data, the overlay with its lock file and its history, the updates layer."""
-        from normandie_cli.overlay_file import lock_path
+        data, the overlay with its lock file and its history, the updates layer (unless
+        `updates` is False: `normandie update` renews that one, and only that one)."""
+        from normandie_cli.locks import lock_path
         from normandie_cli.overlay_history import history_path
 
-        layers = (self.overlay, self.updates)
+        layers = (self.overlay, self.updates if updates else None)
         beside = (
             [] if self.overlay is None else [lock_path(self.overlay), history_path(self.overlay)]
         )

@@ -7,12 +7,18 @@ import typer
 
 from normandie_cli.cli.context import settings
 from normandie_cli.cli.options import (
-    FILTERS,
     OUTPUT,
     CityOption,
     CommuneOption,
+    DepartmentOption,
+    FoundedSinceOption,
+    FoundedUntilOption,
     KindOption,
+    RegionOption,
     SectorOption,
+    SinceOption,
+    UntilOption,
+    means_the_screen,
 )
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
@@ -63,34 +69,14 @@ def report(
     ] = CompareBy.CITY,
     city: CityOption = None,
     commune: CommuneOption = None,
+    department: DepartmentOption = None,
+    region: RegionOption = None,
     sector: SectorOption = None,
     kind: KindOption = None,
-    founded_since: Annotated[
-        int | None,
-        typer.Option(
-            metavar="YEAR", help=_("Startups founded this year or later."), rich_help_panel=FILTERS
-        ),
-    ] = None,
-    founded_until: Annotated[
-        int | None,
-        typer.Option(
-            metavar="YEAR",
-            help=_("Startups founded this year or earlier."),
-            rich_help_panel=FILTERS,
-        ),
-    ] = None,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD", help=_("Events on or after this day."), rich_help_panel=FILTERS
-        ),
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD", help=_("Events on or before this day."), rich_help_panel=FILTERS
-        ),
-    ] = None,
+    founded_since: FoundedSinceOption = None,
+    founded_until: FoundedUntilOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
 ) -> None:
     """Write the ecosystem on one page: charts, a map of Normandy and every source, in HTML.
 
@@ -112,7 +98,7 @@ def report(
     from normandie_cli.report_content import report_content
 
     given = settings(ctx)
-    to_screen = str(output) == "-"
+    to_screen = means_the_screen(ctx)
     if open_it and to_screen:
         raise UsageError(_("--open needs a file: leave out -o - or give a file name"))
     # Every filter of the page, as typed; a filter the listings gain (say --department)
@@ -122,6 +108,8 @@ def report(
         until=until,
         city=tuple(city or ()),
         commune=tuple(commune or ()),
+        department=tuple(department or ()),
+        region=tuple(region or ()),
         sector=tuple(sector or ()),
         kind=tuple(kind or ()),
         founded_since=founded_since,
