@@ -944,6 +944,32 @@ def test_undo_refuses_what_is_no_longer_valid(
     assert "'sources' refers to 'maddyness-2015-11-19'" in refused.stderr
 
 
+@pytest.mark.subprocess
+def test_undo_waits_for_the_lock_another_change_holds(
+    run: Invoke, tmp_path: Path, overlay: Path
+) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    assert run(NEW_STARTUP).exit_code == 0
+    added = overlay.read_text(encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in STABLE_ENV}
+    env.update(NORMANDIE_DATA=str(SEED), NORMANDIE_OVERLAY=str(overlay), NORMANDIE_NO_CACHE="1")
+    with open(overlay.parent / ".overlay.toml.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as `add`, `edit` or `retire` holds it
+        undo = subprocess.Popen(
+            [sys.executable, "-m", "normandie_cli", "overlay", "undo"],
+            cwd=tmp_path,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        with pytest.raises(subprocess.TimeoutExpired):
+            undo.wait(timeout=5)
+        assert overlay.read_text(encoding="utf-8") == added
+    _, stderr = undo.communicate(timeout=60)
+    assert undo.returncode == 0, stderr
+    assert overlay.read_text(encoding="utf-8") == ""
+
+
 def test_the_history_is_bounded(
     run: Invoke, overlay: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
