@@ -180,6 +180,22 @@ def exists(path: Path) -> bool:
     return True
 
 
+def is_overlay_file(path: Path) -> bool:
+    """Whether a file given as a dataset is an overlay instead, as `overlay export` writes
+    one: TOML without [meta], with a table an overlay has ([[retired]], or records). Only
+    a regular file is looked into (a pipe holds its text once); what cannot be read is left
+    for the dataset's own checks to report."""
+    from normandie_cli.validation import OVERLAY_TABLES
+
+    try:
+        if path.is_dir():
+            return False
+        tables = read_toml(path, own=True)
+    except (DataError, OSError):
+        return False
+    return "meta" not in tables and any(table in OVERLAY_TABLES for table in tables)
+
+
 def load_dataset(
     path: Path | None = None, overlay: Path | None = None, updates: Path | None = None
 ) -> Dataset:

@@ -292,10 +292,10 @@ def replace_in(
                 _check_still_replaceable(folder, name, shown, unchanged)
                 _publish(folder, temporary, name, shown, replace=replace)
         except OSError as error:
-            _remove(folder, temporary)
+            remove_in(folder, temporary)
             raise NormandieError(_cannot(shown, error)) from None
         except BaseException:
-            _remove(folder, temporary)
+            remove_in(folder, temporary)
             raise
 
 
@@ -337,7 +337,7 @@ def _publish(folder: int, temporary: str, name: str, shown: Path, *, replace: bo
             raise _appeared(shown) from None
         os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
         return
-    _remove(folder, temporary)
+    remove_in(folder, temporary)
 
 
 def _appeared(shown: Path) -> UsageError:
@@ -387,7 +387,9 @@ def _cannot(path: Path, error: OSError) -> str:
     return cannot.format(path=path, reason=error.strerror or error)
 
 
-def _remove(folder: int, name: str) -> None:
+def remove_in(folder: int, name: str) -> None:
+    """Remove the file `name` of the folder opened as `folder`: the name itself, a link
+    never followed; nothing when it is already gone."""
     with suppress(FileNotFoundError):
         os.unlink(name, dir_fd=folder)
 

@@ -319,9 +319,21 @@ class Retirement(_Picklable):
     id: str
     reason: str
     sources: tuple[str, ...]
+    # The day `normandie retire` wrote it (none in an entry written by hand).
+    retired_on: PartialDate | None = None
 
 
 Record = Source | Term | Department | Agglomeration | City | Startup | Organization | Event
+
+
+@dataclass(frozen=True, slots=True)
+class Retired(_Picklable):
+    """A record an overlay hides, as the dataset has it, and the overlay's word on why. The
+    sources of both stay cited: they state what was true until then, and why it no longer
+    is (quality.cited_sources)."""
+
+    record: Record
+    retirement: Retirement
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +389,7 @@ class Dataset:
     organizations: tuple[Organization, ...]
     events: tuple[Event, ...]
     updates: UpdatesInfo | None = None  # None when read without an updates layer
+    retired: tuple[Retired, ...] = ()  # what the overlay hides
 
     def records(self, kind: RecordKind) -> tuple[Record, ...]:
         table: tuple[Record, ...] = getattr(self, kind.value)

@@ -20,7 +20,7 @@ from typing import Any
 from normandie_cli.dataset import parse_toml
 from normandie_cli.errors import UsageError
 from normandie_cli.files import user_folder
-from normandie_cli.i18n import _
+from normandie_cli.i18n import _, human_date
 from normandie_cli.models import (
     NESTED_FIELDS,
     RECORD_TYPES,
@@ -28,6 +28,7 @@ from normandie_cli.models import (
     PartialDate,
     Record,
     RecordKind,
+    Retirement,
     Source,
     record_fields,
 )
@@ -67,6 +68,24 @@ def overlay_ids(raw: Mapping[str, Any]) -> set[str]:
         for item in raw.get(kind.value, ())
         if isinstance(item, dict) and isinstance(item.get("id"), str)
     }
+
+
+def retired_note(retirement: Retirement) -> str:
+    """Why a record is not there: the overlay retired it, on a day, for a reason."""
+    if retirement.retired_on is None:
+        note = _(
+            "{id!r} was retired by your overlay ({reason}); `normandie --no-overlay show {id}`"
+            " shows it as the dataset has it"
+        )
+    else:
+        note = _(
+            "{id!r} was retired by your overlay on {date} ({reason}); `normandie --no-overlay"
+            " show {id}` shows it as the dataset has it"
+        )
+    day = retirement.retired_on
+    return note.format(
+        id=retirement.id, reason=retirement.reason, date=human_date(day) if day else ""
+    )
 
 
 # --- Turning what people type into field values --------------------------------------------

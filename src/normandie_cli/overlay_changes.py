@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,16 @@ from normandie_cli.overlay import (
     current_values,
     new_record,
 )
-from normandie_cli.overlay_file import append_table, drop_table, entries, put_table, update_overlay
+from normandie_cli.overlay_file import (
+    Undone,
+    append_table,
+    drop_table,
+    entries,
+    put_table,
+    undo_overlay,
+    update_overlay,
+)
+from normandie_cli.overlay_history import Change
 from normandie_cli.query import find_record
 from normandie_cli.text import typed_text
 from normandie_cli.validation import RETIRED, parse_dataset
@@ -53,13 +63,55 @@ def save_change(
     data: Path | None,
     decide: Decide,
     *,
+    made: Change,
     dry_run: bool,
     reads: Sequence[Path] = (),
 ) -> tuple[str, str]:
     """Make a change to the overlay at `path`, which amends the dataset `data` (else the
-    bundled one); see overlay_file.update_overlay. Returns the text before and after.
+    bundled one), and keep it in the overlay's history as `made`; see
+    overlay_file.update_overlay. Returns the text before and after.
 
-    A change that would leave the dataset invalid raises UsageError listing why."""
+    A change that would leave the dataset invalid, or a record it adds or alters stating
+    what cannot be true on the day it is made (quality.change_warnings), raises UsageError
+    listing why, in the words `validate` uses."""
+    from normandie_cli.quality import change_warnings
+
+    dataset_with = _amending(path, data)
+    decided_on: Dataset | None = None  # the dataset the change was decided from
+
+    def check(text: str) -> None:
+        changed = _checked(dataset_with, text)
+        assert decided_on is not None
+        impossible = change_warnings(decided_on, changed, made.made)
+        if impossible:
+            lines = [f"  {fact}" for fact in impossible]
+            raise UsageError(_("nothing was written, because:"), lines)
+
+    def change(text: str) -> str:
+        nonlocal decided_on
+        decided_on = dataset_with(text)
+        return decide(text, decided_on)
+
+    return update_overlay(path, change, check, made=made, dry_run=dry_run, reads=reads)
+
+
+def undo_change(
+    path: Path, data: Path | None, *, dry_run: bool, reads: Sequence[Path] = ()
+) -> Undone | None:
+    """Take back the last change kept in the history of the overlay at `path`, which
+    amends the dataset `data` (see overlay_file.undo_overlay); refused (UsageError) if the
+    overlay it puts back would not be valid over the dataset as it is now."""
+    dataset_with = _amending(path, data)
+
+    def check(text: str) -> None:
+        _checked(dataset_with, text)
+
+    return undo_overlay(path, check, dry_run=dry_run, reads=reads)
+
+
+def _amending(path: Path, data: Path | None) -> Callable[[str], Dataset]:
+    """The dataset `data` (else the bundled one) as an overlay's text at `path` amends it;
+    the dataset's files are read once."""
     base = data or bundled_data_path()
     parts = read_parts(base, dataset_files(base))
 
@@ -67,16 +119,14 @@ def save_change(
         amendment = parse_toml(text.encode("utf-8"), str(path), may_be_empty=True)
         return parse_dataset(parts, str(base), (str(path), amendment))
 
-    def check(text: str) -> None:
-        try:
-            dataset_with(text)
-        except DataError as error:
-            raise UsageError(_("nothing was written, because:"), error.lines()) from None
+    return dataset_with
 
-    def change(text: str) -> str:
-        return decide(text, dataset_with(text))
 
-    return update_overlay(path, change, check, dry_run=dry_run, reads=reads)
+def _checked(dataset_with: Callable[[str], Dataset], text: str) -> Dataset:
+    try:
+        return dataset_with(text)
+    except DataError as error:
+        raise UsageError(_("nothing was written, because:"), error.lines()) from None
 
 
 def _with_sources(text: str, citation: Citation) -> str:
@@ -131,8 +181,11 @@ def correction(record_id: str, changes: Mapping[str, Any], citing: Citing) -> De
     return decide
 
 
-def retirement(record_id: str, reason: str, citing: Citing, *, in_base: bool, path: Path) -> Decide:
-    """Retire a record of the dataset (once), or take out one the overlay added."""
+def retirement(
+    record_id: str, reason: str, citing: Citing, *, in_base: bool, path: Path, today: date
+) -> Decide:
+    """Retire a record of the dataset (once), noting the day, or take out one the overlay
+    added."""
     typed_text(reason)
 
     def decide(text: str, dataset: Dataset) -> str:
@@ -142,6 +195,7 @@ def retirement(record_id: str, reason: str, citing: Citing, *, in_base: bool, pa
         text = drop_table(_with_sources(text, citation), kind.value, record_id)
         if in_base:
             retired = {"id": record_id, "reason": reason, "sources": list(citation.ids)}
+            retired["retired_on"] = today.isoformat()
             text = append_table(text, RETIRED, retired)
         return text
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,14 @@ from normandie_cli.errors import DataError, NormandieError
 from normandie_cli.files import check_target, make_folder, opened_folder, replace_in
 from normandie_cli.i18n import _
 from normandie_cli.locks import locked
+from normandie_cli.overlay_history import (
+    Change,
+    digest,
+    forget,
+    history_path,
+    last_change,
+    record_change,
+)
 from normandie_cli.toml_tables import table_toml
 
 OVERLAY_FILE = "overlay.toml"
@@ -132,13 +142,15 @@ def update_overlay(
     change: Callable[[str], str],
     check: Callable[[str], None],
     *,
+    made: Change,
     dry_run: bool,
     reads: Sequence[Path],
 ) -> tuple[str, str]:
     """Change the overlay's text: under a lock, read it, change it (the change decides from
-    the text as it is then), check the result (which raises to refuse it), then replace the
-    file all or nothing; with dry_run, only read, change and check. Returns the text before
-    and after. The overlay must not be inside what the command reads (`reads`)."""
+    the text as it is then), check the result (which raises to refuse it), keep the text
+    before in the overlay's history (what the change was: `made`), then replace the file
+    all or nothing; with dry_run, only read, change and check. Returns the text before and
+    after. The overlay must not be inside what the command reads (`reads`)."""
     if dry_run and not os.path.isdir(path.parent):  # a first change: nothing to read yet
         return _changed(path, change, check)
     if not dry_run:
@@ -152,8 +164,56 @@ def update_overlay(
         # rather than lose what was typed there.
         read_state = _state(folder, target.name)
         before, after = _changed(target.path, change, check)
-        replace_in(folder, target.name, after.encode("utf-8"), shown=path, unchanged=read_state)
+        kept = record_change(folder, target.path, made, before, after)
+        try:
+            replace_in(folder, target.name, after.encode("utf-8"), shown=path, unchanged=read_state)
+        except BaseException:  # not written: nothing to undo
+            forget(folder, target.path, kept)
+            raise
     return before, after
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """The change undo takes back, the overlay's text before undo, and after it."""
+
+    change: Change
+    current: str
+    restored: str
+
+
+def undo_overlay(
+    path: Path, check: Callable[[str], None], *, dry_run: bool, reads: Sequence[Path]
+) -> Undone | None:
+    """Take back the last change kept in the overlay's history: under the lock, put the
+    overlay's text before that change back, once it is checked (`check` raises to refuse
+    it). Refused if the overlay is no longer as that change left it (edited by hand or by
+    another program since: undoing would lose that). With dry_run, only read and check.
+    None when the history keeps no change."""
+    if not os.path.lexists(history_path(path)):  # no change kept: nothing to lock for
+        return None
+    target = check_target(path, force=True, reads=reads, follow_link=True)
+    with (
+        opened_folder(target, shown=path) as folder,
+        nullcontext() if dry_run else locked(folder, target.name, path),
+    ):
+        read_state = _state(folder, target.name)
+        last = last_change(folder, target.path)
+        if last is None:
+            return None
+        current = read_overlay_text(target.path)
+        if digest(current) != last.after_digest:
+            edited = _(
+                "{path} was changed since {change}, by hand or by another program: undoing"
+                " it would lose that, so nothing was changed; take it back by editing the file"
+            )
+            raise NormandieError(edited.format(path=path, change=last.change.described()))
+        check(last.before)
+        if not dry_run:
+            data = last.before.encode("utf-8")
+            replace_in(folder, target.name, data, shown=path, unchanged=read_state)
+            forget(folder, target.path, last.file)
+    return Undone(last.change, current, last.before)
 
 
 def _state(folder: int, name: str) -> os.stat_result | None:

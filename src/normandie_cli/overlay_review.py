@@ -139,7 +139,8 @@ def changes_document(merged: Dataset, raw: Mapping[str, Any], today: date) -> st
     maintainers: valid against the dataset it amends, without the overlay's comments."""
     header = (
         f"# Changes to the normandie dataset, written by `normandie overlay export` on {today}.\n"
-        "# Load them with: normandie --overlay THIS-FILE validate\n"
+        "# Check them with: normandie validate THIS-FILE; use them with: normandie --overlay"
+        " THIS-FILE COMMAND\n"
     )
     chunks = [header]
     listed = overlay_ids(raw)

@@ -26,8 +26,15 @@ def luhn_valid(number: str) -> bool:
 
 
 def cited_sources(dataset: Dataset) -> dict[str, int]:
-    """How many records cite each source (awards and funding rounds count for their record)."""
-    return {source: len(records) for source, records in citing_records(dataset).items()}
+    """How many records cite each source (awards and funding rounds count for their record).
+    A retirement in the overlay counts as one more: it cites its own sources, and keeps
+    citing those of the record it hides, which state what was true until then."""
+    counts = {source: len(records) for source, records in citing_records(dataset).items()}
+    for retired in dataset.retired:
+        for source in {*retired.retirement.sources, *_cited_by(retired.record)}:
+            if source in counts:  # the overlay may retire a source too
+                counts[source] += 1
+    return counts
 
 
 def citing_records(dataset: Dataset) -> dict[str, list[tuple[RecordKind, Record]]]:
@@ -36,12 +43,16 @@ def citing_records(dataset: Dataset) -> dict[str, list[tuple[RecordKind, Record]
     citing: dict[str, list[tuple[RecordKind, Record]]] = {s.id: [] for s in dataset.sources}
     for kind in RecordKind:
         for record in dataset.records(kind):
-            cited = set(getattr(record, "sources", ()))
-            for item in (*getattr(record, "awards", ()), *getattr(record, "funding", ())):
-                cited.update(item.sources)
-            for source in cited:
+            for source in _cited_by(record):
                 citing[source].append((kind, record))
     return citing
+
+
+def _cited_by(record: Record) -> set[str]:
+    cited = set(getattr(record, "sources", ()))
+    for item in (*getattr(record, "awards", ()), *getattr(record, "funding", ())):
+        cited.update(item.sources)
+    return cited
 
 
 def place_warnings(dataset: Dataset) -> list[str]:
@@ -74,6 +85,35 @@ def place_warnings(dataset: Dataset) -> list[str]:
     return warnings
 
 
+def impossible_facts(record: Record, today: date) -> list[str]:
+    """What one record states that cannot be true: a founding date still to come, a SIREN
+    whose checksum fails. `validate` warns about them; `add` and `edit` refuse to write
+    them (change_warnings)."""
+    if not isinstance(record, Startup | Organization):
+        return []
+    where = f"{'startups' if isinstance(record, Startup) else 'organizations'} ({record.id!r})"
+    facts = []
+    if record.founded is not None and record.founded.first_day > today:
+        founded = _("{where}: founded {date}, after today")
+        facts.append(founded.format(where=where, date=record.founded))
+    if record.siren is not None and not luhn_valid(record.siren):
+        checksum = _("{where}: SIREN {siren} fails its checksum")
+        facts.append(checksum.format(where=where, siren=record.siren))
+    return facts
+
+
+def change_warnings(before: Dataset, after: Dataset, today: date) -> list[str]:
+    """The impossible facts of the records a change adds or alters (those it leaves as they
+    were are not its doing): what an overlay change must not write."""
+    facts = []
+    for kind in RecordKind:
+        was = {record.id: record for record in before.records(kind)}
+        for record in after.records(kind):
+            if was.get(record.id) != record:
+                facts += impossible_facts(record, today)
+    return facts
+
+
 def quality_warnings(dataset: Dataset, today: date) -> list[str]:
     """Every warning about a valid dataset, each naming the record concerned."""
     warnings = [
@@ -83,13 +123,7 @@ def quality_warnings(dataset: Dataset, today: date) -> list[str]:
     ]
     dated: list[Startup | Organization] = [*dataset.startups, *dataset.organizations]
     for record in dated:
-        where = f"{'startups' if isinstance(record, Startup) else 'organizations'} ({record.id!r})"
-        if record.founded is not None and record.founded.first_day > today:
-            founded = _("{where}: founded {date}, after today")
-            warnings.append(founded.format(where=where, date=record.founded))
-        if record.siren is not None and not luhn_valid(record.siren):
-            checksum = _("{where}: SIREN {siren} fails its checksum")
-            warnings.append(checksum.format(where=where, siren=record.siren))
+        warnings += impossible_facts(record, today)
     for conflict in dataset.updates.conflicts if dataset.updates else ():
         disagree = _(
             "startups ({id!r}): conflict on {field!r}: kept {kept!r} (sources: {sources}); the"

@@ -446,6 +446,11 @@ def find_record(dataset: Dataset, record_id: str) -> tuple[RecordKind, Record]:
         for record in dataset.records(kind):
             if record.id == key:
                 return kind, record
+    for retired in dataset.retired:
+        if retired.record.id == key:
+            from normandie_cli.overlay import retired_note
+
+            raise UsageError(retired_note(retired.retirement))
     all_ids = [r.id for kind in RecordKind for r in dataset.records(kind)]
     raise UsageError(
         _(

@@ -21,6 +21,7 @@ from normandie_cli.models import (
     Organization,
     Record,
     RecordKind,
+    Retired,
     Retirement,
     Source,
     Startup,
@@ -33,7 +34,7 @@ from normandie_cli.updates import apply_layer, layer_part, read_layer
 _TOP_LEVEL = ("meta", *(kind.value for kind in RecordKind))
 # An overlay holds records and retirements, never [meta]: it amends a dataset.
 RETIRED = "retired"
-_OVERLAY_TOP_LEVEL = (*(kind.value for kind in RecordKind), RETIRED)
+OVERLAY_TABLES = (*(kind.value for kind in RecordKind), RETIRED)
 
 
 # Which fields refer to which tables, by the class of the record (or nested entry) holding them.
@@ -109,8 +110,9 @@ def parse_dataset(
         if "meta" in raw:
             metas.append((name, _read_meta(raw["meta"], f"{prefix}meta", problems)))
         entries += _read_records(raw, prefix, problems)
+    retired: list[Retired] = []
     if overlay is not None:
-        entries = _apply_overlay(entries, *overlay, problems)
+        entries, retired = _apply_overlay(entries, *overlay, problems)
     if not metas:
         problems.add("meta", _("the [meta] table is missing"))
     elif len(metas) > 1:
@@ -149,6 +151,7 @@ def parse_dataset(
         startups=table(RecordKind.STARTUP, Startup),
         organizations=table(RecordKind.ORGANIZATION, Organization),
         events=table(RecordKind.EVENT, Event),
+        retired=tuple(retired),
     )
     return dataset if layer is None else apply_layer(dataset, layer, joined[1])
 
@@ -177,7 +180,7 @@ def _read_retirements(raw: Mapping[str, Any], where: str, problems: Problems) ->
         problems.add(f"{where}{RETIRED}", array)
         return []
     built = (
-        build_record(Retirement, item, f"{where}{RETIRED}[{index}]", problems)[0]
+        build_record(Retirement, item, f"{where}{RETIRED}[{index}]{_named(item)}", problems)[0]
         for index, item in enumerate(table)
     )
     return [retirement for retirement in built if retirement is not None]
@@ -194,16 +197,18 @@ def overlay_retirements(raw: Mapping[str, Any], label: str) -> list[Retirement]:
 
 def _apply_overlay(
     entries: list[_Entry], name: str, raw: Mapping[str, Any], problems: Problems
-) -> list[_Entry]:
-    """The dataset's entries with the overlay's additions, replacements and retirements."""
+) -> tuple[list[_Entry], list[Retired]]:
+    """The dataset's entries with the overlay's additions, replacements and retirements,
+    and the records the retirements hide."""
     prefix = f"{name}: "
-    _check_tables(name, raw, _OVERLAY_TOP_LEVEL, problems)
+    _check_tables(name, raw, OVERLAY_TABLES, problems)
     amended = _read_records(raw, prefix, problems)
     retirements = _read_retirements(raw, prefix, problems)
     replaced = {(entry.kind, entry.id) for entry in amended}
-    known = {entry.id for entry in entries}
+    known = {entry.id: entry for entry in entries if entry.id is not None}
     source_ids = {e.id for e in (*entries, *amended) if e.kind is RecordKind.SOURCE and e.id}
     retired: set[str] = set()
+    hidden: list[Retired] = []
     for index, retirement in enumerate(retirements):
         where = f"{prefix}{RETIRED}[{index}] ({retirement.id!r})"
         if retirement.id not in known:
@@ -233,12 +238,15 @@ def _apply_overlay(
                     ),
                 )
         retired.add(retirement.id)
+        record = known[retirement.id].record if retirement.id in known else None
+        if record is not None:
+            hidden.append(Retired(record, retirement))
     kept = [
         entry
         for entry in entries
         if (entry.kind, entry.id) not in replaced and entry.id not in retired
     ]
-    return kept + amended
+    return kept + amended, hidden
 
 
 def _read_meta(raw: object, where: str, problems: Problems) -> Meta | None:
@@ -256,12 +264,15 @@ def _read_table(
         problems.add(f"{prefix}{kind.value}", array)
         return
     for index, item in enumerate(raw):
-        record_id = item.get("id")
-        where = f"{prefix}{kind.value}[{index}]"
-        if isinstance(record_id, str):
-            where += f" ({record_id!r})"
+        where = f"{prefix}{kind.value}[{index}]{_named(item)}"
         record, values = build_record(cls, item, where, problems)
         yield _Entry(kind, where, values, record)
+
+
+def _named(item: Mapping[str, Any]) -> str:
+    """How a problem names the entry it is in, besides its place: its id, if it has one."""
+    record_id = item.get("id")
+    return f" ({record_id!r})" if isinstance(record_id, str) else ""
 
 
 def _check_ids(entries: Sequence[_Entry], problems: Problems) -> None:

@@ -278,6 +278,31 @@ def existing(name: str, content: bytes = b"keep me\n") -> Setup:
     return setup
 
 
+HISTORY = ".overlay.toml.history"
+
+
+def history_entry(content: bytes | None) -> Setup:
+    """An overlay with one entry in its history (a link to a file elsewhere when None)."""
+
+    def setup(tmp: Path) -> None:
+        (tmp / "overlay.toml").write_text("# mine\n", encoding="utf-8")
+        (tmp / HISTORY).mkdir(mode=0o700)
+        entry = tmp / HISTORY / "000001.json"
+        if content is None:
+            (tmp / "elsewhere.json").write_text("{}", encoding="utf-8")
+            entry.symlink_to(tmp / "elsewhere.json")
+        else:
+            entry.write_bytes(content)
+
+    return setup
+
+
+def history_linked_elsewhere(tmp: Path) -> None:
+    (tmp / "overlay.toml").write_text("# mine\n", encoding="utf-8")
+    (tmp / "elsewhere").mkdir()
+    (tmp / HISTORY).symlink_to(tmp / "elsewhere")
+
+
 def fifty_megabytes(tail: str) -> bytes:
     """A dataset padded to 50 MB with a comment, then `tail`."""
     return (MINIMAL_DATASET + "# " + "x" * (50 * MEGABYTE) + "\n" + tail).encode("utf-8")
@@ -693,6 +718,16 @@ CASES: list[Case] = [
     Case("overlay-retires-the-unknown", f"{OVERLAY} startups", DATA,
          "retires 'ghost', which is not in the dataset", setup=overlay_file(
              '[[retired]]\nid = "ghost"\nreason = "x"\nsources = ["maddyness-2015-11-19"]\n')),
+    # An overlay file given to `validate` is checked over the dataset, its problems named.
+    Case("validate-an-overlay-file-that-breaks-the-dataset", "validate {tmp}/mine.toml", DATA,
+         "{tmp}/mine.toml: startups[0] ('x'): 'hosted_by' refers to 'nowhere'",
+         hides=("the [meta] table is missing",), setup=existing("mine.toml",
+             b'[[startups]]\nid = "x"\nname = "X"\nsources = ["maddyness-2015-11-19"]\n'
+             b'hosted_by = ["nowhere"]\n'), installed=True),
+    Case("validate-an-overlay-file-with-a-future-founding", "--today 2026-12-03 validate"
+         " --strict {tmp}/mine.toml", DATA, "with the overlay {tmp}/mine.toml: warning:"
+         " startups ('saagie'): founded 2031, after today", setup=existing("mine.toml",
+             SAAGIE_CORRECTED.encode() + b'founded = "2031"\n')),
     Case("add-without-a-source", f"{OVERLAY} add startup --name X", USAGE,
          "missing --source (or run on a terminal to be asked)", installed=True),
     Case("add-a-taken-id", f"{OVERLAY} add startup --name Saagie {CITE}",
@@ -704,18 +739,27 @@ CASES: list[Case] = [
          "must be a web address starting with http", writes=(".overlay.toml.lock",)),
     Case("add-markup-and-escapes-kept-exact", f"{OVERLAY} add startup"
          f" --name '[bold]X\x1b[31m' {CITE}", OK, "Added 'bold-x-31m' to startups",
-         writes=("overlay.toml", ".overlay.toml.lock")),
+         writes=("overlay.toml", ".overlay.toml.lock", ".overlay.toml.history/")),
     Case("edit-unknown-field", f"{OVERLAY} edit saagie --set foundd=2012 {CITE}",
          USAGE, "no field 'foundd' (did you mean 'founded'?)"),
+    # What `validate` would warn about as impossible is refused before it is written.
+    Case("edit-a-founding-year-to-come", f"{OVERLAY} --today 2026-12-03 edit saagie"
+         f" --set founded=2031 {CITE}", USAGE, "nothing was written, because:\n  startups"
+         " ('saagie'): founded 2031, after today", setup=overlay_file("# mine\n"),
+         writes=(".overlay.toml.lock",), installed=True),
+    Case("add-a-siren-that-fails-its-checksum", f"{OVERLAY} add startup --name X"
+         f" --siren 123456789 {CITE}", USAGE, "startups ('x'): SIREN 123456789 fails its"
+         " checksum", writes=(".overlay.toml.lock",)),
     Case("retire-what-others-cite", f"{OVERLAY} retire seine-innopolis"
          f" --reason gone {CITE}", USAGE, "'hosted_by' refers to 'seine-innopolis'",
          setup=overlay_file("# mine\n"), writes=(".overlay.toml.lock",)),
     Case("add-to-an-unwritable-folder", f"{OVERLAY} add startup --name X {CITE}",
          DATA, "Permission denied; nothing was changed", setup=overlay_file("# mine\n"),
-         fault="unwritable", writes=(".overlay.toml.lock",)),
+         fault="unwritable", writes=(".overlay.toml.lock", ".overlay.toml.history/")),
     Case("add-on-a-full-disk-keeps-the-overlay", f"{OVERLAY} add startup"
          f" --name X {CITE}", DATA, "No space left on device; nothing was changed",
-         setup=overlay_file("# mine\n"), fault="disk-full", writes=(".overlay.toml.lock",)),
+         setup=overlay_file("# mine\n"), fault="disk-full",
+         writes=(".overlay.toml.lock", ".overlay.toml.history/")),
     # --- Round two: what a second hostile review found, under the line of the README's
     # Security section each case proves.
     # Security: Only files are replaced.
@@ -782,6 +826,15 @@ CASES: list[Case] = [
          f" {CITE} --dry-run", OK, "Checked; nothing was written", hides=RAW_CONTROLS,
          shows="# a \ufffd31m comment \ufffdgnp.exe",
          setup=overlay_file("# a \x9b31m comment \u202egnp.exe\n" + SAAGIE_CORRECTED)),
+    # A retirement's reason, told by `show`, is text from a file like any other.
+    Case("show-of-a-retired-record-tells-its-reason-inert", f"{OVERLAY} show saagie", USAGE,
+         "'saagie' was retired by your overlay on 3 Dec 2026 (closed ␛[31mred␛[0m)",
+         hides=RAW_CONTROLS, setup=overlay_file(RETIRED_ONCE.replace(
+             '"closed"', '"closed \\u001b[31mred\\u001b[0m"\nretired_on = "2026-12-03"'))),
+    # Security: Checked before use.
+    Case("a-retirement-on-a-day-that-does-not-exist", f"{OVERLAY} startups", DATA,
+         "retired[0] ('saagie'): 'retired_on' is not a valid date: 2026-02 has no day 30",
+         setup=overlay_file(RETIRED_ONCE + 'retired_on = "2026-02-30"\n')),
     # Found here and fixed: a million problems were a million lines.
     Case("thousands-of-problems-are-counted-not-listed", "startups", DATA,
          "… and 4900 more problems not listed", data=many_unknown_keys(5000)),
@@ -859,6 +912,26 @@ CASES: list[Case] = [
     Case("output-is-the-overlay-lock", f"{OVERLAY} export --json -o {{tmp}}/.overlay.toml.lock"
          " --force", USAGE, "part of the dataset being read",
          setup=all_of(overlay_file("# mine\n"), existing(".overlay.toml.lock", b""))),
+    Case("output-into-the-overlay-history", f"{OVERLAY} export --json -o"
+         f" {{tmp}}/{HISTORY}/000002.json", USAGE, "part of the dataset being read",
+         setup=history_entry(b"{}")),
+    # Security: Changes decided under the lock.
+    # `overlay undo` reads only what `add`, `edit` and `retire` wrote, in a folder of the
+    # user's: anything else there is said, and the overlay left as it is.
+    Case("a-damaged-history-entry", f"{OVERLAY} overlay undo", DATA,
+         f"{{tmp}}/{HISTORY}/000001.json: this entry of your overlay's history is damaged:"
+         " remove it", setup=history_entry(b'{"format": 1, "change": "drop tables"}'),
+         writes=(".overlay.toml.lock",)),
+    Case("a-history-entry-that-is-not-json", f"{OVERLAY} overlay undo --dry-run", DATA,
+         "is damaged: remove it", setup=history_entry(b"\xff[" * 3000)),
+    Case("a-history-entry-that-is-a-link", f"{OVERLAY} overlay undo", DATA,
+         f"cannot read {{tmp}}/{HISTORY}/000001.json: Too many levels of symbolic links",
+         setup=history_entry(None), writes=(".overlay.toml.lock",)),
+    Case("a-history-folder-that-is-a-link", f"{OVERLAY} add startup --name X {CITE}", DATA,
+         f"cannot keep the history of your overlay in {{tmp}}/{HISTORY}: Not a directory",
+         setup=history_linked_elsewhere, writes=(".overlay.toml.lock",)),
+    Case("undo-with-no-history", f"{OVERLAY} overlay undo", OK, "Nothing to undo",
+         setup=overlay_file("# mine\n")),
     # Security: Only files are replaced.
     # Found here and fixed: the temporary file's name, made from the target's, went past
     # what a name may hold.

@@ -168,7 +168,10 @@ def test_a_signal_during_a_write_leaves_the_old_file_and_no_temporary(
     ended = forked(work, env=env)
     assert ended.code == -signum, ended.stderr  # the shell shows 128 + signal: 143, 129
     left = {p.name for p in tmp_path.iterdir()}
-    assert left - {".overlay.toml.lock"} == {"out.json", "overlay.toml", "out.db"}
+    beside = {".overlay.toml.lock", ".overlay.toml.history"}  # the overlay's own, kept
+    assert left - beside == {"out.json", "overlay.toml", "out.db"}
+    if write == "overlay":  # and the change that was not made is not kept for undo
+        assert list((tmp_path / ".overlay.toml.history").iterdir()) == []
     for name in ("out.json", "overlay.toml", "out.db"):
         assert (tmp_path / name).read_text(encoding="utf-8") == "# the old one\n"
 

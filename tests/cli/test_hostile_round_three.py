@@ -154,10 +154,13 @@ def test_a_hand_edit_saved_during_a_change_is_not_lost(tmp_path: Path) -> None:
 
     def editor_saves() -> None:
         real_fsync = os.fsync
+        saved = []
 
         def fsync(descriptor: int) -> None:
-            with overlay.open("a", encoding="utf-8") as file:
-                file.write(typed)
+            if not saved:  # once, while the change is being written
+                saved.append(True)
+                with overlay.open("a", encoding="utf-8") as file:
+                    file.write(typed)
             real_fsync(descriptor)
 
         os.fsync = fsync
@@ -169,6 +172,8 @@ def test_a_hand_edit_saved_during_a_change_is_not_lost(tmp_path: Path) -> None:
     assert "was changed by another program during the update" in ended.stderr
     assert overlay.read_text(encoding="utf-8") == "# mine\n" + typed
     assert leftovers(tmp_path) == []
+    # Nor is the change that was not written kept for `overlay undo`.
+    assert list((tmp_path / ".overlay.toml.history").iterdir()) == []
 
 
 @needs_root
@@ -186,6 +191,39 @@ def test_a_lock_file_of_another_user_is_not_taken(shared: Path) -> None:
     assert ended.code == DATA, ended.stderr
     assert "is not a file of yours: remove it" in ended.stderr
     assert not (tmp_path / "overlay.toml").exists()
+
+
+@needs_root
+@pytest.mark.parametrize("foreign", ["folder", "entry"])
+def test_a_history_of_another_user_is_not_read(shared: Path, foreign: str) -> None:
+    """`overlay undo` writes an entry's text into the overlay: one another user made could
+    put anything there."""
+    import json
+
+    from normandie_cli.overlay_history import digest
+
+    tmp_path = shared
+    tmp_path.chmod(0o777)
+    overlay = tmp_path / "overlay.toml"
+    overlay.write_text("# mine\n", encoding="utf-8")
+    os.chown(overlay, VICTIM, VICTIM)
+    history = tmp_path / ".overlay.toml.history"
+    history.mkdir(mode=0o777)
+    planted = {"format": 1, "change": "add", "record": "x", "made": "2026-12-03"}
+    planted.update(after=digest("# mine\n"), before='[[retired]]\nid = "saagie"\n')
+    entry = history / "000001.json"
+    entry.write_text(json.dumps(planted), encoding="utf-8")
+    os.chown(history, *((ATTACKER, ATTACKER) if foreign == "folder" else (VICTIM, VICTIM)))
+    os.chown(entry, ATTACKER, ATTACKER)
+    args = ["--overlay", str(overlay), "overlay", "undo"]
+    env = base_env(HOME=str(tmp_path), NORMANDIE_DATA=str(SEED))
+    ended = run_command(args, uid=VICTIM, env=env, cwd=str(tmp_path))
+    assert ended.code == DATA, ended.stderr
+    if foreign == "folder":
+        assert "it is not a folder of yours: remove it" in ended.stderr
+    else:
+        assert f"{entry} is not a file of yours: remove it" in ended.stderr
+    assert overlay.read_text(encoding="utf-8") == "# mine\n"
 
 
 # --- Security: Only files are replaced. ----------------------------------------------------

@@ -18,6 +18,7 @@ from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
 from normandie_cli.models import RecordKind
 from normandie_cli.overlay_changes import Citing, addition
+from normandie_cli.overlay_history import ChangeKind
 
 app = typer.Typer(
     help=_("Add a startup, organisation, event or source to your overlay."),
@@ -145,7 +146,8 @@ def _add(
         record_id = overlay.check_id(record_id)
     overlay.check_new_id(dataset, record_id)
     citing = Citing(tuple(sources), source_title, source_publisher)
-    if save_overlay(options, addition(kind, record_id, values, citing), dry_run=dry_run):
+    change = addition(kind, record_id, values, citing)
+    if save_overlay(options, change, kind=ChangeKind.ADD, record=record_id, dry_run=dry_run):
         added = _("Added {id!r} to {table} in {path}.")
         env.say(added.format(id=record_id, table=kind.value, path=options.overlay_path()))
         hint = _(

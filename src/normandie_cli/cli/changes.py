@@ -17,6 +17,7 @@ from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
 from normandie_cli.models import Dataset
 from normandie_cli.overlay_changes import Citing, check_not_retired, correction, retirement
+from normandie_cli.overlay_history import ChangeKind
 from normandie_cli.text import fold
 
 app = typer.Typer()
@@ -81,7 +82,8 @@ def edit(
         same = _("{id!r} already has these values: nothing to change")
         raise UsageError(same.format(id=record.id))
     citing = Citing(tuple(source or ()), source_title, source_publisher)
-    if save_overlay(given, correction(record.id, changes, citing), dry_run=dry_run):
+    change = correction(record.id, changes, citing)
+    if save_overlay(given, change, kind=ChangeKind.EDIT, record=record.id, dry_run=dry_run):
         corrected = _("Corrected {id!r} in {path}.")
         given.env.say(corrected.format(id=record.id, path=given.overlay_path()))
 
@@ -127,8 +129,8 @@ def retire(
     kind, record = find_record(dataset, record_id)
     in_base = any(r.id == record.id for r in given.base_dataset().records(kind))
     citing = Citing(tuple(source), source_title, source_publisher)
-    change = retirement(record.id, reason, citing, in_base=in_base, path=path)
-    if save_overlay(given, change, dry_run=dry_run):
+    change = retirement(record.id, reason, citing, in_base=in_base, path=path, today=given.today)
+    if save_overlay(given, change, kind=ChangeKind.RETIRE, record=record.id, dry_run=dry_run):
         retired = _("Retired {id!r} in {path}.")
         given.env.say(retired.format(id=record.id, path=given.overlay_path()))
 

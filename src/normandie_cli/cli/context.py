@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from normandie_cli.overlay_changes import Decide
+    from normandie_cli.overlay_history import ChangeKind
 
 # Machine output is written in pieces: a write the reader is slow to take cannot be cut short
 # by Ctrl-C (Python finishes it first), so one large write would go on after the interrupt.
@@ -249,13 +250,16 @@ class Settings:
 
     def read_paths(self, *, updates: bool = True) -> list[Path]:
         """Every file or folder the command reads or relies on: the dataset, the bundled
-        data, the overlay and its lock file, the updates layer (unless `updates` is False:
-        `normandie update` renews that one, and only that one)."""
+        data, the overlay with its lock file and its history, the updates layer (unless
+        `updates` is False: `normandie update` renews that one, and only that one)."""
         from normandie_cli.locks import lock_path
+        from normandie_cli.overlay_history import history_path
 
         layers = (self.overlay, self.updates if updates else None)
-        locks = [lock_path(self.overlay)] if self.overlay is not None else []
-        return [*self.data_paths(), *(path for path in layers if path is not None), *locks]
+        beside = (
+            [] if self.overlay is None else [lock_path(self.overlay), history_path(self.overlay)]
+        )
+        return [*self.data_paths(), *(path for path in layers if path is not None), *beside]
 
     def overlay_path(self) -> Path:
         """The overlay to change; --no-overlay leaves none, and so does a missing home."""
@@ -303,14 +307,23 @@ def environment(ctx: typer.Context) -> Environment:
     return found if isinstance(found, Environment) else Environment()
 
 
-def save_overlay(given: Settings, decide: Decide, *, dry_run: bool) -> bool:
-    """Make a change to the overlay (see overlay_changes.save_change); True when it was
-    written. With dry_run, show what would be added, or the whole new text (made inert:
-    it is the file's text), and write nothing."""
+def save_overlay(
+    given: Settings, decide: Decide, *, kind: ChangeKind, record: str, dry_run: bool
+) -> bool:
+    """Make a change to the overlay (see overlay_changes.save_change), kept in its history
+    as this kind of change to `record`, made today; True when it was written. With dry_run,
+    show what would be added, or the whole new text (made inert: it is the file's text),
+    and write nothing."""
     from normandie_cli.overlay_changes import save_change
+    from normandie_cli.overlay_history import Change
 
     before, after = save_change(
-        given.overlay_path(), given.data, decide, dry_run=dry_run, reads=given.data_paths()
+        given.overlay_path(),
+        given.data,
+        decide,
+        made=Change(kind, record, given.today),
+        dry_run=dry_run,
+        reads=given.data_paths(),
     )
     if dry_run:
         shown = after[len(before) :].lstrip("\n") if after.startswith(before) else after

@@ -14,8 +14,8 @@ from normandie_cli.output.formats import OutputFormat
 app = typer.Typer(
     help=_(
         "Review what your overlay adds, replaces (field by field) and retires, or export it."
-        "\n\nExamples:\n\n  normandie overlay\n\n  normandie overlay --json"
-        "\n\n  normandie overlay export -o my-changes.toml"
+        "\n\nExamples:\n\n  normandie overlay --json"
+        "\n\n  normandie overlay export -o my-changes.toml\n\n  normandie overlay undo"
     ),
     invoke_without_command=True,
 )
@@ -85,3 +85,57 @@ def overlay_export(
     document = changes_document(given.dataset, raw, given.today)
     write_file(output, document, force=force, reads=given.read_paths())
     given.env.say(_("Wrote your changes to {path}.").format(path=output))
+
+
+@app.command("undo")
+def overlay_undo(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help=_("Show what would be put back, as a diff; change nothing.")
+        ),
+    ] = False,
+) -> None:
+    """Take back the last change that add, edit or retire made to your overlay.
+
+    Examples:
+
+      normandie add startup --name "Ma Startup" --source https://example.org/a && normandie overlay undo --dry-run
+
+      normandie add startup --name "Ma Startup" --source https://example.org/a && normandie overlay undo
+
+    Each change keeps the overlay's text before it in a history beside the file (the last
+    20); undo puts it back, one change at a time. It refuses when the file was edited
+    since that change, which undoing would lose.
+    """  # noqa: E501 (examples are run as written, one per line)
+    from normandie_cli.overlay_changes import undo_change
+
+    given = settings(ctx)
+    path = given.overlay_path()
+    undone = undo_change(path, given.data, dry_run=dry_run, reads=given.data_paths())
+    if undone is None:
+        nothing = _(
+            "Nothing to undo: the history of your overlay ({path}) keeps no change made by"
+            " `normandie add`, `edit` or `retire`."
+        )
+        given.env.say(nothing.format(path=path))
+        return
+    change = undone.change.described()
+    if dry_run:
+        import difflib
+
+        lines = difflib.unified_diff(
+            undone.current.splitlines(),
+            undone.restored.splitlines(),
+            str(path),
+            _("{path}, after undo").format(path=path),
+            lineterm="",
+        )
+        given.env.write_inert("".join(line + "\n" for line in lines))
+        would = _("Would undo {change}; nothing was changed (--dry-run).")
+        given.env.say(would.format(change=change))
+        return
+    given.env.say(
+        _("Undid {change}: {path} is as it was before it.").format(change=change, path=path)
+    )

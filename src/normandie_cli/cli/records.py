@@ -67,7 +67,10 @@ def validate(
         typer.Argument(
             readable=False,
             metavar="[PATH]...",
-            help=_("Dataset files or folders. Default: the dataset in use (--data or bundled)."),
+            help=_(
+                "Dataset files or folders, or overlay files (checked over the dataset in use)."
+                " Default: the dataset in use (--data or bundled), with your overlay."
+            ),
         ),
     ] = None,
     strict: Annotated[
@@ -84,20 +87,29 @@ def validate(
 
       normandie export --toml -o copy.toml && normandie validate copy.toml
 
+    A file of changes, as `overlay export` writes one (records and retirements, no meta
+    table), is checked over the dataset in use, as `--overlay FILE validate` does.
+
     Exit 0 when valid (warnings are listed), 1 when not valid or, with --strict, when
     anything is warned about.
     """
-    from normandie_cli.dataset import bundled_data_path, load_dataset
+    from normandie_cli.dataset import bundled_data_path, is_overlay_file, load_dataset
+    from normandie_cli.files import is_within
     from normandie_cli.quality import quality_warnings
 
     given = settings(ctx)
     say = given.env.say
     failed = False
-    for path in paths or [given.data or bundled_data_path()]:
+    in_use = given.data or bundled_data_path()
+    for given_path in paths or [in_use]:
+        # The dataset in use is checked as it is used: with the overlay, if there is one;
+        # an overlay file given is checked so, in place of that overlay.
+        path, overlay, updates = given_path, None, None
+        if not paths:
+            overlay, updates = given.overlay, given.updates
+        elif is_overlay_file(given_path) and not is_within(given_path, in_use):
+            path, overlay, updates = in_use, given_path, given.updates
         label = _("the bundled dataset") if path == bundled_data_path() else str(path)
-        # The dataset in use is checked as it is used: with the overlay, if there is one.
-        overlay = given.overlay if not paths else None
-        updates = given.updates if not paths else None
         if updates is not None and exists(updates):
             label += _(" with the updates layer {path}").format(path=updates)
         if overlay is not None and exists(overlay):
