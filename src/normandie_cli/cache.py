@@ -37,7 +37,7 @@ from normandie_cli.i18n import _
 from normandie_cli.models import Dataset
 
 # Bump when the models change shape: an old pickle must never be read into new classes.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 # Above this many bytes of TOML, reading takes long enough (half a second or more) to say so.
