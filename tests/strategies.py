@@ -86,6 +86,7 @@ def startups(ident: str) -> st.SearchStrategy[Startup]:
         awards=st.lists(awards, max_size=2).map(tuple),
         funding=st.lists(funding_rounds, max_size=2).map(tuple),
         description=optional(texts),
+        description_fr=optional(texts),
     )
 
 
@@ -105,4 +106,5 @@ def organizations(ident: str) -> st.SearchStrategy[Organization]:
         rnsr=optional(texts),
         parents=subsets(ORGANIZATIONS),
         description=optional(texts),
+        description_fr=optional(texts),
     )

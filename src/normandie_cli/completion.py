@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from normandie_cli.columns import field_names
-from normandie_cli.i18n import N_, _, localized
-from normandie_cli.models import Dataset, RecordKind, Term
+from normandie_cli.i18n import N_, Language, _, language, localized
+from normandie_cli.models import Dataset, RecordKind, Source, Term
 from normandie_cli.places import REGION_NAMES, city_counts
 from normandie_cli.sorting import SORT_FIELDS
-from normandie_cli.text import fold
+from normandie_cli.text import fold, slugify
 
 
 class Completable(StrEnum):
@@ -31,9 +31,9 @@ class Completable(StrEnum):
 class Choice:
     """One value to offer, with the words a shell may show beside it.
 
-    A value that is not `useful` (a commune with no record) is offered only when no useful
-    value matches what was typed, so an empty Tab lists what gives results, not all 2,650
-    communes of Normandy.
+    A value that is not `useful` (a commune with no record, a sector's id where its French
+    name is offered) is offered only when no useful value matches what was typed, so an
+    empty Tab lists what gives results, not all 2,650 communes of Normandy.
     """
 
     value: str
@@ -66,9 +66,9 @@ def dataset_choices(dataset: Dataset, what: Completable) -> list[Choice]:
     if what is Completable.CITY:
         return _city_choices(dataset)
     if what is Completable.SECTOR:
-        return [Choice(t.id, localized(t.name_fr, t.name_en)) for t in dataset.sectors]
+        return _term_choices(dataset.sectors)
     if what is Completable.ORGANIZATION_KIND:
-        return [Choice(t.id, localized(t.name_fr, t.name_en)) for t in dataset.organization_kinds]
+        return _term_choices(dataset.organization_kinds)
     if what is Completable.TAG:
         return [Choice(tag) for tag in sorted({t for s in dataset.startups for t in s.tags})]
     if what is Completable.ORGANIZER:
@@ -78,6 +78,19 @@ def dataset_choices(dataset: Dataset, what: Completable) -> list[Choice]:
     if what is Completable.REGION:
         return [Choice(region.value, name) for region, name in REGION_NAMES.items()]
     return _record_choices(dataset)
+
+
+def _term_choices(terms: Sequence[Term]) -> list[Choice]:
+    """A vocabulary's ids, each with its label. In French, the French labels come first, as
+    one word a shell completes whole (`economie-circulaire`, which options read as the
+    label): an id is then offered only when no French label matches what was typed."""
+    labelled = [Choice(t.id, localized(t.name_fr, t.name_en)) for t in terms]
+    if language() is not Language.FR:
+        return labelled
+    french = [Choice(slugify(t.name_fr), t.name_fr) for t in terms]
+    named = {choice.value for choice in french}
+    ids = [Choice(c.value, c.description, useful=False) for c in labelled if c.value not in named]
+    return french + ids
 
 
 def _city_choices(dataset: Dataset) -> list[Choice]:
@@ -111,11 +124,12 @@ def _record_choices(dataset: Dataset) -> list[Choice]:
             if record.id in seen:  # `show` finds the first kind that has the id
                 continue
             seen.add(record.id)
-            name = (
-                localized(record.name_fr, record.name_en)
-                if isinstance(record, Term)
-                else str(getattr(record, "name", None) or getattr(record, "title", ""))
-            )
+            if isinstance(record, Term):
+                name = localized(record.name_fr, record.name_en)
+            elif isinstance(record, Source):
+                name = localized(record.title_fr, record.title)
+            else:
+                name = str(getattr(record, "name", None) or "")
             described = f"{_(_SINGULAR[kind])}: {name}" if name else _(_SINGULAR[kind])
             useful = kind is not RecordKind.CITY or any(counts[record.id].values())
             choices.append(Choice(record.id, described, useful))

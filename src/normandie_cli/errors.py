@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from enum import IntEnum
 
-from normandie_cli.i18n import _
+from normandie_cli.i18n import _, group_digits
 
 
 class ExitCode(IntEnum):
@@ -54,14 +54,14 @@ class DataError(NormandieError):
             if self.total == 1
             else _("{source}: {count} problems found:")
         )
-        super().__init__(found.format(source=source, count=self.total), self.lines())
+        super().__init__(found.format(source=source, count=group_digits(self.total)), self.lines())
 
     def lines(self) -> list[str]:
         """The problems, indented, then how many more were found and not listed."""
         lines = [f"  {problem}" for problem in self.problems]
         if self.total > len(self.problems):
             more = _("  … and {count} more problems not listed")
-            lines.append(more.format(count=self.total - len(self.problems)))
+            lines.append(more.format(count=group_digits(self.total - len(self.problems))))
         return lines
 
 

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
     from normandie_cli.models import PartialDate
@@ -88,6 +88,11 @@ def use_language(chosen: Language) -> None:
     )
 
 
+def language() -> Language:
+    """The language chosen last (use_language); English until one is."""
+    return _language
+
+
 def _(message: str) -> str:
     """The message in the chosen language (English when it has no translation)."""
     return _translations.gettext(message)
@@ -99,9 +104,18 @@ def N_(message: str) -> str:
     return message
 
 
-def localized(french: str, english: str) -> str:
-    """The data's own label in the chosen language: the vocabularies carry both."""
-    return french if _language is Language.FR else english
+@overload
+def localized(french: str | None, english: str) -> str: ...
+@overload
+def localized(french: str, english: str | None) -> str: ...
+@overload
+def localized(french: str | None, english: str | None) -> str | None: ...
+def localized(french: str | None, english: str | None) -> str | None:
+    """The data's own text in the chosen language: the vocabularies carry both labels, and a
+    record may carry a description or a title in both; without it, the other language's."""
+    if _language is Language.FR:
+        return french or english
+    return english or french
 
 
 def _months() -> tuple[str, ...]:

@@ -159,6 +159,7 @@ class Source(_Picklable):
     url: str
     date: PartialDate | None = None
     licence: str | None = None  # for open data: the reuse licence, e.g. "Licence Ouverte 2.0"
+    title_fr: str | None = None  # the original French title, when `title` is our English
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +236,12 @@ class FundingRound(_Picklable):
 
 # The fields that hold lists of tables ([[startups.awards]]…) rather than plain values.
 NESTED_FIELDS = ("awards", "funding")
+# Whole numbers that are years (an award's, a census's): in the range PartialDate accepts,
+# and never grouped by thousands as other numbers are shown.
+YEAR_FIELDS = frozenset({"year", "population_year", "rnsr_since", "headcount_year"})
+# Texts a record may carry in French as well as in English: the field of the French. People
+# reading French see it in place of the English; machine formats carry both, untranslated.
+FRENCH_FIELDS = {"description": "description_fr", "title": "title_fr"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +264,7 @@ class Startup(_Picklable):
     awards: tuple[Award, ...] = ()
     funding: tuple[FundingRound, ...] = ()
     description: str | None = None
+    description_fr: str | None = None  # the same description in French
     # What the company register states (see updates.py), or a source that says the same.
     activity: str | None = None  # NAF rév. 2 code of the main activity, e.g. "62.01Z"
     headcount: str | None = None  # INSEE headcount band code, e.g. "11" (10 to 19 employees)
@@ -285,6 +293,7 @@ class Organization(_Picklable):
     rnsr_since: int | None = None
     parents: tuple[str, ...] = ()
     description: str | None = None
+    description_fr: str | None = None  # the same description in French
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +312,7 @@ class Event(_Picklable):
     organizers: tuple[str, ...] = ()
     url: str | None = None
     description: str | None = None
+    description_fr: str | None = None  # the same description in French
 
     @property
     def last_day(self) -> date | None:

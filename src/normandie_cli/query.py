@@ -102,6 +102,7 @@ def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
             s.legal_name,
             *s.former_names,
             s.description,
+            s.description_fr,
             *s.tags,
             *names,
             city_names.get(s.city or ""),
@@ -158,6 +159,7 @@ def filter_organizations(dataset: Dataset, filters: OrganizationFilters) -> list
                 o.legal_name,
                 *o.aliases,
                 o.description,
+                o.description_fr,
                 o.kind,
                 city_names.get(o.city or ""),
             ],
@@ -234,7 +236,14 @@ def filter_events(
             return False
         return _matches_text(
             filters.search,
-            [e.name, e.venue, e.description, e.series, city_names.get(e.city or "")],
+            [
+                e.name,
+                e.venue,
+                e.description,
+                e.description_fr,
+                e.series,
+                city_names.get(e.city or ""),
+            ],
         )
 
     newest_first = filters.past and not order
@@ -355,7 +364,7 @@ def select(
         found = [
             s
             for s in dataset.sources
-            if _matches_text(filters.search, [s.id, s.title, s.publisher, s.url])
+            if _matches_text(filters.search, [s.id, s.title, s.title_fr, s.publisher, s.url])
         ]
     else:
         found = dataset.records(kind)

@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from normandie_cli.i18n import localized
 from normandie_cli.models import (
     Agglomeration,
     City,
@@ -329,7 +330,7 @@ def coverage(dataset: Dataset) -> tuple[Known, ...]:
 def cited_on_page(dataset: Dataset, communes: Sequence[City]) -> tuple[CitedSource, ...]:
     """The sources of what the page shows, with how many of its records cite each: the
     records listed, the communes drawn or named, the agglomerations outlined and the
-    departments (the scenes and the merger); by publisher, then title."""
+    departments (the scenes and the merger); by publisher, then title (as it is shown)."""
     located: list[Startup | Organization | Event] = [
         *dataset.startups,
         *dataset.organizations,
@@ -352,5 +353,10 @@ def cited_on_page(dataset: Dataset, communes: Sequence[City]) -> tuple[CitedSour
             cited.update(item.sources)
         counts.update(cited)
     found = [CitedSource(s, counts[s.id]) for s in dataset.sources if counts[s.id]]
-    found.sort(key=lambda c: (french_sort_key(c.source.publisher), french_sort_key(c.source.title)))
+    found.sort(
+        key=lambda c: (
+            french_sort_key(c.source.publisher),
+            french_sort_key(localized(c.source.title_fr, c.source.title)),
+        )
+    )
     return tuple(found)

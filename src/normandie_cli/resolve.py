@@ -9,23 +9,35 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from normandie_cli.errors import UsageError
-from normandie_cli.i18n import _
+from normandie_cli.i18n import _, localized
 from normandie_cli.models import Dataset, PartialDate, Term
-from normandie_cli.text import did_you_mean, fold
+from normandie_cli.text import did_you_mean, fold, offering, slugify, suggest
 
 
 def resolve_term(unknown: str, terms: Sequence[Term], text: str) -> str:
     """A vocabulary id from an id or a French/English label, as people type it; `unknown` is
     the message for a word that is none of them."""
-    key = fold(text)
+    key = slugify(text)  # as completion offers a label: `gestion-de-la-relation-client-crm`
     for term in terms:
-        if key in (term.id, fold(term.name_fr), fold(term.name_en)):
+        if key in (term.id, slugify(term.name_fr), slugify(term.name_en)):
             return term.id
-    names = [n for t in terms for n in (t.id, t.name_fr, t.name_en)]
+    named: dict[str, Term] = {}
+    for term in terms:
+        for name in (term.id, term.name_fr, term.name_en):
+            named.setdefault(name, term)
+    # A term is offered once: by its id when the id is what came close, else by its label
+    # in the interface language (`--kind clear` suggests 'School' in English, 'École' in
+    # French, whichever language's label was close).
+    offered: dict[str, str] = {}
+    for name in suggest(text, named):
+        term = named[name]
+        offered.setdefault(
+            term.id, name if name == term.id else localized(term.name_fr, term.name_en)
+        )
     raise UsageError(
         unknown.format(
             text=text,
-            suggestion=did_you_mean(text, names),
+            suggestion=offering(list(offered.values())),
             known=", ".join(sorted(t.id for t in terms)),
         )
     )

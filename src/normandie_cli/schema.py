@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from normandie_cli.errors import SHOWN_PROBLEMS
 from normandie_cli.i18n import _
 from normandie_cli.models import (
+    YEAR_FIELDS,
     City,
     Department,
     Event,
@@ -48,8 +49,6 @@ _SLUG_FIELDS = frozenset(
     | {"parents", "members", "seat", "city", "kind", "contest", "department"}
 )
 _URL_FIELDS = frozenset({"url", "website"})
-# Whole numbers that are years (an award's, a census's): the range PartialDate accepts.
-_YEAR_FIELDS = frozenset({"year", "population_year", "rnsr_since", "headcount_year"})
 # A bound far above any real amount in euros or any commune's population; larger numbers are
 # typing slips, and their sums would overflow SQLite's 64-bit integers.
 _LARGEST_AMOUNT = 10**12
@@ -224,7 +223,7 @@ def _convert_int(name: str, value: Any) -> int:
         raise ValueError(_("must be a whole number, got {value}").format(value=_describe(value)))
     if value < 0:
         raise ValueError(_("must not be negative, got {value}").format(value=value))
-    if name in _YEAR_FIELDS and not 1 <= value <= 9999:
+    if name in YEAR_FIELDS and not 1 <= value <= 9999:
         raise ValueError(_("must be a year like 2015, got {value}").format(value=value))
     if value > _LARGEST_AMOUNT:
         too_large = _("is too large to be real ({value}); at most {limit}")

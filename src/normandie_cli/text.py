@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
@@ -123,7 +123,11 @@ def suggest(word: str, choices: Iterable[str], limit: int = 3) -> list[str]:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'Rouen'?)' for the closest known values, or '' when none is close."""
-    close = suggest(word, choices)
+    return offering(suggest(word, choices))
+
+
+def offering(close: Sequence[str]) -> str:
+    """' (did you mean 'Rouen' or 'Caen'?)', or '' for no value."""
     if not close:
         return ""
     return _(" (did you mean {choices}?)").format(choices=_(" or ").join(map(repr, close)))

@@ -837,7 +837,7 @@ CASES: list[Case] = [
          setup=overlay_file(RETIRED_ONCE + 'retired_on = "2026-02-30"\n')),
     # Found here and fixed: a million problems were a million lines.
     Case("thousands-of-problems-are-counted-not-listed", "startups", DATA,
-         "… and 4900 more problems not listed", data=many_unknown_keys(5000)),
+         "… and 4\u202f900 more problems not listed", data=many_unknown_keys(5000)),
     # Security: What cannot be read is said.
     # Found here and fixed: what a dataset folder could not read was left out silently.
     Case("a-dangling-link-in-the-dataset-folder", "--data {tmp}/set startups", DATA,

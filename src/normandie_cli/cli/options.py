@@ -1,14 +1,16 @@
 """The options and arguments several commands share, declared once, with Tab completion of
 the dataset's own values."""
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from normandie_cli.cli import speak
 from normandie_cli.completion import Completable
-from normandie_cli.i18n import _
+from normandie_cli.i18n import _, choose_language
 from normandie_cli.models import Dataset, RecordKind
 from normandie_cli.output.formats import OutputFormat
 from normandie_cli.query import StatusChoice
@@ -68,6 +70,9 @@ def completer(what: Completable) -> Completer:
             from normandie_cli.completion import dataset_choices, matching
             from normandie_cli.text import inert
 
+            # The language typed on the line, as the command would speak it: French labels
+            # are offered in French (the help was built before Typer read the line).
+            speak(choose_language(ctx.find_root().params.get("lang"), os.environ))
             choices = dataset_choices(_completion_dataset(ctx), what)
             found = matching(choices, incomplete)
             # zsh and fish show the description on one line, after Typer has read it as Rich

@@ -19,7 +19,7 @@ from normandie_cli.cli.options import (
 from normandie_cli.completion import Completable
 from normandie_cli.dataset import exists
 from normandie_cli.errors import AlreadySaid, NormandieError, UsageError
-from normandie_cli.i18n import _, human_date
+from normandie_cli.i18n import _, group_digits, human_date
 from normandie_cli.models import Dataset, RecordKind
 from normandie_cli.output.formats import OutputFormat, format_rows
 
@@ -130,11 +130,13 @@ def validate(
         if not warnings:
             verdict = _("valid")
         elif strict:
-            verdict = _("refused by --strict: {count} warning(s)").format(count=len(warnings))
+            verdict = _("refused by --strict: {count} warning(s)").format(
+                count=group_digits(len(warnings))
+            )
         else:
-            verdict = _("valid, {count} warning(s)").format(count=len(warnings))
+            verdict = _("valid, {count} warning(s)").format(count=group_digits(len(warnings)))
         done = _("{label}: {verdict} ({count} records).")
-        say(done.format(label=label, verdict=verdict, count=records))
+        say(done.format(label=label, verdict=verdict, count=group_digits(records)))
         failed = failed or (strict and bool(warnings))
     if failed:
         raise AlreadySaid()

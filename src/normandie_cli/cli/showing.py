@@ -9,7 +9,7 @@ from datetime import date
 import typer
 
 from normandie_cli.cli.context import Environment, settings
-from normandie_cli.i18n import _
+from normandie_cli.i18n import _, group_digits
 from normandie_cli.models import Dataset, Record, RecordKind
 from normandie_cli.output.formats import OutputFormat
 from normandie_cli.query import Filters
@@ -51,7 +51,9 @@ def show_records(
         env.print(records_table(kind, rows, columns, dataset, console.width, today), console)
         if total is not None and total > len(rows):
             shown = _("Showing {count} of {total}; change --limit to see more.")
-            env.say(shown.format(count=len(rows), total=total), style="dim")
+            env.say(
+                shown.format(count=group_digits(len(rows)), total=group_digits(total)), style="dim"
+            )
         return
     from normandie_cli.output.formats import format_rows
 
@@ -134,7 +136,7 @@ def say_cityless(env: Environment, dataset: Dataset, kind: RecordKind, filters: 
             RecordKind.EVENT: _("{count} events have no known city: {command} lists them."),
         }[kind]
         command = f"`normandie {_LISTED[kind]} --city {UNKNOWN_CITY}`"
-        env.say(hint.format(count=count, command=command), style="dim")
+        env.say(hint.format(count=group_digits(count), command=command), style="dim")
 
 
 # The command that lists each kind of record.
@@ -158,4 +160,4 @@ def _say_closed_left_out(
     closed = len(select(dataset, RecordKind.STARTUP, every, today)) - shown
     if closed:
         note = _("{count} closed company(ies) left out; --status all shows them.")
-        env.say(note.format(count=closed), style="dim")
+        env.say(note.format(count=group_digits(closed)), style="dim")

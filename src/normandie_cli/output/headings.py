@@ -8,6 +8,7 @@ from normandie_cli.i18n import N_, _
 _HEADERS = {
     "id": N_("Id"),
     "title": N_("Title"),
+    "title_fr": N_("Title fr"),
     "publisher": N_("Publisher"),
     "url": N_("Url"),
     "date": N_("Date"),
@@ -45,6 +46,7 @@ _HEADERS = {
     "awards": N_("Awards"),
     "funding": N_("Funding"),
     "description": N_("Description"),
+    "description_fr": N_("Description fr"),
     "kind": N_("Kind"),
     "rnsr": N_("Rnsr"),
     "rnsr_since": N_("Rnsr since"),

@@ -21,6 +21,8 @@ from rich.text import Text
 
 from normandie_cli.i18n import N_, _, days_until, group_digits, human_date, localized
 from normandie_cli.models import (
+    FRENCH_FIELDS,
+    YEAR_FIELDS,
     Award,
     CityBasis,
     Dataset,
@@ -153,6 +155,8 @@ class _Names:
             return _("yes") if value else _("no")
         if isinstance(value, PartialDate):
             return human_date(value)
+        if isinstance(value, int) and field not in YEAR_FIELDS:
+            return group_digits(value)  # a population, a count: '114 007'
         if field in ("activity", "headcount") and isinstance(value, str):
             from normandie_cli.nomenclature import labelled
 
@@ -162,7 +166,7 @@ class _Names:
 
 
 def _euros(amount: int) -> str:
-    return f"{amount:,} €".replace(",", " ")
+    return f"{group_digits(amount)} €"
 
 
 # Below this many columns a table squeezes its cells to nothing: list records one by one.
@@ -183,10 +187,10 @@ def records_table(
     today's date, an event still to come says how soon under its start ('in 5 days').
     """
     names = _Names(dataset)
-    title = f"{_(_TITLES[kind])} ({len(rows)})"
+    title = f"{_(_TITLES[kind])} ({group_digits(len(rows))})"
 
     def cell(column: str, row: Mapping[str, Any]) -> Text:
-        text = Text(names.show(column, row[column]))
+        text = Text(names.show(column, _in_language(row, column)))
         soon = _how_soon(row, today) if column == "start" and today else None
         if soon:
             text.append(f"\n{soon}", style="dim")
@@ -239,6 +243,13 @@ def records_table(
     return table
 
 
+def _in_language(row: Mapping[str, Any], field: str) -> Any:
+    """A field's value as the chosen language reads it: a description or a title that the
+    record has in French too is the French one in French mode (see i18n.localized)."""
+    french = FRENCH_FIELDS.get(field)
+    return row[field] if french is None else localized(row.get(french), row[field])
+
+
 def _longest_token(text: str) -> int:
     """The widest piece of a cell that must stay on one line: an id of a list, an address."""
     return max((cell_len(part) for part in re.split(r",? ", text)), default=0)
@@ -275,7 +286,11 @@ def record_detail(
     grid.add_row(Text(_("Record")), Text(_(_SINGULAR[kind])))
     grid.add_row(Text(_("From")), Text(inert(origin)))
     for field, value in fields.items():
-        if field == "sources" or value in (None, (), False):
+        # The French of a text is shown in its place (in French), not on a line of its own.
+        if field == "sources" or field in FRENCH_FIELDS.values():
+            continue
+        value = _in_language(fields, field)
+        if value in (None, (), False):
             continue
         shown = Text(names.show(field, value))
         if marks and field in marks:
@@ -284,7 +299,8 @@ def record_detail(
     listing: list[RenderableType] = [Text(""), Text(_("Sources"), style="bold")] if sources else []
     for source in sources:
         details = ", ".join(x for x in (source.publisher, names.show("date", source.date)) if x)
-        entry = Text(f"{inert(source.title)} ({inert(details)})")
+        title = localized(source.title_fr, source.title)
+        entry = Text(f"{inert(title)} ({inert(details)})")
         entry.append(f"\n{inert(source.url)}", style="dim")
         entry.append(f"\nid: {source.id}", style="dim")
         listing.append(Padding(entry, (0, 0, 1, 2)))
@@ -306,7 +322,9 @@ def overlay_table(entries: Sequence[OverlayEntry], path: str) -> RenderableType:
     """What an overlay adds, replaces and retires: a row each, with the fields it changes."""
     from normandie_cli.overlay_review import describe_change
 
-    title = _("Your overlay: {path} ({count})").format(path=inert(path), count=len(entries))
+    title = _("Your overlay: {path} ({count})").format(
+        path=inert(path), count=group_digits(len(entries))
+    )
     table = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD)
     for header in (_("Change"), _("Record"), _("Id"), _("Name"), _("Details")):
         table.add_column(header, overflow="fold")
@@ -408,21 +426,21 @@ def overview_view(overview: Overview, dataset: Dataset) -> RenderableType:
     places.add_column("", style="dim")
     for kind in ("startups", "organizations", "events"):
         places.add_column(
-            field_heading(kind), footer=str(counts[kind]), justify="right", no_wrap=True
+            field_heading(kind), footer=group_digits(counts[kind]), justify="right", no_wrap=True
         )
     for place in overview.places:
         places.add_row(
             Text(inert(place.name)),
             Text(inert(place.subtitle or "")),
-            str(place.startups),
-            str(place.organizations),
-            str(place.events),
+            group_digits(place.startups),
+            group_digits(place.organizations),
+            group_digits(place.events),
         )
     context = Text(
         _("{cities} cities with records, of {communes} communes · {sources} sources cited").format(
-            cities=overview.cities_with_records,
-            communes=counts["cities"],
-            sources=counts["sources"],
+            cities=group_digits(overview.cities_with_records),
+            communes=group_digits(counts["cities"]),
+            sources=group_digits(counts["sources"]),
         ),
         style="dim",
     )

@@ -28,7 +28,8 @@ def _bar(value: float, best: float) -> str:
 
 
 def _counted(pairs: Sequence[tuple[Any, int]], names: Mapping[str, str]) -> str:
-    return "\n".join(f"{inert(names.get(str(k), str(k)))} ({n})" for k, n in pairs) or "—"
+    shown = (f"{inert(names.get(str(k), str(k)))} ({group_digits(n)})" for k, n in pairs)
+    return "\n".join(shown) or "—"
 
 
 def comparison_table(
@@ -106,10 +107,10 @@ def comparison_table(
     known = _("{count} of {total}")
     texts(
         label("  " + _("startups with amounts")),
-        lambda s: known.format(count=s.funded_known, total=s.startups),
+        lambda s: known.format(count=group_digits(s.funded_known), total=group_digits(s.startups)),
     )
     if any(s.closed for s in summaries):  # known closed: counted apart, in no metric
-        texts(label("  " + _("closed, not counted")), lambda s: str(s.closed))
+        texts(label("  " + _("closed, not counted")), lambda s: group_digits(s.closed))
     counts(
         label(_("Organisations"), coverage.organizations_city, city),
         lambda s: s.organizations,
@@ -119,6 +120,6 @@ def comparison_table(
     counts(label("  " + _("upcoming")), lambda s: s.upcoming_events)
     texts(
         label("  " + _("per year"), coverage.events_dated, _("date known for {count} of {total}")),
-        lambda s: "  ".join(f"{y}: {n}" for y, n in s.events_by_year) or "—",
+        lambda s: "  ".join(f"{y}: {group_digits(n)}" for y, n in s.events_by_year) or "—",
     )
     return table

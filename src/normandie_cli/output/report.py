@@ -183,7 +183,7 @@ def missing_rows(content: ReportContent) -> tuple[MissingRow, ...]:
 def sources_block(content: ReportContent) -> tuple[Block, tuple[SourceRow, ...]]:
     rows = tuple(
         SourceRow(
-            c.source.title,
+            localized(c.source.title_fr, c.source.title),
             c.source.publisher,
             web_address(c.source.url),
             _day(c.source.date),
