@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from conftest import SEED, TERMINAL, Invoke, WriteDataset, as_json
 
 
@@ -82,9 +83,7 @@ def test_a_replaced_export_keeps_its_permissions(invoke: Invoke, tmp_path: Path)
 def test_export_refuses_what_it_would_silently_ignore(invoke: Invoke, tmp_path: Path) -> None:
     database = tmp_path / "d.db"
     for args, message in (
-        (["--sqlite", str(database), "--city", "rouen"], "leave out the filters"),
-        (["--sqlite", str(database), "-o", str(tmp_path / "b.db")], "not also -o"),
-        (["--sqlite", "-"], "a SQLite database is a file"),
+        (["--sqlite", "-o", str(database), "--city", "rouen"], "leave out the filters"),
         (["--ics", "--sector", "big-data"], "--sector and --kind do not apply"),
     ):
         result = invoke(["export", *args])
@@ -164,17 +163,62 @@ def test_sqlite_export_answers_a_join(invoke_bundled: Invoke, tmp_path: Path) ->
     import sqlite3
 
     target = tmp_path / "normandie.db"
-    assert invoke_bundled(["export", "--sqlite", str(target)]).exit_code == 0
+    assert invoke_bundled(["export", "--sqlite", "-o", str(target)]).exit_code == 0
     with sqlite3.connect(target) as db:
         rows = db.execute(
             "SELECT s.id FROM startups s JOIN agglomeration_members m ON m.city = s.city "
             "WHERE m.agglomeration = 'metropole-rouen-normandie' ORDER BY s.id"
         ).fetchall()
     assert ("saagie",) in rows and ("spread",) in rows
-    again = invoke_bundled(["export", "--sqlite", str(target)])
+    again = invoke_bundled(["export", "--sqlite", "-o", str(target)])
     assert again.exit_code == 2 and "--force" in again.stderr
-    screen = invoke_bundled(["export", "-f", "sqlite"])
-    assert screen.exit_code == 2 and "give --sqlite FILE" in screen.stderr
+
+
+def test_sqlite_is_a_format_like_the_others_written_with_o(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    monkeypatch.chdir(tmp_path)  # where a flag taken for a file name would be written
+    target = tmp_path / "x.db"
+    for args in (
+        ["--sqlite", "-o", str(target)],
+        ["--sqlite", "--force", "-o", str(target)],
+        ["-f", "sqlite", "--force", "-o", str(target)],
+        ["--format", "sqlite", "--sqlite", "--force", "-o", str(target)],
+    ):
+        result = invoke(["export", *args])
+        assert result.exit_code == 0, (args, result.output)
+        assert result.stdout == ""
+        assert f"Wrote the dataset to {target}." in result.stderr
+        with sqlite3.connect(target) as db:
+            assert db.execute("SELECT count(*) FROM startups").fetchone() == (9,)
+    assert [p.name for p in tmp_path.iterdir()] == ["x.db"]  # no file named --force
+
+
+def test_a_database_needs_a_file_and_one_format(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "x.db"
+    file_needed = "a SQLite database is a file, not text for the screen or a pipe: give -o FILE"
+    for args, message in (
+        (["--sqlite"], file_needed),
+        (["-f", "sqlite"], file_needed),
+        (["--sqlite", "-o", "-"], file_needed),
+        (["--sqlite", "--json", "-o", str(target)], "not several (json, sqlite)"),
+        (["--sqlite", "--force"], file_needed),
+        # The form of earlier versions says what to write instead.
+        (["--sqlite", str(target)], "got " + str(target) + ": name the output file with -o"),
+    ):
+        result = invoke(["export", *args])
+        assert result.exit_code == 2, args
+        assert message in result.stderr, args
+        assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+    french = invoke(["--lang", "fr", "export", "--sqlite"])
+    assert french.exit_code == 2
+    assert "une base SQLite est un fichier" in french.stderr
 
 
 def test_ics_export_reads_back_and_notes_partial_dates(invoke_bundled: Invoke) -> None:

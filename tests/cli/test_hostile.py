@@ -599,12 +599,12 @@ CASES: list[Case] = [
     # Security: No overwrite.
     Case("existing-file-without-force", "export --json -o {tmp}/x.json", USAGE,
          "already exists: add --force", setup=existing("x.json"), installed=True),
-    Case("existing-database-without-force", "export --sqlite {tmp}/x.db", USAGE,
+    Case("existing-database-without-force", "export --sqlite -o {tmp}/x.db", USAGE,
          "already exists: add --force", setup=existing("x.db")),
     # Security: Never what is read.
     Case("output-is-the-dataset", "export --toml -o {data} --force", USAGE,
          "part of the dataset being read", data=MINIMAL_DATASET, installed=True),
-    Case("database-is-the-dataset", "export --sqlite {data} --force", USAGE,
+    Case("database-is-the-dataset", "export --sqlite -o {data} --force", USAGE,
          "part of the dataset being read", data=MINIMAL_DATASET),
     Case("output-inside-the-dataset-folder", "--data {tmp}/set export -o {tmp}/set/new.csv",
          USAGE, "part of the dataset being read", setup=one_meta),
@@ -675,7 +675,7 @@ CASES: list[Case] = [
     # Found here and fixed: exports replaced the overlay, and the overlay the dataset.
     Case("toml-export-onto-the-overlay", f"{OVERLAY} export --toml -o {{tmp}}/overlay.toml"
          " --force", USAGE, "part of the dataset being read", setup=overlay_file("# mine\n")),
-    Case("sqlite-export-onto-the-overlay", f"{OVERLAY} export --sqlite {{tmp}}/overlay.toml"
+    Case("sqlite-export-onto-the-overlay", f"{OVERLAY} export --sqlite -o {{tmp}}/overlay.toml"
          " --force", USAGE, "part of the dataset being read", setup=overlay_file("# mine\n")),
     Case("overlay-export-onto-the-dataset", f"{OVERLAY} overlay export -o {{data}} --force",
          USAGE, "part of the dataset being read", data=MINIMAL_DATASET,

@@ -29,7 +29,9 @@ def _flag(name: str, text: str) -> Any:
     return typer.Option(name, help=text, rich_help_panel=OUTPUT)
 
 
-@app.command()
+# Extra words are let through to say what to do with them: `--sqlite FILE` took its file
+# until the database became a format like the others, written with -o.
+@app.command(context_settings={"allow_extra_args": True})
 def export(
     ctx: typer.Context,
     as_csv: Annotated[bool, _flag("--csv", _("CSV, RFC 4180, UTF-8 (the default)."))] = False,
@@ -45,17 +47,13 @@ def export(
     as_geojson: Annotated[
         bool, _flag("--geojson", _("Cities and organisations on a map (GeoJSON, RFC 7946)."))
     ] = False,
-    # Output files are checked by the one write path (files.check_target), not by Click.
-    sqlite: Annotated[
-        Path | None,
-        typer.Option(
+    as_sqlite: Annotated[
+        bool,
+        _flag(
             "--sqlite",
-            readable=False,
-            metavar="FILE",
-            help=_("The whole dataset as a SQLite database, for sqlite3 or Datasette."),
-            rich_help_panel=OUTPUT,
+            _("The whole dataset as a SQLite database, for sqlite3 or Datasette; needs -o FILE."),
         ),
-    ] = None,
+    ] = False,
     fmt: Annotated[
         ExportFormat | None,
         typer.Option(
@@ -79,6 +77,7 @@ def export(
     sector: SectorOption = None,
     kind: KindOption = None,
     status: StatusOption = None,
+    # Output files are checked by the one write path (files.check_target), not by Click.
     output: Annotated[
         Path | None,
         typer.Option(
@@ -104,7 +103,7 @@ def export(
 
       normandie export --ics --city caen -o caen.ics
 
-      normandie export --sqlite normandie.db
+      normandie export --sqlite -o normandie.db
 
     CSV, TSV and JSON take one kind of record (--entity) with every field; lists share one
     CSV cell joined with "|", awards and funding rounds one cell of JSON. Text that a
@@ -116,6 +115,12 @@ def export(
     from normandie_cli.output.formats import export_kind
     from normandie_cli.query import select
 
+    if ctx.args:
+        unexpected = _(
+            "export takes no argument, got {words}: name the output file with -o"
+            " (normandie export --sqlite -o normandie.db)"
+        )
+        raise UsageError(unexpected.format(words=" ".join(ctx.args)))
     flags = {
         ExportFormat.CSV: as_csv,
         ExportFormat.EXCEL: as_excel,
@@ -124,7 +129,7 @@ def export(
         ExportFormat.TOML: as_toml,
         ExportFormat.ICS: as_ics,
         ExportFormat.GEOJSON: as_geojson,
-        ExportFormat.SQLITE: sqlite is not None,
+        ExportFormat.SQLITE: as_sqlite,
     }
     chosen = {f for f, on in flags.items() if on} | ({fmt} if fmt else set())
     if len(chosen) > 1:
@@ -133,10 +138,6 @@ def export(
     chosen_format = chosen.pop() if chosen else ExportFormat.CSV
     given = settings(ctx)
     dataset = given.dataset
-    if chosen_format is ExportFormat.SQLITE and sqlite is not None:
-        if output is not None and str(output) != "-":
-            raise UsageError(_("give the database file once: --sqlite FILE, not also -o"))
-        output = sqlite
     filters = Filters(
         city=tuple(city or ()),
         commune=tuple(commune or ()),
@@ -147,7 +148,10 @@ def export(
     records_kind = export_kind(chosen_format, entity, filters)
     to_screen = output is None or str(output) == "-"
     if chosen_format is ExportFormat.SQLITE and to_screen:
-        raise UsageError(_("a SQLite database is a file: give --sqlite FILE"))
+        # Its bytes would be garbage on a terminal, and a database cannot be read from a pipe.
+        raise UsageError(
+            _("a SQLite database is a file, not text for the screen or a pipe: give -o FILE")
+        )
     records = select(dataset, records_kind, filters, given.today)
     result = exported_as(chosen_format, dataset, records_kind, records)
     for note in result.notes:
