@@ -104,7 +104,10 @@ sources = ["src"]
     table = invoke(["--data", str(path), "compare", "alpha", "-f", "table"]).stdout
     assert "1 of 3" in table and "█" in table
     csv_text = invoke(["--data", str(path), "compare", "alpha", "--csv"]).stdout
-    assert list(csv.DictReader(io.StringIO(csv_text)))[0]["funding_total_eur"] == "1000000"
+    (row,) = csv.DictReader(io.StringIO(csv_text))
+    assert row["funding_total_eur"] == "1000000"
+    # A year, as JSON and the table write it, not 2017.0.
+    assert row["median_founded"] == "2017"
 
 
 def test_compare_does_not_count_a_grant_as_money_raised(
@@ -150,3 +153,20 @@ sources = ["src"]
     (scene,) = as_json(result.stdout)
     assert scene["funding_total_eur"] == 1000000  # equity and loans, never the grants
     assert scene["startups_with_known_funding"] == 1
+
+
+def test_a_median_between_two_years_keeps_its_half(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    founded = "".join(
+        f'\n[[startups]]\nid = "s{year}"\nname = "S{year}"\ncity = "alpha"\n'
+        f'founded = "{year}"\nsources = ["src"]\n'
+        for year in (2019, 2020)
+    )
+    path = write_dataset(founded)
+    (row,) = csv.DictReader(
+        io.StringIO(invoke(["--data", str(path), "compare", "alpha", "--csv"]).stdout)
+    )
+    assert row["median_founded"] == "2019.5"
+    (scene,) = as_json(invoke(["--data", str(path), "compare", "alpha", "--json"]).stdout)
+    assert scene["median_founded"] == 2019.5
