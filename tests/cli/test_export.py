@@ -118,6 +118,89 @@ def test_excel_export_has_a_bom_and_semicolons(invoke: Invoke) -> None:
     assert "Évreux" in result.stdout
 
 
+def spreadsheet(stdout_bytes: bytes, delimiter: str = ",") -> dict[str, dict[str, str]]:
+    """A CSV or Excel export as a spreadsheet reads it, rows by id (a BOM is left out)."""
+    text = stdout_bytes.decode("utf-8-sig")
+    return {r["id"]: r for r in csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)}
+
+
+def test_excel_writes_decimals_with_a_comma_whatever_the_language(invoke_bundled: Invoke) -> None:
+    english = invoke_bundled(["export", "--excel", "--entity", "cities"])
+    cities = spreadsheet(english.stdout_bytes, delimiter=";")
+    assert (cities["rouen"]["latitude"], cities["rouen"]["longitude"]) == ("49,44124", "1,09116")
+    assert cities["agy"]["longitude"] == "-0,77928"  # a number, not a formula to neutralise
+    assert cities["rouen"]["population"] == "114083"
+    french = invoke_bundled(["--lang", "fr", "export", "--excel", "--entity", "cities"])
+    assert french.stdout_bytes == english.stdout_bytes
+    csv_cities = spreadsheet(invoke_bundled(["export", "--csv", "--entity", "cities"]).stdout_bytes)
+    assert csv_cities["rouen"]["latitude"] == "49.44124"  # RFC 4180 CSV keeps the point
+
+
+def test_csv_and_excel_put_names_beside_the_ids_in_the_interface_language(
+    invoke: Invoke,
+) -> None:
+    result = invoke(["export", "--csv"])
+    header = next(csv.reader(io.StringIO(result.stdout)))
+    assert header[header.index("city") + 1] == "city_name"
+    assert header[header.index("sectors") + 1] == "sector_names"
+    startups = spreadsheet(result.stdout_bytes)
+    assert (startups["spread"]["city"], startups["spread"]["city_name"]) == (
+        "le-petit-quevilly",
+        "Le Petit-Quevilly",
+    )
+    assert startups["spread"]["sector_names"] == "Customer relationship management (CRM)"
+    assert startups["saagie"]["hosted_by_names"] == "Seine Innopolis"
+    assert startups["makeidea"]["city_name"] == ""  # no city, no name
+    french = spreadsheet(invoke(["--lang", "fr", "export", "--excel"]).stdout_bytes, ";")
+    assert french["spread"]["sectors"] == "crm"  # ids do not change with the language
+    assert french["spread"]["sector_names"] == "Gestion de la relation client (CRM)"
+    organizations = spreadsheet(
+        invoke(["--lang", "fr", "export", "--csv", "--entity", "organizations"]).stdout_bytes
+    )
+    assert (organizations["nwx"]["kind"], organizations["nwx"]["kind_name"]) == (
+        "network",
+        "Réseau",
+    )
+    events = spreadsheet(invoke(["export", "--csv", "--entity", "events"]).stdout_bytes)
+    fraise = events["ramene-ta-fraise"]
+    assert fraise["organizers"].split("|")[:2] == ["soyhuce", "yousign"]
+    assert fraise["organizer_names"].split("|")[:2] == ["Soyhuce", "Yousign"]
+    # Programs join on the ids: TSV and JSON keep the fields of the records alone.
+    assert "city_name" not in as_json(invoke(["export", "--json"]).stdout)[0]
+    assert "city_name" not in invoke(["export", "-f", "tsv"]).stdout
+
+
+def test_a_name_in_a_label_column_cannot_run_as_a_formula(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    path = write_dataset(
+        """
+[[organization_kinds]]
+id = "incubator"
+name_fr = "Incubateur"
+name_en = "Incubator"
+
+[[organizations]]
+id = "evil-host"
+name = "@SUM(A1)"
+kind = "incubator"
+sources = ["src"]
+
+[[startups]]
+id = "hosted"
+name = "Hosted"
+city = "beta"
+hosted_by = ["evil-host"]
+sources = ["src"]
+"""
+    )
+    result = invoke(["--data", str(path), "export", "--excel"])
+    assert result.exit_code == 0, result.output
+    rows = spreadsheet(result.stdout_bytes, ";")
+    assert rows["hosted"]["hosted_by_names"] == "'@SUM(A1)"
+    assert rows["hosted"]["city_name"] == "Béta"
+
+
 def test_csv_cells_that_look_like_formulas_are_neutralised(
     invoke: Invoke, write_dataset: WriteDataset
 ) -> None:

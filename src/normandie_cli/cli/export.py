@@ -34,9 +34,15 @@ def _flag(name: str, text: str) -> Any:
 @app.command(context_settings={"allow_extra_args": True})
 def export(
     ctx: typer.Context,
-    as_csv: Annotated[bool, _flag("--csv", _("CSV, RFC 4180, UTF-8 (the default)."))] = False,
+    as_csv: Annotated[
+        bool, _flag("--csv", _("CSV, RFC 4180, UTF-8, names beside ids (the default)."))
+    ] = False,
     as_excel: Annotated[
-        bool, _flag("--excel", _("CSV for a French Excel: ';' separators and a UTF-8 BOM."))
+        bool,
+        _flag(
+            "--excel",
+            _("CSV for a spreadsheet set for France: ';' separators, ',' decimals, a UTF-8 BOM."),
+        ),
     ] = False,
     as_json: Annotated[bool, _flag("--json", _("A JSON list of full records."))] = False,
     as_jsonl: Annotated[bool, _flag("--jsonl", _("JSON Lines: one record a line."))] = False,
@@ -106,9 +112,10 @@ def export(
       normandie export --sqlite -o normandie.db
 
     CSV, TSV and JSON take one kind of record (--entity) with every field; lists share one
-    CSV cell joined with "|", awards and funding rounds one cell of JSON. Text that a
-    spreadsheet would run as a formula gets a leading '. Files are written whole or not at
-    all, and never replace an existing file without --force.
+    CSV cell joined with "|", awards and funding rounds one cell of JSON. CSV and Excel add
+    the names beside the ids (city_name, sector_names…), in the interface language. Text
+    that a spreadsheet would run as a formula gets a leading '. Files are written whole or
+    not at all, and never replace an existing file without --force.
     """
     from normandie_cli.files import write_file
     from normandie_cli.output.formats import export as exported_as

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, assert_never
 
-from normandie_cli.columns import field_names, record_rows
+from normandie_cli.columns import field_names, labelled_columns, record_rows, with_labels
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
 from normandie_cli.models import Dataset, Event, Record, RecordKind
@@ -90,6 +90,11 @@ class Exported:
 WHOLE_DATASET = frozenset({ExportFormat.TOML, ExportFormat.SQLITE, ExportFormat.GEOJSON})
 
 
+# The formats a person opens in a spreadsheet: names beside the ids they read there. TSV,
+# JSON and JSON Lines are for programs, which join on the ids.
+SPREADSHEETS = frozenset({ExportFormat.CSV, ExportFormat.EXCEL})
+
+
 def export_kind(fmt: ExportFormat, entity: RecordKind, filters: Filters) -> RecordKind:
     """The kind of record an export selects: `entity`, or events for a calendar. Raises
     UsageError for filters the format cannot take."""
@@ -117,7 +122,10 @@ def export(
             | ExportFormat.JSONL
         ):
             rows = record_rows(records, dataset)
-            text = format_rows(OutputFormat(fmt.value), rows, field_names(kind))
+            columns = field_names(kind)
+            if fmt in SPREADSHEETS:
+                rows, columns = with_labels(rows, dataset), labelled_columns(kind)
+            text = format_rows(OutputFormat(fmt.value), rows, columns)
             what = _("{count} records ({table})").format(count=len(records), table=kind.value)
             return Exported(text.encode("utf-8"), what)
         case ExportFormat.TOML:
