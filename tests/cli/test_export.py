@@ -328,3 +328,60 @@ def test_export_refuses_two_formats_and_filters_on_whole_dataset_formats(
     assert invoke(["export", "--csv", "--ics"]).exit_code == 2
     refused = invoke(["export", "--toml", "--city", "caen"])
     assert refused.exit_code == 2 and "leave out the filters" in refused.stderr
+
+
+def test_datasette_metadata_goes_with_the_database(invoke_bundled: Invoke, tmp_path: Path) -> None:
+    import sqlite3
+
+    database, metadata = tmp_path / "normandie.db", tmp_path / "metadata.json"
+    args = ["export", "--sqlite", "-o", str(database), "--datasette-metadata", str(metadata)]
+    result = invoke_bundled(args)
+    assert result.exit_code == 0, result.output
+    assert f"datasette {database} -m {metadata}" in result.stderr
+    described = json.loads(metadata.read_text(encoding="utf-8"))
+    with sqlite3.connect(database) as db:
+        title, licence = db.execute("SELECT title, licence FROM meta").fetchone()
+        (sources,) = db.execute("SELECT count(*) FROM sources").fetchone()
+    assert (described["title"], described["license"]) == (title, licence)
+    assert described["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert described["source"].startswith(f"{sources} sources")
+    # The credits the open data's licences ask for, as `info` gives them.
+    assert "Open data reused, with its licence: " in described["description"]
+    assert "Licence Ouverte 2.0" in described["description"]
+    tables = described["databases"]["normandie"]["tables"]  # Datasette names it by the file
+    assert tables["sectors"]["label_column"] == "name_en"
+    assert "startups_fts" in tables["startups"]["description"]
+    french = invoke_bundled(["--lang", "fr", *args, "--force"])
+    assert french.exit_code == 0, french.output
+    described = json.loads(metadata.read_text(encoding="utf-8"))
+    assert described["databases"]["normandie"]["tables"]["organization_kinds"] == {
+        "label_column": "name_fr"
+    }
+    assert "Données ouvertes réutilisées" in described["description"]
+
+
+def test_datasette_metadata_on_the_screen(invoke: Invoke, tmp_path: Path) -> None:
+    database = tmp_path / "x.db"
+    result = invoke(["export", "--sqlite", "-o", str(database), "--datasette-metadata", "-"])
+    assert result.exit_code == 0, result.output
+    assert list(json.loads(result.stdout)["databases"]) == ["x"]
+    assert database.exists()
+
+
+def test_datasette_metadata_refusals_write_nothing(invoke: Invoke, tmp_path: Path) -> None:
+    database, metadata = tmp_path / "x.db", tmp_path / "metadata.json"
+    metadata.write_text("mine", encoding="utf-8")
+    for args, message in (
+        (["-o", str(database), "--datasette-metadata", str(metadata)], "add --force"),
+        (["--datasette-metadata", str(metadata)], "give -o FILE"),
+        (["-o", str(database), "--datasette-metadata", str(database)], "cannot be the same file"),
+    ):
+        result = invoke(["export", "--sqlite", *args])
+        assert result.exit_code == 2, args
+        assert message in result.stderr, args
+        assert not database.exists()
+    alone = invoke(["export", "--json", "--datasette-metadata", str(tmp_path / "m.json")])
+    assert alone.exit_code == 2
+    assert "--datasette-metadata describes a SQLite database: add --sqlite" in alone.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metadata.json"]
+    assert metadata.read_text(encoding="utf-8") == "mine"

@@ -94,6 +94,19 @@ def export(
             rich_help_panel=OUTPUT,
         ),
     ] = None,
+    datasette_metadata: Annotated[
+        Path | None,
+        typer.Option(
+            "--datasette-metadata",
+            readable=False,
+            metavar="FILE",
+            help=_(
+                "With --sqlite: also write Datasette's metadata.json to FILE (title, licence,"
+                " sources, credits, labels); '-': the screen."
+            ),
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -117,7 +130,7 @@ def export(
     that a spreadsheet would run as a formula gets a leading '. Files are written whole or
     not at all, and never replace an existing file without --force.
     """
-    from normandie_cli.files import write_file
+    from normandie_cli.files import check_target, write_file
     from normandie_cli.output.formats import export as exported_as
     from normandie_cli.output.formats import export_kind
     from normandie_cli.query import select
@@ -159,6 +172,17 @@ def export(
         raise UsageError(
             _("a SQLite database is a file, not text for the screen or a pipe: give -o FILE")
         )
+    metadata_to_screen = str(datasette_metadata) == "-"
+    if datasette_metadata is not None:
+        if chosen_format is not ExportFormat.SQLITE:
+            raise UsageError(_("--datasette-metadata describes a SQLite database: add --sqlite"))
+        assert output is not None  # a database goes to a file, checked above
+        if not metadata_to_screen:
+            if datasette_metadata.resolve() == output.resolve():
+                same = _("the database and its metadata cannot be the same file: {path}")
+                raise UsageError(same.format(path=output))
+            # Both files are checked before either is written: all of them land, or none.
+            check_target(datasette_metadata, force=force, reads=given.read_paths())
     records = select(dataset, records_kind, filters, given.today)
     result = exported_as(chosen_format, dataset, records_kind, records)
     for note in result.notes:
@@ -170,3 +194,13 @@ def export(
         return
     write_file(output, result.content, force=force, reads=given.read_paths())
     given.env.say(_("Wrote {what} to {path}.").format(what=result.what, path=output))
+    if datasette_metadata is not None:
+        from normandie_cli.output.datasette import datasette_metadata as metadata_of
+
+        metadata = metadata_of(dataset, output.stem)
+        if metadata_to_screen:
+            given.env.write(metadata)
+            return
+        write_file(datasette_metadata, metadata, force=force, reads=given.read_paths())
+        wrote = _("Wrote Datasette's metadata to {path}: datasette {database} -m {path}")
+        given.env.say(wrote.format(path=datasette_metadata, database=output))
