@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -385,3 +386,69 @@ def test_datasette_metadata_refusals_write_nothing(invoke: Invoke, tmp_path: Pat
     assert "--datasette-metadata describes a SQLite database: add --sqlite" in alone.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["metadata.json"]
     assert metadata.read_text(encoding="utf-8") == "mine"
+
+
+def calendar_of(stdout_bytes: bytes) -> tuple[str, dict[str, tuple[date, date]]]:
+    """A calendar's name and its events' first and last days, by id, as a program reads them."""
+    import icalendar
+
+    calendar = icalendar.Calendar.from_ical(stdout_bytes)
+    days = {
+        str(e["UID"]).removesuffix("@normandie"): (
+            e.decoded("DTSTART"),
+            e.decoded("DTEND") - timedelta(days=1),  # all-day events end the day after
+        )
+        for e in calendar.walk("VEVENT")
+    }
+    return str(calendar["X-WR-CALNAME"]), days
+
+
+def test_a_calendar_of_upcoming_events_only(invoke_bundled: Invoke) -> None:
+    today = date(2026, 6, 1)
+    result = invoke_bundled(["--today", today.isoformat(), "export", "--ics", "--upcoming"])
+    assert result.exit_code == 0, result.output
+    name, days = calendar_of(result.stdout_bytes)
+    assert name == "Normandie tech ecosystem: events (--upcoming)"
+    assert days and all(last >= today for _, last in days.values())
+    everything = calendar_of(invoke_bundled(["export", "--ics"]).stdout_bytes)[1]
+    assert set(days) == {id_ for id_, (_, last) in everything.items() if last >= today}
+    past = calendar_of(
+        invoke_bundled(["--today", today.isoformat(), "export", "--ics", "--past"]).stdout_bytes
+    )[1]
+    assert set(past) == set(everything) - set(days)
+
+
+def test_a_calendar_between_two_days(invoke_bundled: Invoke) -> None:
+    args = ["export", "--ics", "--city", "caen", "--since", "2015-01-01", "--until", "2015-12-31"]
+    result = invoke_bundled(args)
+    assert result.exit_code == 0, result.output
+    name, days = calendar_of(result.stdout_bytes)
+    assert name == (
+        "Normandie tech ecosystem: events (--since 2015-01-01 --until 2015-12-31 --city caen)"
+    )
+    # The same file in French: a calendar is never translated.
+    assert invoke_bundled(["--lang", "fr", *args]).stdout_bytes == result.stdout_bytes
+    assert days
+    for first, last in days.values():
+        assert last >= date(2015, 1, 1) and first <= date(2015, 12, 31)
+    csv_ids = {
+        r["id"]
+        for r in csv.DictReader(
+            io.StringIO(invoke_bundled([*args[:1], "--entity", "events", *args[2:]]).stdout)
+        )
+    }
+    assert set(days) <= csv_ids  # the same filters choose the same events in every format
+
+
+def test_event_filters_are_refused_where_they_do_not_apply(invoke: Invoke) -> None:
+    for args, message in (
+        (["--csv", "--since", "2020-01-01"], "--since applies to events only"),
+        (["--toml", "--upcoming"], "--toml exports the whole dataset: leave out the filters"),
+        (["--ics", "--upcoming", "--past"], "--upcoming and --past exclude each other"),
+        (["--ics", "--since", "2015-13-01"], "--since takes a date like"),
+        (["--ics", "--since", "2016-01-01", "--until", "2015-01-01"], "is after --until"),
+    ):
+        result = invoke(["export", *args])
+        assert result.exit_code == 2, args
+        assert message in result.stderr, args
+        assert result.stdout == ""

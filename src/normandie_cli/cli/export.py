@@ -12,8 +12,12 @@ from normandie_cli.cli.options import (
     CityOption,
     CommuneOption,
     KindOption,
+    PastOption,
     SectorOption,
+    SinceOption,
     StatusOption,
+    UntilOption,
+    UpcomingOption,
 )
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
@@ -83,6 +87,10 @@ def export(
     sector: SectorOption = None,
     kind: KindOption = None,
     status: StatusOption = None,
+    upcoming: UpcomingOption = False,
+    past: PastOption = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
     # Output files are checked by the one write path (files.check_target), not by Click.
     output: Annotated[
         Path | None,
@@ -120,7 +128,7 @@ def export(
 
       normandie export --excel --city rouen -o startups-rouen.csv
 
-      normandie export --ics --city caen -o caen.ics
+      normandie export --ics --city caen --upcoming -o caen.ics
 
       normandie export --sqlite -o normandie.db
 
@@ -159,6 +167,10 @@ def export(
     given = settings(ctx)
     dataset = given.dataset
     filters = Filters(
+        upcoming=upcoming,
+        past=past,
+        since=since,
+        until=until,
         city=tuple(city or ()),
         commune=tuple(commune or ()),
         sector=tuple(sector or ()),
@@ -184,7 +196,7 @@ def export(
             # Both files are checked before either is written: all of them land, or none.
             check_target(datasette_metadata, force=force, reads=given.read_paths())
     records = select(dataset, records_kind, filters, given.today)
-    result = exported_as(chosen_format, dataset, records_kind, records)
+    result = exported_as(chosen_format, dataset, records_kind, records, filters.describe())
     for note in result.notes:
         given.env.say(note)
     if result.content is None:

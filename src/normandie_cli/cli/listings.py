@@ -21,11 +21,15 @@ from normandie_cli.cli.options import (
     JsonOption,
     KindOption,
     LimitOption,
+    PastOption,
     ReverseOption,
     SearchOption,
     SectorOption,
+    SinceOption,
     SortOption,
     StatusOption,
+    UntilOption,
+    UpcomingOption,
     completer,
 )
 from normandie_cli.completion import Completable
@@ -298,25 +302,10 @@ app.command("orgs", help=_("Same as `organizations`."), hidden=True)(organizatio
 @app.command()
 def events(
     ctx: typer.Context,
-    upcoming: Annotated[
-        bool,
-        typer.Option("--upcoming", help=_("Not over yet, soonest first."), rich_help_panel=FILTERS),
-    ] = False,
-    past: Annotated[
-        bool, typer.Option("--past", help=_("Over, most recent first."), rich_help_panel=FILTERS)
-    ] = False,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD", help=_("On or after this day."), rich_help_panel=FILTERS
-        ),
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD", help=_("On or before this day."), rich_help_panel=FILTERS
-        ),
-    ] = None,
+    upcoming: UpcomingOption = False,
+    past: PastOption = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
     city: CityOption = None,
     commune: CommuneOption = None,
     organizer: Annotated[

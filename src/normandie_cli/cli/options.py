@@ -191,6 +191,25 @@ SearchOption = Annotated[
         rich_help_panel=FILTERS,
     ),
 ]
+UpcomingOption = Annotated[
+    bool,
+    typer.Option("--upcoming", help=_("Not over yet, soonest first."), rich_help_panel=FILTERS),
+]
+PastOption = Annotated[
+    bool, typer.Option("--past", help=_("Over, most recent first."), rich_help_panel=FILTERS)
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since", metavar="YYYY-MM-DD", help=_("On or after this day."), rich_help_panel=FILTERS
+    ),
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option(
+        "--until", metavar="YYYY-MM-DD", help=_("On or before this day."), rich_help_panel=FILTERS
+    ),
+]
 SortOption = Annotated[
     list[str] | None,
     typer.Option(

@@ -109,10 +109,15 @@ def export_kind(fmt: ExportFormat, entity: RecordKind, filters: Filters) -> Reco
 
 
 def export(
-    fmt: ExportFormat, dataset: Dataset, kind: RecordKind, records: Sequence[Record]
+    fmt: ExportFormat,
+    dataset: Dataset,
+    kind: RecordKind,
+    records: Sequence[Record],
+    selection: str = "",
 ) -> Exported:
     """The export of `records` (of one kind, as `export_kind` chose), or of the whole
-    dataset for the formats that hold it all."""
+    dataset for the formats that hold it all. `selection` is the filters as typed, which a
+    calendar puts in its name."""
     match fmt:
         case (
             ExportFormat.CSV
@@ -144,7 +149,7 @@ def export(
             from normandie_cli.output.ics import to_ics
 
             events = [record for record in records if isinstance(record, Event)]
-            calendar, notes = to_ics(events, dataset)
+            calendar, notes = to_ics(events, dataset, selection)
             notes = [_("Note: {note}").format(note=note) for note in notes]
             count = calendar.count(b"BEGIN:VEVENT")
             if count == 0:  # RFC 5545 wants at least one event in a calendar
