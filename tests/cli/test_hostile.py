@@ -184,6 +184,15 @@ def link_loop(tmp: Path) -> None:
     (tmp / "loop.toml").symlink_to(tmp / "loop.toml")
 
 
+def folder_link(name: str) -> Setup:
+    """{tmp}/NAME: another name for {tmp} itself."""
+
+    def setup(tmp: Path) -> None:
+        (tmp / name).symlink_to(tmp)
+
+    return setup
+
+
 def two_metas(tmp: Path) -> None:
     (tmp / "set").mkdir()
     for name in ("a.toml", "b.toml"):
@@ -606,6 +615,18 @@ CASES: list[Case] = [
          "part of the dataset being read", data=MINIMAL_DATASET, installed=True),
     Case("database-is-the-dataset", "export --sqlite -o {data} --force", USAGE,
          "part of the dataset being read", data=MINIMAL_DATASET),
+    Case("datasette-metadata-is-the-dataset",
+         "export --sqlite -o {tmp}/x.db --datasette-metadata {data} --force", USAGE,
+         "part of the dataset being read", data=MINIMAL_DATASET),
+    Case("existing-datasette-metadata-without-force",
+         "export --sqlite -o {tmp}/x.db --datasette-metadata {tmp}/x.json", USAGE,
+         "already exists: add --force", setup=existing("x.json")),
+    Case("datasette-metadata-is-a-link-loop",
+         "export --sqlite -o {tmp}/x.db --datasette-metadata {tmp}/loop.toml", USAGE,
+         "is a symbolic link", setup=link_loop),
+    Case("datasette-metadata-is-the-database-by-a-folder-link",
+         "export --sqlite -o {tmp}/x.db --datasette-metadata {tmp}/here/x.db --force", USAGE,
+         "cannot be the same file", setup=folder_link("here")),
     Case("output-inside-the-dataset-folder", "--data {tmp}/set export -o {tmp}/set/new.csv",
          USAGE, "part of the dataset being read", setup=one_meta),
     Case("output-is-a-folder", "export --json -o {tmp}/notes", USAGE, "is a folder",

@@ -1,5 +1,6 @@
 """`normandie export`: the data for another tool, in any format, to a file or the screen."""
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -190,10 +191,12 @@ def export(
             raise UsageError(_("--datasette-metadata describes a SQLite database: add --sqlite"))
         assert output is not None  # a database goes to a file, checked above
         if not metadata_to_screen:
-            if datasette_metadata.resolve() == output.resolve():
+            # realpath, not Path.resolve: it follows a link to a folder without raising on a
+            # loop of links (a link as the file itself is refused by check_target).
+            if os.path.realpath(datasette_metadata) == os.path.realpath(output):
                 same = _("the database and its metadata cannot be the same file: {path}")
                 raise UsageError(same.format(path=output))
-            # Both files are checked before either is written: all of them land, or none.
+            # Checked before the database is written, so that a refusal writes nothing.
             check_target(datasette_metadata, force=force, reads=given.read_paths())
     records = select(dataset, records_kind, filters, given.today)
     result = exported_as(chosen_format, dataset, records_kind, records, filters.describe())
