@@ -29,8 +29,9 @@ from normandie_cli.dataset import (
     dataset_files,
     exists,
     load_dataset,
+    read_file,
 )
-from normandie_cli.errors import NormandieError, UsageError
+from normandie_cli.errors import DataError, NormandieError, UsageError
 from normandie_cli.files import is_within, replace_in, user_folder
 from normandie_cli.i18n import _
 from normandie_cli.models import Dataset
@@ -94,17 +95,19 @@ def cache_folder() -> Path | None:
 
 def _cache_name(origin: Sequence[Path]) -> str:
     """One cache file per dataset path, and per overlay amending it."""
-    named = "\0".join(str(path.resolve()) for path in origin)
-    return hashlib.blake2b(named.encode(), digest_size=16).hexdigest() + ".pickle"
+    named = b"\0".join(os.fsencode(path.resolve()) for path in origin)
+    return hashlib.blake2b(named, digest_size=16).hexdigest() + ".pickle"
 
 
 def cache_key(files: list[Path]) -> str:
-    """What the cached dataset was made from: changes with any file's content, size or date."""
+    """What the cached dataset was made from: changes with any file's content, size or date.
+    Files are read as the loader reads them (dataset.read_file: never more than a dataset
+    file may hold), names as their bytes."""
     digest = hashlib.blake2b(f"{CACHE_FORMAT}:{__version__}".encode(), digest_size=32)
     for file in files:
         info = file.stat()
-        digest.update(f"\0{file}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-        digest.update(file.read_bytes())
+        digest.update(b"\0%s\0%d\0%d\0" % (os.fsencode(file), info.st_size, info.st_mtime_ns))
+        digest.update(read_file(file))
     return digest.hexdigest()
 
 
@@ -181,13 +184,17 @@ def load_with_cache(
     """The cached dataset when it is current, else `load()`'s, which is then cached.
 
     `origin` names what was loaded (the dataset path, and the overlay if there is one);
-    `files` are every file read, whose content makes the key."""
+    `files` are every file read, whose content makes the key. A cache folder inside what is
+    read (XDG_CACHE_HOME in the dataset folder) is not written to: nothing is."""
+    folder = cache_folder()
+    if folder is None or any(is_within(folder, path) for path in origin):
+        return load()
     try:
         if not all(stat.S_ISREG(file.stat().st_mode) for file in files):
             # A pipe (--data <(…), /dev/stdin) can be read once only, and a device has no end.
             return load()
         key = cache_key(files)
-    except OSError:  # a missing or unreadable file: the loader says what is wrong
+    except (OSError, DataError):  # a missing, unreadable or huge file: the loader says so
         return load()
     cached = read_cached(origin, key)
     if cached is not None:

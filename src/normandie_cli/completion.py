@@ -9,8 +9,8 @@ from enum import StrEnum
 from normandie_cli.columns import field_names
 from normandie_cli.i18n import N_, _, localized
 from normandie_cli.models import Dataset, RecordKind, Term
-from normandie_cli.places import city_counts
-from normandie_cli.query import SORT_FIELDS
+from normandie_cli.places import REGION_NAMES, city_counts
+from normandie_cli.sorting import SORT_FIELDS
 from normandie_cli.text import fold
 
 
@@ -22,6 +22,8 @@ class Completable(StrEnum):
     ORGANIZATION_KIND = "organization-kind"
     TAG = "tag"
     ORGANIZER = "organizer"
+    DEPARTMENT = "department"
+    REGION = "region"
     RECORD_ID = "record-id"
 
 
@@ -71,6 +73,10 @@ def dataset_choices(dataset: Dataset, what: Completable) -> list[Choice]:
         return [Choice(tag) for tag in sorted({t for s in dataset.startups for t in s.tags})]
     if what is Completable.ORGANIZER:
         return _organizer_choices(dataset)
+    if what is Completable.DEPARTMENT:
+        return [Choice(d.id, d.name) for d in sorted(dataset.departments, key=lambda d: d.id)]
+    if what is Completable.REGION:
+        return [Choice(region.value, name) for region, name in REGION_NAMES.items()]
     return _record_choices(dataset)
 
 
