@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
-from conftest import TODAY, Invoke, WriteDataset, as_json
+import pytest
+from conftest import TERMINAL, TODAY, Invoke, WriteDataset, as_json
+from rich.cells import cell_len
 
 
 def test_compare_the_three_scenes(invoke: Invoke) -> None:
@@ -170,3 +173,23 @@ def test_a_median_between_two_years_keeps_its_half(
     assert row["median_founded"] == "2019.5"
     (scene,) = as_json(invoke(["--data", str(path), "compare", "alpha", "--json"]).stdout)
     assert scene["median_founded"] == 2019.5
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        ("en", ["founded in the last 5 years", "median founding year", "startups with amounts",
+                "city known for 160 of 196", "date known for 192 of 196"]),
+        ("fr", ["créées ces 5 dernières années", "année de création médiane",
+                "startups aux montants connus", "ville connue pour 160 sur 196"]),
+    ],
+)  # fmt: skip
+def test_compare_labels_fit_a_100_column_terminal(
+    invoke_bundled: Invoke, lang: str, labels: list[str]
+) -> None:
+    result = invoke_bundled(["--lang", lang, "compare"], env={"COLUMNS": "100"}, streams=TERMINAL)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 100
+    for label in labels:  # each whole on its line, at the start of the label column
+        assert any(re.match(rf"\s+{re.escape(label)}\s", line) for line in lines), label

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -452,3 +455,94 @@ def test_event_filters_are_refused_where_they_do_not_apply(invoke: Invoke) -> No
         assert result.exit_code == 2, args
         assert message in result.stderr, args
         assert result.stdout == ""
+
+
+# --- Departments and regions: the listings' options, read by the same code ------------------
+
+
+def departments_of_cities(invoke: Invoke) -> dict[str, tuple[str, str]]:
+    """Each city's department and former region, as the export itself tells them."""
+    cities = as_json(invoke(["export", "--json", "--entity", "cities"]).stdout)
+    return {c["id"]: (c["department"], c["former_region"]) for c in cities}
+
+
+@pytest.mark.parametrize("department", ["76", "Seine-Maritime", "seine maritime"])
+def test_export_by_department_is_the_listing_by_department(
+    invoke_bundled: Invoke, department: str
+) -> None:
+    result = invoke_bundled(["export", "--department", department])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    where = departments_of_cities(invoke_bundled)
+    assert rows and all(where[r["city"]][0] == "76" for r in rows)
+    assert all(r["city_name"] for r in rows)
+    listed = as_json(invoke_bundled(["startups", "--department", "76", "--json"]).stdout)
+    assert sorted(r["id"] for r in rows) == sorted(r["id"] for r in listed)
+    everything = as_json(invoke_bundled(["export", "--json"]).stdout)
+    assert len(rows) < len(everything)
+
+
+def test_export_by_region_narrows_every_kind_it_applies_to(invoke_bundled: Invoke) -> None:
+    where = departments_of_cities(invoke_bundled)
+    for entity in ("startups", "organizations", "events", "cities"):
+        args = ["export", "--json", "--entity", entity, "--region", "Basse-Normandie"]
+        result = invoke_bundled(args)
+        assert result.exit_code == 0, result.output
+        records = as_json(result.stdout)
+        assert records, entity
+        city_of = (lambda r: r["id"]) if entity == "cities" else (lambda r: r["city"])
+        assert all(where[city_of(r)][1] == "basse-normandie" for r in records), entity
+    both = invoke_bundled(["export", "--json", "--region", "basse-normandie", "--department", "76"])
+    assert both.exit_code == 0 and as_json(both.stdout) == []
+
+
+def test_a_calendar_of_a_region_over_partial_dates(invoke_bundled: Invoke) -> None:
+    args = ["--since", "2019-03", "--until", "2019", "--region", "haute-normandie"]
+    result = invoke_bundled(["export", "--ics", *args])
+    assert result.exit_code == 0, result.output
+    name, days = calendar_of(result.stdout_bytes)
+    assert name == (
+        "Normandie tech ecosystem: events (--since 2019-03 --until 2019 --region haute-normandie)"
+    )
+    assert days
+    for first, last in days.values():
+        assert last >= date(2019, 3, 1) and first <= date(2019, 12, 31)
+    listed = as_json(invoke_bundled(["events", *args, "--json"]).stdout)
+    # The calendar holds the listing's events whose day is known (a month alone is noted).
+    assert set(days) == {e["id"] for e in listed if len(e["start"]) == len("2019-03-19")}
+
+
+def test_place_filters_are_refused_where_they_do_not_apply(invoke: Invoke) -> None:
+    for args, message in (
+        (["--department", "99"], "unknown department '99'"),
+        (["--region", "bretagne"], "unknown"),
+        (["--entity", "sources", "--department", "14"], "apply to startups, organizations"),
+        (["--toml", "--region", "basse-normandie"], "--toml exports the whole dataset"),
+        (["--city", "76"], "use --department 76"),
+    ):
+        result = invoke(["export", *args])
+        assert result.exit_code == 2, args
+        assert message in result.stderr, (args, result.stderr)
+        assert result.stdout == ""
+
+
+@pytest.mark.subprocess
+def test_export_help_offers_the_place_and_date_filters_in_french(tmp_path: Path) -> None:
+    # Help is translated when the command starts: a process of its own, as a user runs it.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NORMANDIE_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "normandie_cli", "--lang", "fr", "export", "--help"],
+        env={**env, "COLUMNS": "200"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    for line in (
+        "--department DEPARTMENT Un département : son numéro ou son nom (76, seine-maritime).",
+        "--region REGION Une ancienne région : basse-normandie ou haute-normandie.",
+        "--since DATE Les événements à partir de ce jour, ce mois ou cette année",
+        "--upcoming",
+    ):
+        assert line in " ".join(done.stdout.replace("│", " ").split()), line
