@@ -275,7 +275,7 @@ def bundled(
     )
     if sqlite_utils is not None:
         database = work / "bundled.db"
-        bench.once([normandie, "export", "--sqlite", str(database)])
+        bench.once([normandie, "export", "--sqlite", "-o", str(database)])
         bench.time("sqlite-utils query", [str(sqlite_utils), "query", str(database), SQL_ROUEN])
     for name in ("floor app", "startups table, cold", "startups pipe, warm"):
         bench.memory(name, runs=3)
@@ -303,7 +303,7 @@ def sized(
         )
     if sqlite_utils is not None:
         database = work / f"startups-{size}.db"
-        bench.once([*data, "export", "--sqlite", str(database)])  # from the warm cache
+        bench.once([*data, "export", "--sqlite", "-o", str(database)])  # from the warm cache
         bench.time(
             f"{size:,}: sqlite-utils query", [str(sqlite_utils), "query", str(database), SQL_ROUEN]
         )

@@ -547,6 +547,17 @@ def test_formula_like_text_only_gains_a_leading_quote(texts: list[str]) -> None:
     assert [line[0] for line in parsed[1:]] == [f"'={value}" for value in texts]
 
 
+@PROPERTY
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=5))
+def test_excel_decimals_read_back_as_the_same_numbers(numbers: list[float]) -> None:
+    rows = [{"x": number, "label": "1.5"} for number in numbers]
+    output = delimited.to_excel(rows, ["x", "label"])
+    parsed = list(csv.reader(io.StringIO(output.removeprefix("\ufeff"), newline=""), delimiter=";"))
+    assert [float(line[0].replace(",", ".")) for line in parsed[1:]] == numbers
+    assert all("." not in line[0] for line in parsed[1:])
+    assert {line[1] for line in parsed[1:]} == {"1.5"}  # text is never rewritten
+
+
 def test_the_bundled_startups_export_to_csv_and_json() -> None:
     rows = record_rows(DATASET.startups, DATASET)
     fields = list(field_names(RecordKind.STARTUP))

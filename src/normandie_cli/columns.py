@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from normandie_cli.errors import UsageError
-from normandie_cli.i18n import _
+from normandie_cli.i18n import _, localized
 from normandie_cli.models import RECORD_TYPES, City, Dataset, Record, RecordKind, Source
 from normandie_cli.places import city_counts
 from normandie_cli.text import did_you_mean
@@ -95,3 +95,72 @@ def record_rows(records: Sequence[Record], dataset: Dataset) -> list[dict[str, A
             values.update(counts[record.id])
         rows.append(values)
     return rows
+
+
+# The fields that name other records by id, each with the column that gives their names
+# beside it in the CSV and Excel exports: the ids stay, for joins and for `normandie show`;
+# the names are what a person reads in a spreadsheet.
+LABEL_COLUMNS: dict[str, str] = {
+    "city": "city_name",
+    "department": "department_name",
+    "agglomeration": "agglomeration_name",
+    "seat": "seat_name",
+    "members": "member_names",
+    "sectors": "sector_names",
+    "kind": "kind_name",
+    "hosted_by": "hosted_by_names",
+    "research_units": "research_unit_names",
+    "parents": "parent_names",
+    "organizers": "organizer_names",
+}
+
+
+def labelled_columns(kind: RecordKind) -> tuple[str, ...]:
+    """Every field of `field_names`, each one that names other records followed by the
+    column of their names (see LABEL_COLUMNS)."""
+    return tuple(
+        column
+        for name in field_names(kind)
+        for column in (name, *((LABEL_COLUMNS[name],) if name in LABEL_COLUMNS else ()))
+    )
+
+
+def with_labels(rows: Sequence[Mapping[str, Any]], dataset: Dataset) -> list[dict[str, Any]]:
+    """The rows of `record_rows` with the names of the records they refer to beside the
+    ids: a name for one id, a tuple of names in the same order for a list of ids. Sectors
+    and kinds are named in the interface language."""
+    names = _names_by_field(dataset)
+    labelled = []
+    for row in rows:
+        extra: dict[str, Any] = {}
+        for field, column in LABEL_COLUMNS.items():
+            if field not in row:
+                continue
+            value = row[field]
+            if isinstance(value, tuple):
+                extra[column] = tuple(names[field][item] for item in value)
+            else:
+                extra[column] = None if value is None else names[field][value]
+        labelled.append({**row, **extra})
+    return labelled
+
+
+def _names_by_field(dataset: Dataset) -> dict[str, dict[str, str]]:
+    """The name of every id each field of LABEL_COLUMNS may hold (the loader has checked
+    that every reference resolves)."""
+    cities = {c.id: c.name for c in dataset.cities}
+    organizations = {o.id: o.name for o in dataset.organizations}
+    kinds = (*dataset.organization_kinds, *dataset.event_kinds)  # ids unique across both
+    return {
+        "city": cities,
+        "department": {d.id: d.name for d in dataset.departments},
+        "agglomeration": {a.id: a.name for a in dataset.agglomerations},
+        "seat": cities,
+        "members": cities,
+        "sectors": {t.id: localized(t.name_fr, t.name_en) for t in dataset.sectors},
+        "kind": {t.id: localized(t.name_fr, t.name_en) for t in kinds},
+        "hosted_by": organizations,
+        "research_units": organizations,
+        "parents": organizations,
+        "organizers": {**organizations, **{s.id: s.name for s in dataset.startups}},
+    }

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
-from conftest import TODAY, Invoke, WriteDataset, as_json
+import pytest
+from conftest import TERMINAL, TODAY, Invoke, WriteDataset, as_json
+from rich.cells import cell_len
 
 
 def test_compare_the_three_scenes(invoke: Invoke) -> None:
@@ -104,7 +107,10 @@ sources = ["src"]
     table = invoke(["--data", str(path), "compare", "alpha", "-f", "table"]).stdout
     assert "1 of 3" in table and "█" in table
     csv_text = invoke(["--data", str(path), "compare", "alpha", "--csv"]).stdout
-    assert list(csv.DictReader(io.StringIO(csv_text)))[0]["funding_total_eur"] == "1000000"
+    (row,) = csv.DictReader(io.StringIO(csv_text))
+    assert row["funding_total_eur"] == "1000000"
+    # A year, as JSON and the table write it, not 2017.0.
+    assert row["median_founded"] == "2017"
 
 
 def test_compare_does_not_count_a_grant_as_money_raised(
@@ -150,3 +156,40 @@ sources = ["src"]
     (scene,) = as_json(result.stdout)
     assert scene["funding_total_eur"] == 1000000  # equity and loans, never the grants
     assert scene["startups_with_known_funding"] == 1
+
+
+def test_a_median_between_two_years_keeps_its_half(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    founded = "".join(
+        f'\n[[startups]]\nid = "s{year}"\nname = "S{year}"\ncity = "alpha"\n'
+        f'founded = "{year}"\nsources = ["src"]\n'
+        for year in (2019, 2020)
+    )
+    path = write_dataset(founded)
+    (row,) = csv.DictReader(
+        io.StringIO(invoke(["--data", str(path), "compare", "alpha", "--csv"]).stdout)
+    )
+    assert row["median_founded"] == "2019.5"
+    (scene,) = as_json(invoke(["--data", str(path), "compare", "alpha", "--json"]).stdout)
+    assert scene["median_founded"] == 2019.5
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        ("en", ["founded in the last 5 years", "median founding year", "startups with amounts",
+                "city known for 160 of 196", "date known for 192 of 196"]),
+        ("fr", ["créées ces 5 dernières années", "année de création médiane",
+                "startups aux montants connus", "ville connue pour 160 sur 196"]),
+    ],
+)  # fmt: skip
+def test_compare_labels_fit_a_100_column_terminal(
+    invoke_bundled: Invoke, lang: str, labels: list[str]
+) -> None:
+    result = invoke_bundled(["--lang", lang, "compare"], env={"COLUMNS": "100"}, streams=TERMINAL)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 100
+    for label in labels:  # each whole on its line, at the start of the label column
+        assert any(re.match(rf"\s+{re.escape(label)}\s", line) for line in lines), label

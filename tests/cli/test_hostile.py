@@ -184,6 +184,15 @@ def link_loop(tmp: Path) -> None:
     (tmp / "loop.toml").symlink_to(tmp / "loop.toml")
 
 
+def folder_link(name: str) -> Setup:
+    """{tmp}/NAME: another name for {tmp} itself."""
+
+    def setup(tmp: Path) -> None:
+        (tmp / name).symlink_to(tmp)
+
+    return setup
+
+
 def two_metas(tmp: Path) -> None:
     (tmp / "set").mkdir()
     for name in ("a.toml", "b.toml"):
@@ -677,13 +686,25 @@ CASES: list[Case] = [
     # Security: No overwrite.
     Case("existing-file-without-force", "export --json -o {tmp}/x.json", USAGE,
          "already exists: add --force", setup=existing("x.json"), installed=True),
-    Case("existing-database-without-force", "export --sqlite {tmp}/x.db", USAGE,
+    Case("existing-database-without-force", "export --sqlite -o {tmp}/x.db", USAGE,
          "already exists: add --force", setup=existing("x.db")),
     # Security: Never what is read.
     Case("output-is-the-dataset", "export --toml -o {data} --force", USAGE,
          "part of the dataset being read", data=MINIMAL_DATASET, installed=True),
-    Case("database-is-the-dataset", "export --sqlite {data} --force", USAGE,
+    Case("database-is-the-dataset", "export --sqlite -o {data} --force", USAGE,
          "part of the dataset being read", data=MINIMAL_DATASET),
+    Case("datasette-metadata-is-the-dataset",
+         "export --sqlite -o {tmp}/x.db --datasette-metadata {data} --force", USAGE,
+         "part of the dataset being read", data=MINIMAL_DATASET),
+    Case("existing-datasette-metadata-without-force",
+         "export --sqlite -o {tmp}/x.db --datasette-metadata {tmp}/x.json", USAGE,
+         "already exists: add --force", setup=existing("x.json")),
+    Case("datasette-metadata-is-a-link-loop",
+         "export --sqlite -o {tmp}/x.db --datasette-metadata {tmp}/loop.toml", USAGE,
+         "is a symbolic link", setup=link_loop),
+    Case("datasette-metadata-is-the-database-by-a-folder-link",
+         "export --sqlite -o {tmp}/x.db --datasette-metadata {tmp}/here/x.db --force", USAGE,
+         "cannot be the same file", setup=folder_link("here")),
     Case("output-inside-the-dataset-folder", "--data {tmp}/set export -o {tmp}/set/new.csv",
          USAGE, "part of the dataset being read", setup=one_meta),
     Case("output-is-a-folder", "export --json -o {tmp}/notes", USAGE, "is a folder",
@@ -772,7 +793,7 @@ CASES: list[Case] = [
     # Found here and fixed: exports replaced the overlay, and the overlay the dataset.
     Case("toml-export-onto-the-overlay", f"{OVERLAY} export --toml -o {{tmp}}/overlay.toml"
          " --force", USAGE, "part of the dataset being read", setup=overlay_file("# mine\n")),
-    Case("sqlite-export-onto-the-overlay", f"{OVERLAY} export --sqlite {{tmp}}/overlay.toml"
+    Case("sqlite-export-onto-the-overlay", f"{OVERLAY} export --sqlite -o {{tmp}}/overlay.toml"
          " --force", USAGE, "part of the dataset being read", setup=overlay_file("# mine\n")),
     Case("overlay-export-onto-the-dataset", f"{OVERLAY} overlay export -o {{data}} --force",
          USAGE, "part of the dataset being read", data=MINIMAL_DATASET,

@@ -143,7 +143,7 @@ def stopped_by(signum: int) -> Callable[[int], None]:
 WRITES = {
     "export": ["export", "--json", "-o", "{tmp}/out.json", "--force"],
     "overlay": ["--overlay", "{tmp}/overlay.toml", "add", "startup", "--name", "X", *CITE],
-    "sqlite": ["export", "--sqlite", "{tmp}/out.db", "--force"],
+    "sqlite": ["export", "--sqlite", "-o", "{tmp}/out.db", "--force"],
 }
 
 
@@ -432,7 +432,7 @@ def test_eight_commands_at_once_fifty_times(tmp_path: Path) -> None:
 def test_no_command_loads_a_network_client(tmp_path: Path) -> None:
     commands = [
         ["startups", "--city", "rouen"],
-        ["export", "--sqlite", str(tmp_path / "x.db")],
+        ["export", "--sqlite", "-o", str(tmp_path / "x.db")],
         ["--overlay", str(tmp_path / "o.toml"), "add", "startup", "--name", "X", *CITE],
     ]
     for args in commands:

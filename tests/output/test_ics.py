@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -81,6 +82,40 @@ def test_the_calendar_names_its_product_and_version(bundled_ics: tuple[bytes, li
     calendar = icalendar.Calendar.from_ical(bundled_ics[0])
     assert str(calendar["PRODID"]) == PRODID == "-//normandie//Normandy tech events//EN"
     assert str(calendar["VERSION"]) == "2.0"
+
+
+def calendar_words(ics: bytes) -> dict[str, str]:
+    """The calendar's name and description, by property, as a calendar program reads them."""
+    calendar = icalendar.Calendar.from_ical(ics)
+    names = ("NAME", "X-WR-CALNAME", "DESCRIPTION", "X-WR-CALDESC")
+    return {name: str(calendar[name]) for name in names}
+
+
+def test_the_calendar_has_a_name_and_says_where_its_events_come_from() -> None:
+    words = calendar_words(to_ics([event()], small_dataset())[0])
+    assert words["NAME"] == words["X-WR-CALNAME"] == "Test: events"
+    assert (
+        words["DESCRIPTION"]
+        == words["X-WR-CALDESC"]
+        == (
+            "Events of Test, version 1, updated 2026-03, under the licence CC0;"
+            " each event gives its sources."
+        )
+    )
+
+
+def test_the_calendar_name_says_how_its_events_were_chosen() -> None:
+    words = calendar_words(to_ics([event()], small_dataset(), "--city caen --upcoming")[0])
+    assert words["X-WR-CALNAME"] == "Test: events (--city caen --upcoming)"
+    assert words["X-WR-CALDESC"].endswith(" Exported with --city caen --upcoming.")
+
+
+def test_a_title_or_filter_cannot_work_terminal_codes_in_the_calendar_name() -> None:
+    dataset = small_dataset()
+    hostile = dataclasses.replace(dataset, meta=dataclasses.replace(dataset.meta, title="T\x1b[2J"))
+    words = calendar_words(to_ics([event()], hostile, "--city \x07caen")[0])
+    assert "\x1b" not in words["X-WR-CALNAME"] and "\x07" not in words["X-WR-CALNAME"]
+    assert words["X-WR-CALNAME"] == "T␛[2J: events (--city ␇caen)"
 
 
 def test_one_vevent_per_event_dated_to_the_day_with_a_stable_uid(

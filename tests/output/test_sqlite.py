@@ -17,6 +17,7 @@ from normandie_cli.files import write_file
 from normandie_cli.models import RECORD_TYPES, Dataset, RecordKind
 from normandie_cli.output import sqlite as export_sqlite
 from normandie_cli.output.sqlite import schema_statements, to_sqlite
+from normandie_cli.output.sqlite_views import SEARCHED, search_statements, view_statements
 
 EVERY_FIELD = FIXTURES / "every_field.toml"
 BUNDLED = load_dataset()
@@ -76,6 +77,11 @@ def test_each_kind_has_its_table_with_every_record(
     assert ids == {record.id for record in BUNDLED.records(kind)}
 
 
+def is_search_index(table: str) -> bool:
+    """An FTS5 table or one of the tables FTS5 keeps its index in (`startups_fts_data`…)."""
+    return any(table == f"{t}_fts" or table.startswith(f"{t}_fts_") for t in SEARCHED)
+
+
 def test_the_tables_are_the_documented_ones(db: sqlite3.Connection) -> None:
     links = {
         "agglomeration_members", "city_aliases", "startup_sectors", "startup_tags",
@@ -83,8 +89,13 @@ def test_the_tables_are_the_documented_ones(db: sqlite3.Connection) -> None:
         "organization_aliases", "organization_parents", "event_organizers", "record_sources",
         "awards", "award_sources", "funding_rounds", "funding_round_sources", "meta",
     }  # fmt: skip
-    assert set(tables(db)) == {kind.value for kind in RecordKind} | links
-    for table in tables(db):
+    ordinary = [table for table in tables(db) if not is_search_index(table)]
+    assert set(ordinary) == {kind.value for kind in RecordKind} | links
+    searches = {"startups_fts", "organizations_fts", "events_fts"}
+    assert {table for table in tables(db) if table.endswith("_fts")} == searches
+    views = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    assert views == {"startups_labelled", "organizations_labelled", "events_labelled"}
+    for table in [*ordinary, *searches, *views]:
         assert f"`{table}`" in (export_sqlite.__doc__ or ""), f"{table} is not documented"
 
 
@@ -187,8 +198,85 @@ def test_every_column_is_filled_from_a_dataset_that_sets_every_field(
 
 
 def test_the_schema_statements_are_what_the_file_holds(db: sqlite3.Connection) -> None:
-    stored = {row[0] for row in db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")}
-    assert stored == set(schema_statements())
+    stored = {
+        sql
+        for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+        if name.endswith("_fts") or not is_search_index(name)
+    }
+    created = [s for s in (*search_statements(), *view_statements()) if s.startswith("CREATE")]
+    assert stored == {*schema_statements(), *created}
+
+
+# --- for reading: full-text search and names ----------------------------------------------
+
+
+def search(db: sqlite3.Connection, table: str, words: str) -> list[str]:
+    """The ids a full-text search finds, as Datasette's search box asks for them."""
+    rows = db.execute(
+        f"SELECT id FROM {table} WHERE rowid IN"
+        f" (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?) ORDER BY id",
+        (words,),
+    )
+    return [row[0] for row in rows]
+
+
+def test_full_text_search_finds_names_and_descriptions(db: sqlite3.Connection) -> None:
+    assert search(db, "startups", "saagie") == ["saagie"]
+    # A word of a description, typed without its accent and in another case.
+    found = search(db, "startups", "EVREUX")
+    assert {"tabletech", "watiz"} <= set(found)
+    descriptions = {s.id: f"{s.name} {s.description}" for s in BUNDLED.startups}
+    assert all("Évreux" in descriptions[id_] for id_ in found)
+    assert search(db, "organizations", "incubateur") != []
+    assert "codeurs-en-seine-2015" in search(db, "events", "codeurs seine")
+    assert search(db, "startups", "nosuchwordanywhere") == []
+
+
+@pytest.mark.parametrize("table", sorted(SEARCHED))
+def test_datasette_finds_each_search_index(db: sqlite3.Connection, table: str) -> None:
+    # The query Datasette runs to find a table's index (datasette/utils, detect_fts_sql):
+    # an FTS virtual table declared with content="<table>".
+    (name,) = db.execute(
+        "SELECT name FROM sqlite_master WHERE rootpage = 0 AND sql LIKE ? ",
+        (f'%VIRTUAL TABLE%USING FTS%content="{table}"%',),
+    ).fetchone()
+    assert name == f"{table}_fts"
+    # The index holds every row of its table, as they are.
+    db.execute(f"INSERT INTO {name} ({name}, rank) VALUES ('integrity-check', 1)")
+
+
+def test_the_labelled_views_name_cities_sectors_kinds_and_organisers(
+    db: sqlite3.Connection,
+) -> None:
+    sectors = {t.id: t for t in BUNDLED.sectors}
+    several = [s for s in BUNDLED.startups if len(s.sectors) > 1]
+    assert several
+    for startup in several:
+        row = db.execute(
+            "SELECT city_name, sector_names_fr, sector_names_en FROM startups_labelled"
+            " WHERE id = ?",
+            (startup.id,),
+        ).fetchone()
+        assert row[1] == "; ".join(sectors[s].name_fr for s in startup.sectors)
+        assert row[2] == "; ".join(sectors[s].name_en for s in startup.sectors)
+    assert count(db, "startups_labelled") == len(BUNDLED.startups)
+    assert db.execute(
+        "SELECT city, city_name FROM startups_labelled WHERE id = 'saagie'"
+    ).fetchone() == ("rouen", "Rouen")
+    assert db.execute(
+        "SELECT kind, kind_name_fr, kind_name_en FROM organizations_labelled WHERE id = 'nwx'"
+    ).fetchone() == ("network", "Réseau", "Network")
+    fraise = next(e for e in BUNDLED.events if e.id == "ramene-ta-fraise")
+    names = {
+        **{o.id: o.name for o in BUNDLED.organizations},
+        **{s.id: s.name for s in BUNDLED.startups},
+    }
+    (organizers,) = db.execute(
+        "SELECT organizer_names FROM events_labelled WHERE id = 'ramene-ta-fraise'"
+    ).fetchone()
+    assert organizers == "; ".join(names[o] for o in fraise.organizers)
+    assert count(db, "events_labelled") == len(BUNDLED.events)
+    assert count(db, "organizations_labelled") == len(BUNDLED.organizations)
 
 
 # --- values and queries ----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from normandie_cli.cli.options import (
     JsonOption,
     KindOption,
     LimitOption,
+    PastOption,
     RegionOption,
     ReverseOption,
     SearchOption,
@@ -33,6 +34,7 @@ from normandie_cli.cli.options import (
     StatusOption,
     TagOption,
     UntilOption,
+    UpcomingOption,
     completer,
 )
 from normandie_cli.cli.showing import list_records, no_match, say_cityless, show_records
@@ -154,13 +156,8 @@ app.command("orgs", help=_("Same as `organizations`."), hidden=True)(organizatio
 @app.command()
 def events(
     ctx: typer.Context,
-    upcoming: Annotated[
-        bool,
-        typer.Option("--upcoming", help=_("Not over yet, soonest first."), rich_help_panel=FILTERS),
-    ] = False,
-    past: Annotated[
-        bool, typer.Option("--past", help=_("Over, most recent first."), rich_help_panel=FILTERS)
-    ] = False,
+    upcoming: UpcomingOption = False,
+    past: PastOption = False,
     since: SinceOption = None,
     until: UntilOption = None,
     city: CityOption = None,

@@ -254,6 +254,13 @@ SearchOption = Annotated[
         rich_help_panel=FILTERS,
     ),
 ]
+UpcomingOption = Annotated[
+    bool,
+    typer.Option("--upcoming", help=_("Not over yet, soonest first."), rich_help_panel=FILTERS),
+]
+PastOption = Annotated[
+    bool, typer.Option("--past", help=_("Over, most recent first."), rich_help_panel=FILTERS)
+]
 SortOption = Annotated[
     list[str] | None,
     typer.Option(

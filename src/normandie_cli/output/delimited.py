@@ -36,15 +36,20 @@ def cell(value: Any) -> str:
 _FORMULA_START = ("=", "+", "-", "@")
 
 
-def _csv_cell(value: Any) -> str:
-    """A cell a spreadsheet will not run: text that looks like a formula gets a leading '."""
+def _csv_cell(value: Any, decimal: str) -> str:
+    """A cell a spreadsheet will not run: text that looks like a formula gets a leading '.
+    A number with a fraction is written with the `decimal` separator."""
     text = cell(value)
-    if text.startswith(_FORMULA_START) and not isinstance(value, int | float):
+    if isinstance(value, float):
+        return text.replace(".", decimal)
+    if text.startswith(_FORMULA_START) and not isinstance(value, int):
         return "'" + text
     return text
 
 
-def to_csv(rows: Sequence[Row], columns: Sequence[str], delimiter: str = ",") -> str:
+def to_csv(
+    rows: Sequence[Row], columns: Sequence[str], delimiter: str = ",", decimal: str = "."
+) -> str:
     """RFC 4180: a header row, CRLF line ends, quotes where a cell needs them."""
     import csv
     import io
@@ -52,14 +57,15 @@ def to_csv(rows: Sequence[Row], columns: Sequence[str], delimiter: str = ",") ->
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows([_csv_cell(row[c]) for c in columns] for row in rows)
+    writer.writerows([_csv_cell(row[c], decimal) for c in columns] for row in rows)
     return buffer.getvalue()
 
 
 def to_excel(rows: Sequence[Row], columns: Sequence[str]) -> str:
-    """CSV as a French Excel opens it by double-click: ';' between cells (',' is the decimal
-    separator there) and a UTF-8 byte order mark, so accents survive."""
-    return "\ufeff" + to_csv(rows, columns, delimiter=";")
+    """CSV as a spreadsheet set for France opens it by double-click: ',' is the decimal
+    separator there, so cells are separated by ';' and decimals written with ',' (49,44124
+    is a number there, 49.44124 text); a UTF-8 byte order mark keeps accents."""
+    return "\ufeff" + to_csv(rows, columns, delimiter=";", decimal=",")
 
 
 # inert() has turned tabs and every line separator into a symbol; TSV wants plain spaces.

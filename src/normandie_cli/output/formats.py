@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, assert_never
 
-from normandie_cli.columns import field_names, record_rows
+from normandie_cli.columns import field_names, labelled_columns, record_rows, with_labels
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
 from normandie_cli.models import Dataset, Event, Record, RecordKind
@@ -90,6 +90,11 @@ class Exported:
 WHOLE_DATASET = frozenset({ExportFormat.TOML, ExportFormat.SQLITE, ExportFormat.GEOJSON})
 
 
+# The formats a person opens in a spreadsheet: names beside the ids they read there. TSV,
+# JSON and JSON Lines are for programs, which join on the ids.
+SPREADSHEETS = frozenset({ExportFormat.CSV, ExportFormat.EXCEL})
+
+
 def export_kind(fmt: ExportFormat, entity: RecordKind, filters: Filters) -> RecordKind:
     """The kind of record an export selects: `entity`, or events for a calendar. Raises
     UsageError for filters the format cannot take."""
@@ -104,10 +109,15 @@ def export_kind(fmt: ExportFormat, entity: RecordKind, filters: Filters) -> Reco
 
 
 def export(
-    fmt: ExportFormat, dataset: Dataset, kind: RecordKind, records: Sequence[Record]
+    fmt: ExportFormat,
+    dataset: Dataset,
+    kind: RecordKind,
+    records: Sequence[Record],
+    selection: str = "",
 ) -> Exported:
     """The export of `records` (of one kind, as `export_kind` chose), or of the whole
-    dataset for the formats that hold it all."""
+    dataset for the formats that hold it all. `selection` is the filters as typed, which a
+    calendar puts in its name."""
     match fmt:
         case (
             ExportFormat.CSV
@@ -117,7 +127,10 @@ def export(
             | ExportFormat.JSONL
         ):
             rows = record_rows(records, dataset)
-            text = format_rows(OutputFormat(fmt.value), rows, field_names(kind))
+            columns = field_names(kind)
+            if fmt in SPREADSHEETS:
+                rows, columns = with_labels(rows, dataset), labelled_columns(kind)
+            text = format_rows(OutputFormat(fmt.value), rows, columns)
             what = _("{count} records ({table})").format(count=len(records), table=kind.value)
             return Exported(text.encode("utf-8"), what)
         case ExportFormat.TOML:
@@ -136,7 +149,7 @@ def export(
             from normandie_cli.output.ics import to_ics
 
             events = [record for record in records if isinstance(record, Event)]
-            calendar, notes = to_ics(events, dataset)
+            calendar, notes = to_ics(events, dataset, selection)
             notes = [_("Note: {note}").format(note=note) for note in notes]
             count = calendar.count(b"BEGIN:VEVENT")
             if count == 0:  # RFC 5545 wants at least one event in a calendar

@@ -14,8 +14,15 @@ UID_DOMAIN = "normandie"
 ONLINE = "Online"
 
 
-def to_ics(events: Sequence[Event], dataset: Dataset) -> tuple[bytes, list[str]]:
+def to_ics(
+    events: Sequence[Event], dataset: Dataset, selection: str = ""
+) -> tuple[bytes, list[str]]:
     """The events as an iCalendar file, and notes on what could not be put in it.
+
+    The calendar is named after the dataset and `selection`, the filters as typed
+    ('--city caen --upcoming'), so that two calendars exported with different filters and
+    subscribed side by side can be told apart; its description says where the events come
+    from and under which licence.
 
     Only an event whose start is known to the day has a place in a calendar; the others are
     left out, each with a note saying why. An event whose end is not known to the day is
@@ -29,6 +36,14 @@ def to_ics(events: Sequence[Event], dataset: Dataset) -> tuple[bytes, list[str]]
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
+    # NAME and DESCRIPTION are RFC 7986's; X-WR-CALNAME and X-WR-CALDESC are what most
+    # calendar programs read. Written as icalendar's own Calendar.calendar_name and
+    # .description write them (from icalendar 6.1 on; add() works with every version).
+    name, description = _calendar_words(dataset, selection)
+    for prop, value in (("name", name), ("x-wr-calname", name)):
+        calendar.add(prop, value)
+    for prop, value in (("description", description), ("x-wr-caldesc", description)):
+        calendar.add(prop, value)
     # RFC 5545 wants DTSTAMP in UTC; the day the data last changed stands in for "now" so
     # that the file does not change from one run to the next.
     stamp = datetime.combine(dataset.meta.updated.first_day, time(0, 0), tzinfo=UTC)
@@ -75,6 +90,21 @@ def to_ics(events: Sequence[Event], dataset: Dataset) -> tuple[bytes, list[str]]
 
     ical: bytes = calendar.to_ical()
     return ical, notes
+
+
+def _calendar_words(dataset: Dataset, selection: str) -> tuple[str, str]:
+    """The calendar's name and description. In English whatever the interface language, like
+    the events' own words: a calendar is the same file in both languages."""
+    meta = dataset.meta
+    name = f"{meta.title}: events"
+    description = (
+        f"Events of {meta.title}, version {meta.version}, updated {meta.updated}, under the"
+        f" licence {meta.licence}; each event gives its sources."
+    )
+    if selection:
+        name += f" ({selection})"
+        description += f" Exported with {selection}."
+    return _text(name), _text(description)
 
 
 def _text(value: str) -> str:

@@ -67,6 +67,11 @@ said otherwise); `funding_rounds.kind` is 'equity', 'loan', 'grant' or NULL (not
 
 `meta` holds one row: the dataset's `title`, `version`, `updated` and `licence`.
 
+For reading (see sqlite_views.py): the FTS5 tables `startups_fts`, `organizations_fts` and
+`events_fts` index names and descriptions, and the views `startups_labelled`,
+`organizations_labelled` and `events_labelled` show city, sector and kind names beside the
+ids.
+
 Examples:
 
     -- the startups of the Rouen agglomeration
@@ -99,6 +104,7 @@ from normandie_cli.models import (
     RecordKind,
     plain,
 )
+from normandie_cli.output.sqlite_views import search_statements, view_statements
 
 if TYPE_CHECKING:
     import sqlite3
@@ -191,6 +197,8 @@ def _build(connection: sqlite3.Connection, dataset: Dataset) -> None:
         marks = ", ".join("?" for _ in columns)
         names = ", ".join(map(_identifier, columns))
         connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    for statement in (*search_statements(), *view_statements()):
+        connection.execute(statement)
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
     if broken:
         # Cannot happen with a dataset the loader validated; said plainly if it ever does.
