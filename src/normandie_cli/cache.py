@@ -31,7 +31,8 @@ from normandie_cli.dataset import (
     load_dataset,
 )
 from normandie_cli.errors import NormandieError, UsageError
-from normandie_cli.files import is_within, replace_in, user_folder
+from normandie_cli.files import is_within, replace_in
+from normandie_cli.folders import user_folder
 from normandie_cli.i18n import _
 from normandie_cli.models import Dataset
 

@@ -24,26 +24,6 @@ from normandie_cli.errors import NormandieError, UsageError
 from normandie_cli.i18n import _
 
 
-def user_folder(variable: str, fallback: str) -> Path | None:
-    """normandie's folder under an XDG base folder: $VARIABLE/normandie, else
-    ~/FALLBACK/normandie. As the XDG specification says, a relative value (an unexpanded
-    `~/x` included) is ignored; without a home folder there is none (None)."""
-    value = os.environ.get(variable, "")
-    if os.path.isabs(value):
-        return Path(value) / "normandie"
-    home = os.environ.get("HOME", "")
-    if not home:
-        import pwd
-
-        try:
-            home = pwd.getpwuid(os.getuid()).pw_dir
-        except KeyError:  # a user without an entry in the password database
-            return None
-    if not os.path.isabs(home):
-        return None
-    return Path(home) / fallback / "normandie"
-
-
 @dataclass(frozen=True, slots=True)
 class Target:
     """Where a file goes: its folder, its name there, and whether it exists already."""

@@ -16,10 +16,9 @@ from typing import Any
 from normandie_cli.dataset import parse_toml, read_file
 from normandie_cli.errors import DataError, NormandieError
 from normandie_cli.files import check_target, make_folder, opened_folder, replace_in
+from normandie_cli.folders import OVERLAY_FILE
 from normandie_cli.i18n import _
 from normandie_cli.toml_tables import table_toml
-
-OVERLAY_FILE = "overlay.toml"
 
 
 def read_overlay_text(path: Path) -> str:

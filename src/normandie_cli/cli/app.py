@@ -186,9 +186,8 @@ def root(
 
     Data comes from the bundled, sourced dataset; every record cites its sources.
     """
-    from normandie_cli.overlay import overlay_in_use
+    from normandie_cli.folders import layer_in_use, overlay_in_use
     from normandie_cli.resolve import parse_date_option
-    from normandie_cli.updates import layer_in_use
 
     # Chosen again: the module may have been imported for another command line (tests).
     speak(choose_language(lang, os.environ))

@@ -40,8 +40,7 @@ def _completion_dataset(ctx: typer.Context) -> Dataset:
     """The dataset the command line names, from the cache when it is current, so a Tab press
     does not read and check the TOML again; never a spinner on the person's prompt."""
     from normandie_cli.cache import load
-    from normandie_cli.overlay import overlay_in_use
-    from normandie_cli.updates import layer_in_use
+    from normandie_cli.folders import layer_in_use, overlay_in_use
 
     given = ctx.find_root().params  # as typed: Typer converts only when running
     overlay = overlay_in_use(given.get("overlay"), bool(given.get("no_overlay")))
