@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
-from normandie_cli.models import Dataset, Term
 from normandie_cli.text import did_you_mean, fold
+
+if TYPE_CHECKING:  # annotations only: `--today` is read without loading the models
+    from normandie_cli.models import Dataset, Term
 
 
 def resolve_term(unknown: str, terms: Sequence[Term], text: str) -> str:

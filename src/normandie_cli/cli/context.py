@@ -16,12 +16,12 @@ import typer
 
 from normandie_cli.errors import NormandieError, OutputError, UsageError
 from normandie_cli.i18n import _
-from normandie_cli.models import Dataset
-from normandie_cli.output.formats import OutputFormat
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from normandie_cli.models import Dataset
+    from normandie_cli.output.formats import OutputFormat
     from normandie_cli.overlay_changes import Decide
 
 # Machine output is written in pieces: a write the reader is slow to take cannot be cut short
@@ -72,12 +72,17 @@ class Environment:
 
     def say(self, message: str, *, style: str = "") -> None:
         """A message for the person, on stderr; never read as markup, controls made inert."""
+        from normandie_cli.text import inert
+
+        shown = "\n".join(inert(line) for line in message.splitlines())
+        if self.terminal is None and not self.stderr_is_terminal() and not _colour_forced():
+            # What Rich would write to a file that is not a terminal: the text, no style.
+            sys.stderr.write(shown + "\n")
+            return
         from rich.console import Console
         from rich.text import Text
 
-        from normandie_cli.text import inert
-
-        text = Text("\n".join(inert(line) for line in message.splitlines()), style=style)
+        text = Text(shown, style=style)
         if self.terminal is not None:
             self.terminal.print(text, soft_wrap=True)
             return
@@ -122,6 +127,8 @@ class Environment:
         default: OutputFormat | None = None,
     ) -> OutputFormat:
         """An explicit format wins; then `default`; else a table on a terminal, TSV in a pipe."""
+        from normandie_cli.output.formats import OutputFormat
+
         flags = ((OutputFormat.JSON, as_json), (OutputFormat.CSV, as_csv))
         chosen = {f for f, on in flags if on}
         if fmt is not None:
@@ -135,6 +142,11 @@ class Environment:
         if default is not None:
             return default
         return OutputFormat.TABLE if self.stdout_is_terminal() else OutputFormat.TSV
+
+
+def _colour_forced() -> bool:
+    """Whether the environment asks Rich for colours even where there is no terminal."""
+    return any(name in os.environ for name in ("FORCE_COLOR", "TTY_COMPATIBLE"))
 
 
 @contextmanager
