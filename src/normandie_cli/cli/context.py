@@ -72,6 +72,8 @@ class Environment:
 
     def say(self, message: str, *, style: str = "") -> None:
         """A message for the person, on stderr; never read as markup, controls made inert."""
+        if self.terminal is None and sys.stderr is None:
+            return  # started with stderr closed (`2>&-`): the message is lost, not the exit code
         from normandie_cli.text import inert
 
         shown = "\n".join(inert(line) for line in message.splitlines())
