@@ -15,14 +15,18 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from normandie_cli.errors import DataError
 from normandie_cli.i18n import _
 
 # The models and the validation are imported when a dataset is read, not to find its files:
 # Tab completion finds a dataset's cache through this module alone.
+# typing.TYPE_CHECKING without importing typing, which would cost Tab's quick path (cli/tab.py)
+# more than this module does.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from normandie_cli.models import Dataset
 
 DATA_FOLDER = "data"

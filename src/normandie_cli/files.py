@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from normandie_cli.errors import NormandieError, UsageError
+from normandie_cli.folders import is_within
 from normandie_cli.i18n import _
 
 
@@ -93,12 +94,6 @@ def _target(path: Path, *, force: bool, reads: Sequence[Path], follow_link: bool
             )
         )
     return Target(target.parent, target.name, info is not None)
-
-
-def is_within(path: Path, other: Path) -> bool:
-    """Whether `path` is `other` or inside it, links followed (a file of a dataset folder)."""
-    path, other = Path(os.path.realpath(path)), Path(os.path.realpath(other))
-    return path == other or other in path.parents
 
 
 def write_file(

@@ -1,5 +1,6 @@
 """Where normandie keeps the user's files, under the XDG base folders: the cache, the overlay
-of additions and corrections, and the updates layer, each unless an option leaves it out.
+of additions and corrections, and the updates layer, each unless an option leaves it out;
+and whether one path lies within another (an overlay inside the dataset it amends).
 
 Only the standard library is imported here: Tab completion finds the dataset's cache through
 these folders without loading the rest of the program.
@@ -33,6 +34,12 @@ def user_folder(variable: str, fallback: str) -> Path | None:
     if not os.path.isabs(home):
         return None
     return Path(home) / fallback / "normandie"
+
+
+def is_within(path: Path, other: Path) -> bool:
+    """Whether `path` is `other` or inside it, links followed (a file of a dataset folder)."""
+    path, other = Path(os.path.realpath(path)), Path(os.path.realpath(other))
+    return path == other or other in path.parents
 
 
 def default_overlay_path() -> Path | None:

@@ -4,8 +4,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from normandie_cli.errors import UsageError
-from normandie_cli.i18n import _
+# Messages and errors are imported where they are said (typed_text, did_you_mean): folding
+# and inert display serve Tab completion's quick path, which loads as little as it can.
 
 _SEPARATORS = re.compile(r"[\s\-_'’.,/]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -98,6 +98,9 @@ def typed_text(text: str) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
+        from normandie_cli.errors import UsageError
+        from normandie_cli.i18n import _
+
         not_utf8 = _("{text} is not UTF-8 text: type it again in UTF-8")
         raise UsageError(not_utf8.format(text=f"'{inert(text)}'")) from None
     return text
@@ -119,6 +122,8 @@ def suggest(word: str, choices: Iterable[str], limit: int = 3) -> list[str]:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'Rouen'?)' for the closest known values, or '' when none is close."""
+    from normandie_cli.i18n import _
+
     close = suggest(word, choices)
     if not close:
         return ""

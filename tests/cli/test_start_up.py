@@ -27,7 +27,7 @@ def loaded(args: list[str], tmp_path: Path, env: dict[str, str] | None = None) -
     listing = tmp_path / "modules.txt"
     code = (
         "import sys\n"
-        "from normandie_cli.cli.app import main\n"
+        "from normandie_cli.cli import main\n"
         "sys.argv = ['normandie', *sys.argv[1:]]\n"
         "try:\n"
         "    main()\n"
@@ -88,3 +88,37 @@ def test_the_root_help_loads_no_command_module(args: list[str], tmp_path: Path) 
     modules = loaded(args, tmp_path)
     assert modules & COMMAND_MODULES == set()
     assert "normandie_cli.models" not in modules
+
+
+def heavy(modules: set[str]) -> set[str]:
+    """What Tab's quick path must not load: Typer (and the Click it vendors), Rich, the
+    models, the whole program."""
+    tops = {"typer", "click", "rich"}
+    return {
+        m
+        for m in modules
+        if m.split(".")[0] in tops or m in ("normandie_cli.models", "normandie_cli.cli.app")
+    }
+
+
+@pytest.mark.parametrize(
+    ("shell", "line"),
+    [
+        ("bash", "normandie startups --city ro"),
+        ("bash", "normandie show sa"),
+        ("zsh", "normandie show sa"),
+        ("fish", "normandie compare ca"),
+    ],
+)
+def test_completion_from_the_index_loads_neither_typer_rich_nor_the_models(
+    shell: str, line: str, tmp_path: Path
+) -> None:
+    if shell == "bash":
+        env = {"COMP_WORDS": line, "COMP_CWORD": str(len(line.split()) - 1)}
+    else:
+        env = {"_TYPER_COMPLETE_ARGS": line, "_TYPER_COMPLETE_FISH_ACTION": "get-args"}
+    env |= {"_NORMANDIE_COMPLETE": f"complete_{shell}", "XDG_CACHE_HOME": str(tmp_path / "c")}
+    # No index yet: the whole program answers, and keeps one (the probe sees what it loads).
+    first = loaded([], tmp_path, env)
+    assert {"typer", "rich", "normandie_cli.models", "normandie_cli.cli.app"} <= heavy(first)
+    assert heavy(loaded([], tmp_path, env)) == set()

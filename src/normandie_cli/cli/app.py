@@ -27,11 +27,34 @@ from typer.main import get_command_from_info, get_command_name, get_group_from_i
 from typer.models import CommandInfo, TyperInfo
 
 from normandie_cli import __version__
-from normandie_cli.cli import speak
 from normandie_cli.cli.context import Environment, Settings, drop_stdout, environment, settings
 from normandie_cli.cli.registry import COMMANDS, Entry
 from normandie_cli.errors import ExitCode, NormandieError, OutputError
-from normandie_cli.i18n import Language, _, choose_language
+from normandie_cli.i18n import (
+    DOMAIN,
+    LOCALE_FOLDER,
+    Language,
+    _,
+    choose_language,
+    flag_in,
+    use_language,
+)
+
+
+def speak(language: Language) -> None:
+    """Use this language for our messages and for Typer's own words (Options, Commands,
+    Error…), which it looks up with gettext in the default domain, from LANGUAGE first."""
+    import gettext
+
+    use_language(language)
+    gettext.bindtextdomain(DOMAIN, LOCALE_FOLDER)
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = language.value
+
+
+# The help texts below, and those of each command module, are built as they are imported:
+# in the language of --lang on the command line, else of the environment.
+speak(choose_language(flag_in(sys.argv[1:]), os.environ))
 
 
 @contextmanager
