@@ -61,8 +61,15 @@ def warm_up() -> None:
     # Each command once, as a person would run it: what it imports is imported.
     for args in (["startups"], ["startups", "-f", "table"], ["show", "saagie"], ["--help"]):
         CliRunner().invoke(app, args)
-    import normandie_cli.output.render  # noqa: F401
-    import normandie_cli.overlay_changes  # noqa: F401
+    # And every module of the program: a command imports most of its own when it runs.
+    import importlib
+    import pkgutil
+
+    import normandie_cli
+
+    for module in pkgutil.walk_packages(normandie_cli.__path__, "normandie_cli."):
+        if not module.name.endswith(".__main__"):  # that one runs the program
+            importlib.import_module(module.name)
 
 
 @dataclass

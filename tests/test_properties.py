@@ -25,7 +25,7 @@ from rich.cells import cell_len
 from strategies import BASE, organizations, startups
 from typer.testing import CliRunner
 
-from normandie_cli import models, query, text
+from normandie_cli import models, query, sorting, text
 from normandie_cli.cli.app import app
 from normandie_cli.columns import DEFAULT_COLUMNS, field_names, record_rows
 from normandie_cli.dataset import load_dataset, parse_toml
@@ -350,7 +350,7 @@ def test_filters_combine_with_and(filters: query.StartupFilters) -> None:
     assert together == set.intersection({s.id for s in DATASET.startups}, *alone)
 
 
-# --- query.sort_records -------------------------------------------------------------------
+# --- sorting.sort_records -------------------------------------------------------------------
 
 
 def _order_key(record: Record, field: str) -> Any:
@@ -378,10 +378,10 @@ def in_order(a: Record, b: Record, fields: list[str], reverse: bool) -> bool:
 
 @st.composite
 def records_and_fields(draw: st.DrawFn) -> tuple[list[Record], list[str], bool]:
-    kind = draw(st.sampled_from(sorted(query.SORT_FIELDS)))
+    kind = draw(st.sampled_from(sorted(sorting.SORT_FIELDS)))
     # Any records of the kind, in any order (a sample: the seed has thousands of communes).
     records = draw(st.lists(st.sampled_from(DATASET.records(kind)), unique=True, max_size=40))
-    fields = draw(st.lists(st.sampled_from(query.SORT_FIELDS[kind]), max_size=4))
+    fields = draw(st.lists(st.sampled_from(sorting.SORT_FIELDS[kind]), max_size=4))
     return records, fields, draw(st.booleans())
 
 
@@ -389,7 +389,7 @@ def records_and_fields(draw: st.DrawFn) -> tuple[list[Record], list[str], bool]:
 @given(records_and_fields())
 def test_sort_records_is_a_permutation(case: tuple[list[Record], list[str], bool]) -> None:
     records, fields, reverse = case
-    result = query.sort_records(records, fields, reverse=reverse)
+    result = sorting.sort_records(records, fields, reverse=reverse)
     assert Counter(r.id for r in result) == Counter(r.id for r in records)
 
 
@@ -399,13 +399,13 @@ def test_sort_records_orders_by_each_field_unknown_last(
     case: tuple[list[Record], list[str], bool],
 ) -> None:
     records, fields, reverse = case
-    result = query.sort_records(records, fields, reverse=reverse)
+    result = sorting.sort_records(records, fields, reverse=reverse)
     for a, b in zip(result, result[1:], strict=False):
         assert in_order(a, b, fields, reverse), (a.id, b.id, fields, reverse)
 
 
 def test_every_sortable_kind_has_its_fields_on_the_records() -> None:
-    for kind, fields in query.SORT_FIELDS.items():
+    for kind, fields in sorting.SORT_FIELDS.items():
         record = DATASET.records(kind)[0]
         for field in fields:
             assert hasattr(record, field), (kind, field)

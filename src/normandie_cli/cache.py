@@ -36,8 +36,9 @@ from normandie_cli.dataset import (
     dataset_files,
     exists,
     load_dataset,
+    read_file,
 )
-from normandie_cli.errors import NormandieError, UsageError
+from normandie_cli.errors import DataError, NormandieError, UsageError
 from normandie_cli.folders import is_within, user_folder
 from normandie_cli.i18n import _
 
@@ -118,17 +119,19 @@ def cache_folder() -> Path | None:
 
 def _cache_name(origin: Sequence[Path]) -> str:
     """One cache file per dataset path, and per overlay amending it."""
-    named = "\0".join(str(path.resolve()) for path in origin)
-    return hashlib.blake2b(named.encode(), digest_size=16).hexdigest() + ".pickle"
+    named = b"\0".join(os.fsencode(path.resolve()) for path in origin)
+    return hashlib.blake2b(named, digest_size=16).hexdigest() + ".pickle"
 
 
 def cache_key(files: list[Path]) -> str:
-    """What the cached dataset was made from: changes with any file's content, size or date."""
+    """What the cached dataset was made from: changes with any file's content, size or date.
+    Files are read as the loader reads them (dataset.read_file: never more than a dataset
+    file may hold), names as their bytes."""
     digest = hashlib.blake2b(f"{CACHE_FORMAT}:{__version__}".encode(), digest_size=32)
     for file in files:
         info = file.stat()
-        digest.update(f"\0{file}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-        digest.update(file.read_bytes())
+        digest.update(b"\0%s\0%d\0%d\0" % (os.fsencode(file), info.st_size, info.st_mtime_ns))
+        digest.update(read_file(file))
     return digest.hexdigest()
 
 
@@ -222,14 +225,19 @@ def _index_name(origin: Sequence[Path], part: str) -> str:
     return _cache_name(origin).removesuffix(".pickle") + f".{part}{INDEX_SUFFIX}"
 
 
-def current_key(files: list[Path]) -> str | None:
-    """The key of a dataset's files as they are now; None when they cannot be cached: a
-    pipe or a device (read once, or never ending), a file that cannot be read."""
+def current_key(origin: Sequence[Path], files: list[Path]) -> str | None:
+    """The key of a dataset's files as they are now; None when they are not to be cached: a
+    pipe or a device (read once, or never ending), a file that cannot be read or is too big
+    (the loader says so), or no cache folder outside what is read (XDG_CACHE_HOME in the
+    dataset's folder is never written to)."""
+    folder = cache_folder()
+    if folder is None or any(is_within(folder, path) for path in origin):
+        return None
     try:
         if not all(stat.S_ISREG(file.stat().st_mode) for file in files):
             return None
         return cache_key(files)
-    except OSError:
+    except (OSError, DataError):
         return None
 
 
@@ -258,7 +266,7 @@ def cached_index(
     part None when it is missing or not current. A dataset whose files cannot be found
     raises, as `load` does."""
     _path, origin, files, _overlay, _updates = dataset_in_use(data, overlay, updates)
-    key = current_key(files)
+    key = current_key(origin, files)
     found = None if key is None else read_index(origin, key, index_format, part)
     return origin, key, found
 
@@ -287,7 +295,7 @@ def load_with_cache(
     `origin` names what was loaded (the dataset path, and the overlay if there is one);
     `files` are every file read, whose content makes the key (see current_key for what is
     never cached)."""
-    key = current_key(files)
+    key = current_key(origin, files)
     if key is None:
         return load()
     cached = read_cached(origin, key)

@@ -49,8 +49,12 @@ def parse_columns(kind: RecordKind, text: str | None) -> tuple[str, ...] | None:
     """'name,city' -> ('name', 'city'); an unknown name is a UsageError listing the valid ones."""
     if text is None:
         return None
+    return checked_columns(text, field_names(kind))
+
+
+def checked_columns(text: str, valid: Sequence[str]) -> tuple[str, ...]:
+    """The columns named in 'name,city', each one of `valid`; UsageError else."""
     wanted = [name.strip() for name in text.split(",") if name.strip()]
-    valid = field_names(kind)
     for name in wanted:
         if name not in valid:
             raise UsageError(

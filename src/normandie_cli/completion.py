@@ -30,7 +30,7 @@ DESCRIPTION_WIDTH = 50
 
 Index = Mapping[str, "Any"]
 # Bump when the index changes shape: an index of another shape is made again.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 
 
 class Completable(StrEnum):
@@ -41,6 +41,8 @@ class Completable(StrEnum):
     ORGANIZATION_KIND = "organization-kind"
     TAG = "tag"
     ORGANIZER = "organizer"
+    DEPARTMENT = "department"
+    REGION = "region"
     RECORD_ID = "record-id"
 
 
@@ -107,7 +109,7 @@ def completion_index(dataset: Dataset) -> dict[str, Any]:
     and what the descriptions are made of. Columns of text and numbers rather than a tuple
     per value: they are read back (marshal) in a fraction of the time."""
     from normandie_cli.models import RecordKind, Term
-    from normandie_cli.places import city_counts
+    from normandie_cli.places import REGION_NAMES, city_counts
 
     counts = city_counts(dataset)
     cities = _columns([city.id for city in dataset.cities])
@@ -120,8 +122,7 @@ def completion_index(dataset: Dataset) -> dict[str, Any]:
     named = [(o.id, o.name) for o in dataset.organizations]
     named += [(s.id, s.name) for s in dataset.startups]
     named = [(i, name) for i, name in named if i in organizing]
-    organizers = _columns([i for i, _name in named])
-    organizers["names"] = [name for _i, name in named]
+    organizers = _named(named)
     seen: set[str] = set()
     found: list[tuple[str, str, str, str | None, bool]] = []
     for kind in RecordKind:
@@ -146,6 +147,12 @@ def completion_index(dataset: Dataset) -> dict[str, Any]:
         Completable.ORGANIZATION_KIND.value: _terms(dataset.organization_kinds),
         Completable.TAG.value: _columns(sorted({t for s in dataset.startups for t in s.tags})),
         Completable.ORGANIZER.value: organizers,
+        Completable.DEPARTMENT.value: _named(
+            [(d.id, d.name) for d in sorted(dataset.departments, key=lambda d: d.id)]
+        ),
+        Completable.REGION.value: _named(
+            [(region.value, name) for region, name in REGION_NAMES.items()]
+        ),
         Completable.RECORD_ID.value: records,
     }
 
@@ -156,6 +163,13 @@ def _columns(values: list[str]) -> dict[str, list[Any]]:
         "values": values,
         "folded": [f if f != v else None for v, f in zip(values, folded, strict=True)],
     }
+
+
+def _named(named: list[tuple[str, str]]) -> dict[str, list[Any]]:
+    """Values described by a name: (value, name) pairs."""
+    columns = _columns([value for value, _name in named])
+    columns["names"] = [name for _value, name in named]
+    return columns
 
 
 def _terms(terms: Sequence[Any]) -> dict[str, list[Any]]:
@@ -201,7 +215,7 @@ def _describer(what: Completable, columns: Mapping[str, Any]) -> Callable[[int],
         return lambda at: localized(names[at], english[at])
     if what is Completable.TAG:
         return lambda at: ""
-    if what is Completable.ORGANIZER:
+    if what in (Completable.ORGANIZER, Completable.DEPARTMENT, Completable.REGION):
         return lambda at: str(names[at])
     kinds = columns["kinds"]
 
@@ -266,6 +280,6 @@ def column_choices(kind: RecordKind, incomplete: str) -> list[str]:
 
 def sort_choices(kind: RecordKind, incomplete: str) -> list[str]:
     """`--sort` values: the fields this kind of record can be sorted by."""
-    from normandie_cli.query import SORT_FIELDS
+    from normandie_cli.sorting import SORT_FIELDS
 
     return complete_fields(SORT_FIELDS.get(kind, ()), incomplete)

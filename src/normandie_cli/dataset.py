@@ -43,12 +43,23 @@ def bundled_data_path() -> Path:
     # What importlib.resources.files() gives for a package installed as files, without the
     # cost of importing it (a zipped install has no such folder: then the checkout's, if any).
     packaged = Path(__file__).parent / DATA_FOLDER
-    if packaged.is_dir():
+    if _folder_there(packaged):
         return packaged
     checkout = Path(__file__).resolve().parents[2] / DATA_FOLDER
-    if checkout.is_dir():
+    if _folder_there(checkout):
         return checkout
     raise DataError(DATA_FOLDER, [_("the bundled dataset is missing: reinstall normandie")])
+
+
+def _folder_there(path: Path) -> bool:
+    """Whether a folder is there; one the user may not look into counts (it is there: what
+    reads it says why it cannot), as when normandie is installed where only root may go."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except PermissionError:
+        return True
+    except (OSError, ValueError):
+        return False
 
 
 def dataset_files(path: Path) -> list[Path]:
@@ -70,39 +81,59 @@ def dataset_files(path: Path) -> list[Path]:
     return sorted(files)
 
 
+# Deeper than this, a dataset folder is taken for a mistake (a folder of the whole disk).
+DEEPEST_FOLDER = 32
+
+
 def _folder_files(folder: Path) -> tuple[list[Path], list[str]]:
-    """The *.toml files of a folder and its subfolders, and what could not be read there (a
-    subfolder, a link to nothing, a loop of links): a file left out would change the data
-    silently."""
+    """The *.toml files of a folder and its subfolders (links to folders followed, each
+    folder read once), and what could not be read there (a folder that may not be
+    entered, a link to nothing, a pipe, a tree too deep): a file left out would change the
+    data silently."""
     files: list[Path] = []
     problems: list[str] = []
 
-    def unreadable(error: OSError) -> None:
-        where = Path(error.filename).relative_to(folder).as_posix() if error.filename else ""
-        reason = _("cannot be read: {reason}").format(reason=error.strerror or error)
-        problems.append(f"{where}: {reason}" if where else reason)
+    def problem(where: Path, reason: str) -> None:
+        shown = where.relative_to(folder).as_posix()
+        problems.append(f"{shown}: {reason}" if shown != "." else reason)
 
-    for parent, _folders, names in os.walk(folder, onerror=unreadable):
-        for name in names:
-            file = Path(parent, name)
-            if not name.endswith(".toml"):
-                continue
+    seen: set[tuple[int, int]] = set()
+    waiting = [(folder, 0)]
+    while waiting:
+        current, depth = waiting.pop()
+        try:
+            info = current.stat()
+            entries = sorted(os.scandir(current), key=lambda entry: entry.name)
+        except OSError as error:
+            problem(current, _("cannot be read: {reason}").format(reason=error.strerror or error))
+            continue
+        if (info.st_dev, info.st_ino) in seen:  # a link back to a folder already read
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        if depth > DEEPEST_FOLDER:
+            deep = _("folders nested more than {count} deep: is this the right folder?")
+            problem(current, deep.format(count=DEEPEST_FOLDER))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
             try:
-                mode = file.stat().st_mode
+                mode = os.stat(path).st_mode
             except OSError as error:
-                if file.is_symlink() and error.errno == errno.ENOENT:
+                if entry.is_symlink() and error.errno == errno.ENOENT:
                     dangling = _("a link to {target}, which does not exist")
-                    where = file.relative_to(folder).as_posix()
-                    problems.append(f"{where}: {dangling.format(target=os.readlink(file))}")
-                else:
-                    error.filename = str(file)
-                    unreadable(error)
+                    problem(path, dangling.format(target=os.readlink(path)))
+                elif entry.name.endswith(".toml") or entry.is_dir(follow_symlinks=False):
+                    reason = error.strerror or str(error)
+                    problem(path, _("cannot be read: {reason}").format(reason=reason))
                 continue
-            if stat.S_ISREG(mode):
-                files.append(file)
-            elif not stat.S_ISDIR(mode):  # a pipe or a device named *.toml would never end
-                where = file.relative_to(folder).as_posix()
-                problems.append(f"{where}: " + _("not a regular file (a device or a pipe)"))
+            if stat.S_ISDIR(mode):
+                waiting.append((path, depth + 1))
+            elif not entry.name.endswith(".toml"):
+                continue
+            elif stat.S_ISREG(mode):
+                files.append(path)
+            else:  # a pipe or a device named *.toml would never end
+                problem(path, _("not a regular file (a device or a pipe)"))
     return files, problems
 
 
@@ -134,7 +165,10 @@ def exists(path: Path) -> bool:
     try:
         os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
-        return False
+        if not os.path.islink(path):
+            return False
+        dangling = _("a link to {target}, which does not exist").format(target=os.readlink(path))
+        raise DataError(str(path), [dangling]) from None
     except OSError as error:
         reason = _("cannot be read: {reason}").format(reason=error.strerror or error)
         raise DataError(str(path), [reason]) from None

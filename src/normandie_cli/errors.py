@@ -16,9 +16,24 @@ class ExitCode(IntEnum):
 
 
 class NormandieError(Exception):
-    """An error the user can act on; its message is shown as is, without a traceback."""
+    """An error the user can act on; its message is shown as is, without a traceback.
+
+    The message is one line, whatever it quotes (a file name may hold a line break: it is
+    shown, not obeyed); `details` are the lines shown under it."""
 
     exit_code = ExitCode.DATA_ERROR
+
+    def __init__(self, message: str = "", details: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = tuple(details)
+
+    def __str__(self) -> str:
+        return "\n".join([self.message, *self.details])
+
+    def shown_lines(self) -> list[str]:
+        """What the person is told, one line each: the message, then the details."""
+        return [self.message, *self.details] if self.message else []
 
 
 # A file can hold millions of problems (a key repeated a million times): this many are
@@ -39,8 +54,7 @@ class DataError(NormandieError):
             if self.total == 1
             else _("{source}: {count} problems found:")
         )
-        lines = [found.format(source=source, count=self.total), *self.lines()]
-        super().__init__("\n".join(lines))
+        super().__init__(found.format(source=source, count=self.total), self.lines())
 
     def lines(self) -> list[str]:
         """The problems, indented, then how many more were found and not listed."""
@@ -62,7 +76,7 @@ class AlreadySaid(NormandieError):
     turn): only the exit code is left to give."""
 
     def __init__(self, exit_code: ExitCode = ExitCode.DATA_ERROR) -> None:
-        super().__init__("")
+        super().__init__()
         self.exit_code = exit_code
 
 

@@ -12,6 +12,7 @@ included; a signal is then delivered again, so the exit status says what stopped
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import stat
@@ -70,6 +71,11 @@ def _target(path: Path, *, force: bool, reads: Sequence[Path], follow_link: bool
         if not os.path.exists(path):  # dangling, or a loop
             dangling = _("{path} is a symbolic link to {target}, which does not exist")
             raise UsageError(dangling.format(path=path, target=pointed))
+        if info.st_uid not in (os.geteuid(), 0):
+            # As the kernel's protected_symlinks would: in a shared folder, another user's
+            # link could lead the write into any file of ours.
+            foreign = _("{path} is a symbolic link made by another user: it is not followed")
+            raise UsageError(foreign.format(path=path))
         return _target(Path(os.path.realpath(path)), force=force, reads=reads, follow_link=False)
     target = Path(os.path.realpath(path))
     for read in reads:
@@ -108,7 +114,7 @@ def write_file(
     target = check_target(path, force=force, reads=reads, follow_link=follow_link)
     data = content.encode("utf-8") if isinstance(content, str) else content
     with opened_folder(target.folder, shown=path) as folder:
-        replace_in(folder, target.name, data, shown=path)
+        replace_in(folder, target.name, data, shown=path, replace=force)
 
 
 def make_folder(folder: Path) -> None:
@@ -136,31 +142,44 @@ def opened_folder(folder: Path, *, shown: Path) -> Iterator[int]:
 
 
 def replace_in(
-    folder: int, name: str, data: bytes, *, shown: Path, mode: int | None = None
+    folder: int,
+    name: str,
+    data: bytes,
+    *,
+    shown: Path,
+    mode: int | None = None,
+    replace: bool = True,
+    unchanged: os.stat_result | None = None,
 ) -> None:
     """Put `data` in the file `name` of the folder opened as `folder`, all or nothing.
 
-    A replaced file keeps its permissions, a new one follows the umask, unless `mode` says.
-    On any failure the target is left as it was and no temporary file remains."""
-    temporary = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    Without `replace`, a file that appeared under the name since it was checked is kept
+    and the write refused (the new file is published with link(), which never replaces);
+    with `unchanged`, so is a file that is no longer the one read (another program wrote it
+    meanwhile). A replaced file keeps its permissions (not setuid, setgid or sticky) and,
+    where the system allows, its owner; a new one follows the umask, unless `mode` says.
+    Signals wait while the temporary file is created and while it is renamed, and undo the
+    write otherwise: on every way out the target is either the old file or the new, and no
+    temporary file remains."""
+    # A short name of its own: a target's name may already be as long as a name can be.
+    temporary = f".normandie-{os.getpid()}-{os.urandom(4).hex()}.tmp"
     with _signals_as_exceptions():
         try:
-            handle = os.open(
-                temporary,
-                os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-                0o600,
-                dir_fd=folder,
-            )
-        except OSError as error:
-            raise NormandieError(_cannot(shown, error)) from None
-        try:
+            with _signals_held():  # created and known to be, or neither
+                handle = os.open(
+                    temporary,
+                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                    0o600,
+                    dir_fd=folder,
+                )
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
                 file.flush()
-                os.fchmod(file.fileno(), _mode_for(folder, name) if mode is None else mode)
+                _take_place_of(file.fileno(), folder, name, mode)
                 os.fsync(file.fileno())
-            _check_still_replaceable(folder, name, shown)
-            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+            with _signals_held():  # in place and known to be, or not
+                _check_still_replaceable(folder, name, shown, unchanged)
+                _publish(folder, temporary, name, shown, replace=replace)
         except OSError as error:
             _remove(folder, temporary)
             raise NormandieError(_cannot(shown, error)) from None
@@ -169,16 +188,87 @@ def replace_in(
             raise
 
 
-def _check_still_replaceable(folder: int, name: str, shown: Path) -> None:
+def _take_place_of(handle: int, folder: int, name: str, mode: int | None) -> None:
+    """Give the new file the permissions (and owner) of the file it replaces."""
+    try:
+        old = os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        old = None
+    if mode is None:
+        mode = 0o666 & ~_umask() if old is None else stat.S_IMODE(old.st_mode) & 0o777
+    if old is not None and (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+        with suppress(PermissionError):  # only an administrator may give a file away
+            os.fchown(handle, old.st_uid, old.st_gid)
+    os.fchmod(handle, mode)
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _publish(folder: int, temporary: str, name: str, shown: Path, *, replace: bool) -> None:
+    """Give the finished file its name: rename() when it may replace, else link() (which
+    fails on an existing name), falling back to a checked rename where links are not."""
+    if replace:
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+        return
+    try:
+        os.link(temporary, name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
+    except FileExistsError:
+        raise _appeared(shown) from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS):
+            raise
+        # A file system without hard links (FAT, some network shares).
+        if _exists_in(folder, name):
+            raise _appeared(shown) from None
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+        return
+    _remove(folder, temporary)
+
+
+def _appeared(shown: Path) -> UsageError:
+    appeared = _("{path} appeared during the write; it was kept: add --force to replace it")
+    return UsageError(appeared.format(path=shown))
+
+
+def _exists_in(folder: int, name: str) -> bool:
+    try:
+        os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _check_still_replaceable(
+    folder: int, name: str, shown: Path, unchanged: os.stat_result | None
+) -> None:
     """The target checked before the write may have been replaced since: by a device, a
-    pipe or a link, it would now be lost to the rename."""
+    pipe or a link, it would now be lost to the rename; by another file than the one read
+    (`unchanged`), that file's content would."""
     try:
         info = os.stat(name, dir_fd=folder, follow_symlinks=False)
     except FileNotFoundError:
-        return
-    if not stat.S_ISREG(info.st_mode):
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
         changed = _("{path} stopped being a regular file during the write; nothing was changed")
         raise NormandieError(changed.format(path=shown))
+    if unchanged is not None and not same_file_state(info, unchanged):
+        edited = _(
+            "{path} was changed by another program during the update; nothing was"
+            " changed: run the command again"
+        )
+        raise NormandieError(edited.format(path=shown))
+
+
+def same_file_state(now: os.stat_result | None, before: os.stat_result | None) -> bool:
+    """Whether a file is the same, unwritten, as when it was looked at (None: absent)."""
+    if now is None or before is None:
+        return now is before
+    keys = ("st_dev", "st_ino", "st_size", "st_mtime_ns", "st_ctime_ns")
+    return all(getattr(now, key) == getattr(before, key) for key in keys)
 
 
 def _cannot(path: Path, error: OSError) -> str:
@@ -191,15 +281,6 @@ def _remove(folder: int, name: str) -> None:
         os.unlink(name, dir_fd=folder)
 
 
-def _mode_for(folder: int, name: str) -> int:
-    try:
-        return os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 class Terminated(BaseException):
     """SIGTERM or SIGHUP arrived while a file was being written."""
 
@@ -209,6 +290,25 @@ class Terminated(BaseException):
 
 
 _TERMINATING = (signal.SIGTERM, signal.SIGHUP)
+# Held while a file is put in place: delivered once it is there or undone.
+_HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT}
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and the terminating signals for a system call that must not be cut
+    from what follows it (a temporary file created but not yet known to be removed, a
+    rename done but not known to be). They are delivered as the block ends."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 @contextmanager

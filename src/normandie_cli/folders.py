@@ -37,9 +37,24 @@ def user_folder(variable: str, fallback: str) -> Path | None:
 
 
 def is_within(path: Path, other: Path) -> bool:
-    """Whether `path` is `other` or inside it, links followed (a file of a dataset folder)."""
-    path, other = Path(os.path.realpath(path)), Path(os.path.realpath(other))
-    return path == other or other in path.parents
+    """Whether `path` is `other` or inside it, whatever name leads there: decided on the
+    file system's identity (device and inode) of `other` and of `path` and each folder
+    above it, so a link, a bind mount or another spelling on a case-insensitive disk is
+    the same file. Only what exists can be compared: `path` may be a name to create."""
+    try:
+        found = os.stat(other)
+    except (OSError, ValueError):  # nothing there: nothing to be inside
+        return False
+    identity = (found.st_dev, found.st_ino)
+    resolved = Path(os.path.realpath(path))
+    for candidate in (resolved, *resolved.parents):
+        try:
+            info = os.stat(candidate)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) == identity:
+            return True
+    return False
 
 
 def default_overlay_path() -> Path | None:

@@ -71,9 +71,7 @@ def save_change(
         try:
             dataset_with(text)
         except DataError as error:
-            problems = "\n".join(error.lines())
-            refused = _("nothing was written, because:\n{problems}")
-            raise UsageError(refused.format(problems=problems)) from None
+            raise UsageError(_("nothing was written, because:"), error.lines()) from None
 
     def change(text: str) -> str:
         return decide(text, dataset_with(text))

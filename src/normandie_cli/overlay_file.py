@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -139,6 +140,8 @@ def update_overlay(
     the text as it is then), check the result (which raises to refuse it), then replace the
     file all or nothing; with dry_run, only read, change and check. Returns the text before
     and after. The overlay must not be inside what the command reads (`reads`)."""
+    if dry_run and not os.path.isdir(path.parent):  # a first change: nothing to read yet
+        return _changed(path, change, check)
     if not dry_run:
         make_folder(path.parent)
     # A linked overlay is updated where it lives: the link was the person's own doing.
@@ -146,9 +149,29 @@ def update_overlay(
     if dry_run:
         return _changed(target.path, change, check)
     with opened_folder(target.folder, shown=path) as folder, _locked(folder, target.name, path):
+        # What the file is as it is read: an editor saving it meanwhile makes the write fail
+        # rather than lose what was typed there.
+        read_state = _state(folder, target.name)
         before, after = _changed(target.path, change, check)
-        replace_in(folder, target.name, after.encode("utf-8"), shown=path)
+        replace_in(folder, target.name, after.encode("utf-8"), shown=path, unchanged=read_state)
     return before, after
+
+
+def _state(folder: int, name: str) -> os.stat_result | None:
+    try:
+        return os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+
+
+def lock_path(overlay: Path) -> Path:
+    """The lock file beside an overlay (beside the file a link to it leads to)."""
+    real = Path(os.path.realpath(overlay))
+    return real.parent / _lock_name(real.name)
+
+
+def _lock_name(name: str) -> str:
+    return f".{name}.lock"
 
 
 def _changed(
@@ -162,17 +185,25 @@ def _changed(
 
 @contextmanager
 def _locked(folder: int, name: str, shown: Path) -> Iterator[None]:
-    """Hold a lock beside the overlay for the whole read, decision, check and write."""
+    """Hold a lock beside the overlay for the whole read, decision, check and write. Only
+    a lock file of the user's own is taken: one that someone else made could be held by
+    them for ever, or be a file of theirs to lose."""
+    cannot = _("cannot lock {path}: {reason}")
     try:
         handle = os.open(
-            f".{name}.lock",
-            os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+            _lock_name(name),
+            os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
             0o600,
             dir_fd=folder,
         )
     except OSError as error:
-        cannot = _("cannot lock {path}: {reason}")
         raise NormandieError(cannot.format(path=shown, reason=error.strerror or error)) from None
+    info = os.fstat(handle)
+    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+        os.close(handle)
+        foreign = _("its lock file {lock} is not a file of yours: remove it")
+        lock = shown.parent / _lock_name(name)
+        raise NormandieError(cannot.format(path=shown, reason=foreign.format(lock=lock)))
     try:
         if sys.platform == "win32":  # pragma: no cover - Windows has no flock
             import msvcrt

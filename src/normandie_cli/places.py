@@ -9,7 +9,15 @@ from enum import StrEnum
 
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
-from normandie_cli.models import City, Dataset, Event, FormerRegion, Organization, Startup
+from normandie_cli.models import (
+    City,
+    Dataset,
+    Department,
+    Event,
+    FormerRegion,
+    Organization,
+    Startup,
+)
 from normandie_cli.text import did_you_mean, fold
 
 DEFAULT_SCENES = ("caen", "rouen", "le-havre")
@@ -45,6 +53,7 @@ def resolve_scene(dataset: Dataset, text: str) -> Scene:
     for agglomeration in dataset.agglomerations:
         if key in (fold(agglomeration.id), fold(agglomeration.name)):
             return _agglomeration_scene(dataset, agglomeration.id)
+    _not_a_wider_place(dataset, text)
     city = resolve_commune(dataset, text)
     if city.agglomeration is None:
         return Scene(city.id, city.name, frozenset({city.id}))
@@ -99,6 +108,70 @@ def department_scenes(dataset: Dataset) -> list[Scene]:
         for d in sorted(dataset.departments, key=lambda d: d.id)
     ]
     return [*scenes, _cityless()]
+
+
+def _not_a_wider_place(dataset: Dataset, text: str) -> None:
+    """--city 76 or --city calvados: say which option takes a department or a region."""
+    if _find_department(dataset, text) is not None:
+        wider = _("{text!r} is a department: use --department {text}")
+    elif _find_region(text) is not None:
+        wider = _("{text!r} is a former region: use --region {text}")
+    else:
+        return
+    raise UsageError(wider.format(text=text))
+
+
+def _find_department(dataset: Dataset, text: str) -> Department | None:
+    key = fold(text)
+    return next((d for d in dataset.departments if key in (fold(d.id), fold(d.name))), None)
+
+
+def _find_region(text: str) -> FormerRegion | None:
+    key = fold(text)
+    return next(
+        (region for region, name in REGION_NAMES.items() if key in (region.value, fold(name))),
+        None,
+    )
+
+
+def departments(dataset: Dataset, texts: Sequence[str]) -> Places | None:
+    """The city ids of the departments --department names (by number or name); None when
+    not given."""
+    if not texts:
+        return None
+    places: set[str | None] = set()
+    for text in texts:
+        department = _find_department(dataset, text)
+        if department is None:
+            known = [f"{d.id} ({d.name})" for d in sorted(dataset.departments, key=lambda d: d.id)]
+            unknown = _("unknown department {text!r}{suggestion}. Departments: {known}.")
+            names = [d.name for d in dataset.departments]
+            raise UsageError(
+                unknown.format(
+                    text=text, suggestion=did_you_mean(text, names), known=", ".join(known)
+                )
+            )
+        places |= {c.id for c in dataset.cities if c.department == department.id}
+    return frozenset(places)
+
+
+def regions(dataset: Dataset, texts: Sequence[str]) -> Places | None:
+    """The city ids of the former regions --region names; None when not given."""
+    if not texts:
+        return None
+    places: set[str | None] = set()
+    for text in texts:
+        region = _find_region(text)
+        if region is None:
+            names = [r.value for r in REGION_NAMES]
+            unknown = _("unknown region {text!r}{suggestion}. Regions: {known}.")
+            raise UsageError(
+                unknown.format(
+                    text=text, suggestion=did_you_mean(text, names), known=", ".join(names)
+                )
+            )
+        places |= {c.id for c in dataset.cities if c.former_region is region}
+    return frozenset(places)
 
 
 def resolve_commune(dataset: Dataset, text: str) -> City:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from normandie_cli.i18n import _
-from normandie_cli.models import Dataset, Event, Organization, RecordKind, Startup
+from normandie_cli.models import Dataset, Event, Organization, Record, RecordKind, Startup
 from normandie_cli.text import fold
 
 
@@ -27,15 +27,21 @@ def luhn_valid(number: str) -> bool:
 
 def cited_sources(dataset: Dataset) -> dict[str, int]:
     """How many records cite each source (awards and funding rounds count for their record)."""
-    counts = {source.id: 0 for source in dataset.sources}
+    return {source: len(records) for source, records in citing_records(dataset).items()}
+
+
+def citing_records(dataset: Dataset) -> dict[str, list[tuple[RecordKind, Record]]]:
+    """The records that cite each source, in the dataset's order (a record citing it in an
+    award or a funding round cites it)."""
+    citing: dict[str, list[tuple[RecordKind, Record]]] = {s.id: [] for s in dataset.sources}
     for kind in RecordKind:
         for record in dataset.records(kind):
             cited = set(getattr(record, "sources", ()))
             for item in (*getattr(record, "awards", ()), *getattr(record, "funding", ())):
                 cited.update(item.sources)
             for source in cited:
-                counts[source] += 1
-    return counts
+                citing[source].append((kind, record))
+    return citing
 
 
 def place_warnings(dataset: Dataset) -> list[str]:

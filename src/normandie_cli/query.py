@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
@@ -16,33 +16,21 @@ from normandie_cli.models import (
     Dataset,
     Event,
     Organization,
-    PartialDate,
     Record,
     RecordKind,
     Startup,
     Status,
 )
-from normandie_cli.places import Places, communes, union_of_scenes
+from normandie_cli.places import Places, communes, departments, regions, union_of_scenes
 from normandie_cli.resolve import (
-    parse_date_option,
+    parse_period_option,
     resolve_kinds,
     resolve_organizers,
     resolve_sectors,
     resolve_tags,
 )
-from normandie_cli.text import did_you_mean, fold, french_sort_key
-
-_T = TypeVar("_T", bound=Record)
-
-
-SORT_FIELDS: dict[RecordKind, tuple[str, ...]] = {
-    RecordKind.STARTUP: ("name", "id", "city", "founded"),
-    RecordKind.ORGANIZATION: ("name", "id", "kind", "city", "founded"),
-    RecordKind.EVENT: ("start", "name", "id", "city"),
-    RecordKind.CITY: ("name", "id", "department", "agglomeration", "population"),
-    RecordKind.SOURCE: ("id", "publisher", "date", "title"),
-}
-
+from normandie_cli.sorting import check_sort_fields, sort_records
+from normandie_cli.text import did_you_mean, fold
 
 # --- Filters -----------------------------------------------------------------------------
 
@@ -275,6 +263,8 @@ class Filters:
     until: str | None = None
     city: tuple[str, ...] = ()
     commune: tuple[str, ...] = ()
+    department: tuple[str, ...] = ()
+    region: tuple[str, ...] = ()
     sector: tuple[str, ...] = ()
     kind: tuple[str, ...] = ()
     tag: tuple[str, ...] = ()
@@ -328,7 +318,7 @@ def select(
     if kind is RecordKind.EVENT:
         return select_events(dataset, filters, today, order, reverse)
     _check_filters(kind, filters)
-    cities = union_of_scenes(dataset, filters.city)
+    cities = places_of(dataset, filters)
     in_communes = communes(dataset, filters.commune)
     if kind is RecordKind.STARTUP:
         startups = StartupFilters(
@@ -354,7 +344,22 @@ def select(
         return sort_records(
             filter_organizations(dataset, organizations), check_sort_fields(kind, order), reverse
         )
-    return sort_records(dataset.records(kind), check_sort_fields(kind, order), reverse)
+    if kind is RecordKind.CITY:
+        found: Sequence[Record] = [
+            c
+            for c in dataset.cities
+            if _in_places(c.id, cities, in_communes)
+            and _matches_text(filters.search, [c.name, *c.aliases])
+        ]
+    elif kind is RecordKind.SOURCE:
+        found = [
+            s
+            for s in dataset.sources
+            if _matches_text(filters.search, [s.id, s.title, s.publisher, s.url])
+        ]
+    else:
+        found = dataset.records(kind)
+    return sort_records(found, check_sort_fields(kind, order), reverse)
 
 
 def select_events(
@@ -370,14 +375,33 @@ def select_events(
         today=today,
         upcoming=filters.upcoming,
         past=filters.past,
-        since=None if filters.since is None else parse_date_option(filters.since, "--since"),
-        until=None if filters.until is None else parse_date_option(filters.until, "--until"),
-        cities=union_of_scenes(dataset, filters.city),
+        since=None
+        if filters.since is None
+        else parse_period_option(filters.since, "--since").first_day,
+        until=None
+        if filters.until is None
+        else parse_period_option(filters.until, "--until").last_day,
+        cities=places_of(dataset, filters),
         communes=communes(dataset, filters.commune),
         organizers=resolve_organizers(dataset, filters.organizer),
         search=filters.search,
     )
     return filter_events(dataset, events, check_sort_fields(RecordKind.EVENT, order), reverse)
+
+
+def places_of(dataset: Dataset, filters: Filters) -> Places | None:
+    """The cities --city, --department and --region keep: each a union of its values, and
+    all of those given at once (--commune is checked apart); None when none is given."""
+    given = [
+        found
+        for found in (
+            union_of_scenes(dataset, filters.city),
+            departments(dataset, filters.department),
+            regions(dataset, filters.region),
+        )
+        if found is not None
+    ]
+    return frozenset.intersection(*given) if given else None
 
 
 def for_kind(filters: Filters, kind: RecordKind) -> Filters:
@@ -397,51 +421,19 @@ def _check_filters(kind: RecordKind, filters: Filters) -> None:
         raise UsageError(_("--sector applies to --entity startups"))
     if filters.kind and kind is not RecordKind.ORGANIZATION:
         raise UsageError(_("--kind applies to --entity organizations"))
-    if (filters.city or filters.commune) and kind not in _LOCATED:
-        raise UsageError(_("--city and --commune apply to startups, organizations and events"))
+    if (filters.city or filters.commune or filters.department or filters.region) and (
+        kind not in (*_LOCATED, RecordKind.CITY)
+    ):
+        located = _(
+            "--city, --commune, --department and --region apply to startups, organizations,"
+            " events and cities"
+        )
+        raise UsageError(located)
     for name, only in _ONLY_FOR.items():
         if getattr(filters, name) not in (None, False, ()) and kind is not only:
             refused = _("--{option} applies to {table} only")
             raise UsageError(refused.format(option=name.replace("_", "-"), table=only.value))
-    if filters.search is not None and kind not in _LOCATED:
-        refused = _("--search applies to startups, organizations and events")
-        raise UsageError(refused)
-
-
-# --- Sorting and columns ---------------------------------------------------------------
-
-
-def _sort_value(record: Record, field: str) -> Any:
-    value = getattr(record, field)
-    if isinstance(value, str):
-        return french_sort_key(value)
-    if isinstance(value, PartialDate):
-        return (value.first_day, value.last_day)
-    return value
-
-
-def sort_records(records: Iterable[_T], fields: Sequence[str], reverse: bool = False) -> list[_T]:
-    """Sort by each field in turn (French order for text); unknown values always go last."""
-    result = list(records)
-    for field in reversed(fields):
-        known = [r for r in result if getattr(r, field) is not None]
-        unknown = [r for r in result if getattr(r, field) is None]
-        known.sort(key=lambda r: _sort_value(r, field), reverse=reverse)
-        result = known + unknown
-    return result
-
-
-def check_sort_fields(kind: RecordKind, fields: Sequence[str]) -> list[str]:
-    """The --sort fields, checked against what this kind of record can be sorted by."""
-    valid = SORT_FIELDS.get(kind, ())
-    for field in fields:
-        if field not in valid:
-            raise UsageError(
-                _("cannot sort by {field!r}{suggestion}. Sort keys: {keys}.").format(
-                    field=field, suggestion=did_you_mean(field, valid), keys=", ".join(valid)
-                )
-            )
-    return list(fields)
+    _check_search(filters.search)
 
 
 # --- Finding -----------------------------------------------------------------------------

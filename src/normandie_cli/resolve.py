@@ -14,7 +14,7 @@ from normandie_cli.i18n import _
 from normandie_cli.text import did_you_mean, fold
 
 if TYPE_CHECKING:  # annotations only: `--today` is read without loading the models
-    from normandie_cli.models import Dataset, Term
+    from normandie_cli.models import Dataset, PartialDate, Term
 
 
 def resolve_term(unknown: str, terms: Sequence[Term], text: str) -> str:
@@ -91,6 +91,24 @@ def _resolve_choice(unknown: str, texts: Iterable[str], known: Sequence[str]) ->
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_ISO_PERIOD = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?", re.ASCII)
+
+
+def parse_period_option(text: str, option: str) -> PartialDate:
+    """A year, a month or a day (2026, 2026-11, 2026-11-19), as --since and --until take
+    it: the data's own partial dates."""
+    from normandie_cli.models import PartialDate
+
+    try:
+        if not _ISO_PERIOD.fullmatch(text.strip()):
+            raise ValueError
+        return PartialDate.parse(text.strip())
+    except ValueError:
+        raise UsageError(
+            _("{option} takes a date like 2026, 2026-11 or 2026-11-19, got {text!r}").format(
+                option=option, text=text
+            )
+        ) from None
 
 
 def parse_date_option(text: str, option: str) -> date:

@@ -26,9 +26,9 @@ from normandie_cli.query import (
     filter_events,
     is_upcoming,
     latest_event,
-    sort_records,
 )
 from normandie_cli.series import Series, recurring_series
+from normandie_cli.sorting import sort_records
 
 _R = TypeVar("_R")
 

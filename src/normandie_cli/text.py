@@ -94,15 +94,19 @@ def inert(text: str) -> str:
 def typed_text(text: str) -> str:
     """Text typed on the command line, to be kept (in a file) as UTF-8. Bytes that are not
     UTF-8 reach Python as lone surrogates: they are refused here, shown escaped, rather
-    than fail wherever the text goes. (A path may hold such bytes, and is not checked.)"""
+    than fail wherever the text goes; UTF-8 read under an ASCII locale is the text it
+    spells. (A path may hold any bytes, and is not checked.)"""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        from normandie_cli.errors import UsageError
-        from normandie_cli.i18n import _
+        try:  # UTF-8 bytes read under an ASCII locale: the text they are
+            return text.encode("utf-8", "surrogateescape").decode("utf-8")
+        except UnicodeError:
+            from normandie_cli.errors import UsageError
+            from normandie_cli.i18n import _
 
-        not_utf8 = _("{text} is not UTF-8 text: type it again in UTF-8")
-        raise UsageError(not_utf8.format(text=f"'{inert(text)}'")) from None
+            not_utf8 = _("{text} is not UTF-8 text: type it again in UTF-8")
+            raise UsageError(not_utf8.format(text=f"'{inert(text)}'")) from None
     return text
 
 

@@ -85,8 +85,11 @@ def test_readme_shell_examples_run_with_the_installed_command(tmp_path: Path) ->
 
 def test_ci_runs_the_readme_test_command() -> None:
     test_command = next(line for line in shell_lines() if "pytest" in line)
-    install_and_run = next(line for line in shell_lines() if line.startswith("pip install . "))
-    assert "normandie startups --city rouen" in install_and_run
+    install_and_run = next(line for line in shell_lines() if "pip install . " in line)
+    # A fresh Debian or Ubuntu refuses pip outside a virtual environment (PEP 668).
+    for command in (install_and_run, test_command):
+        assert command.startswith("python3 -m venv .venv && . .venv/bin/activate && "), command
+    assert install_and_run.endswith("normandie startups --city rouen")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci
     assert "set -euo pipefail" in ci

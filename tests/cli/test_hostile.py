@@ -283,6 +283,59 @@ def fifty_megabytes(tail: str) -> bytes:
     return (MINIMAL_DATASET + "# " + "x" * (50 * MEGABYTE) + "\n" + tail).encode("utf-8")
 
 
+def linked_subfolder(tmp: Path) -> None:
+    """set/more -> ../extra, which holds one more startup."""
+    (tmp / "extra").mkdir()
+    (tmp / "extra" / "b.toml").write_text(LINKED, encoding="utf-8")
+    (tmp / "set" / "more").symlink_to(tmp / "extra")
+
+
+def folder_linked_to_itself(tmp: Path) -> None:
+    (tmp / "set" / "again").symlink_to(tmp / "set")
+
+
+def nested(depth: int) -> Setup:
+    """A dataset folder whose only startup file is `depth` folders down."""
+
+    def setup(tmp: Path) -> None:
+        bottom = tmp / "set" / Path(*["d"] * depth)
+        bottom.mkdir(parents=True)
+        (bottom / "deep.toml").write_text(LINKED, encoding="utf-8")
+
+    return setup
+
+
+def forged_line_name(tmp: Path) -> None:
+    """A file whose name would print a verdict of its own on a line of its own."""
+    (tmp / "set" / FORGED_NAME).write_text("[[startups]\n", encoding="utf-8")
+
+
+def latin1_file_name(tmp: Path) -> None:
+    (tmp / "set" / os.fsdecode(b"soci\xe9t\xe9.toml")).write_text(LINKED, encoding="utf-8")
+
+
+def sparse(name: str, size: int) -> Setup:
+    """A file of `size` bytes that takes no room on the disk (it reads as zeros)."""
+
+    def setup(tmp: Path) -> None:
+        with (tmp / name).open("wb") as file:
+            file.truncate(size)
+
+    return setup
+
+
+def hard_link(name: str, to: str) -> Setup:
+    def setup(tmp: Path) -> None:
+        os.link(tmp / to, tmp / name)
+
+    return setup
+
+
+LINKED = '[[startups]]\nid = "linked"\nname = "Linked"\nsources = ["src"]\n'
+FORGED_NAME = "z\rset: valid (6 records).\n.toml"
+LONGEST_NAME = "a" * 250 + ".csv"  # 254 bytes: a name may be 255
+
+
 # Text a data file may hold and the terminal must not obey; each shown as inert() shows it.
 # fmt: off
 ESCAPES = {
@@ -711,7 +764,7 @@ CASES: list[Case] = [
     Case("name-not-utf8", f"{OVERLAY} add startup --name Caf\udce9 {CITE}", USAGE,
          "'Caf\\xe9' is not UTF-8 text", installed=True, in_process=False),
     Case("set-not-utf8", f"{OVERLAY} edit saagie --set description=caf\udce9 {CITE}", USAGE,
-         "'caf\\xe9' is not UTF-8 text", installed=True, in_process=False),
+         "'description=caf\\xe9' is not UTF-8 text", installed=True, in_process=False),
     Case("reason-not-utf8", f"{OVERLAY} retire saagie --reason caf\udce9 {CITE}", USAGE,
          "is not UTF-8 text", installed=True, in_process=False),
     Case("source-not-utf8", f"{OVERLAY} add startup --name X --source"
@@ -753,6 +806,64 @@ CASES: list[Case] = [
     # Links are not followed: a file given by its link would be replaced, not written into.
     Case("output-is-a-link", "export --json -o {tmp}/link.json --force", USAGE,
          "is a symbolic link to", setup=link_to_existing),
+    # --- Round three: a third review's findings, each closed as a class.
+    # Security: What cannot be read is said.
+    # Found here and fixed: a linked subfolder was skipped silently, a deep tree was a
+    # traceback (os.walk recursed), a dangling overlay link was taken for no overlay.
+    Case("a-linked-subfolder-is-read", "--data {tmp}/set startups", OK, shows="linked",
+         setup=all_of(one_meta, linked_subfolder), installed=True),
+    Case("a-folder-linked-to-itself-is-read-once", "--data {tmp}/set validate {tmp}/set", OK,
+         "valid (6 records)", setup=all_of(one_meta, folder_linked_to_itself)),
+    Case("a-tree-too-deep", "--data {tmp}/set startups", DATA, "nested more than 32 deep",
+         setup=all_of(one_meta, nested(40))),
+    Case("a-tree-just-deep-enough", "--data {tmp}/set startups", OK, shows="linked",
+         setup=all_of(one_meta, nested(30))),
+    Case("a-dangling-overlay-link", "--overlay {tmp}/gone.toml startups", DATA,
+         "a link to {tmp}/never.toml, which does not exist",
+         setup=lambda tmp: (tmp / "gone.toml").symlink_to(tmp / "never.toml")),
+    # Security: Inert display.
+    # Found here and fixed: a line break in a file name printed a line of its own.
+    Case("a-file-name-cannot-forge-a-line", "validate {tmp}/set", DATA,
+         "/set/z␍set: valid (6 records).␊.toml: 1 problem found",
+         setup=all_of(one_meta, forged_line_name), installed=True),
+    # Security: Text typed is UTF-8.
+    # Found here and fixed: an --id that was not UTF-8 was cut and written.
+    Case("id-not-utf8", f"{OVERLAY} add startup --name X --id caf\udce9 {CITE}", USAGE,
+         "'caf\\xe9' is not UTF-8 text", installed=True, in_process=False),
+    # Security: A cache that trusts what it opened.
+    # Found here and fixed: the cache's key was a traceback for a name that is not UTF-8,
+    # read a whole file before the size limit, and was written inside the dataset.
+    Case("a-file-name-not-utf8-with-the-cache", "--data {tmp}/set startups", OK,
+         shows="linked", setup=all_of(one_meta, latin1_file_name), installed=True),
+    Case("a-huge-file-with-the-cache", "--data {tmp}/huge.toml startups", DATA,
+         "larger than 256 MB", setup=sparse("huge.toml", 300 * MEGABYTE), installed=True),
+    Case("a-cache-folder-inside-the-dataset", "--data {tmp}/set startups", OK,
+         shows="saagie", env={"XDG_CACHE_HOME": "{tmp}/set/cache"},
+         setup=all_of(one_meta, lambda tmp: (tmp / "set" / "a.toml").write_bytes(
+             SEED.read_bytes())), installed=True),
+    # Security: Folders as XDG says.
+    # Found here and fixed: a first --dry-run failed on the folder not yet made; with no
+    # home folder, a change blamed --no-overlay, never given.
+    Case("a-first-dry-run", f"add startup --name X {CITE} --dry-run", OK,
+         "Checked; nothing was written", env={"HOME": "{tmp}/fresh", "XDG_DATA_HOME": ""},
+         installed=True, in_process=False),
+    Case("no-home-to-keep-the-overlay", f"add startup --name X {CITE}", USAGE,
+         "there is no home folder to keep your overlay in", installed=True, in_process=False,
+         env={"HOME": "relative/home", "XDG_DATA_HOME": "", "XDG_CACHE_HOME": ""}),
+    # Security: Never what is read.
+    # Found here and fixed: the dataset under another name (a bind mount, here a hard link)
+    # was replaced, and so was the overlay's lock file.
+    Case("output-is-the-dataset-under-another-name", "--data {tmp}/set/a.toml export --toml"
+         " -o {tmp}/alias.toml --force", USAGE, "part of the dataset being read",
+         setup=all_of(one_meta, hard_link("alias.toml", "set/a.toml")), installed=True),
+    Case("output-is-the-overlay-lock", f"{OVERLAY} export --json -o {{tmp}}/.overlay.toml.lock"
+         " --force", USAGE, "part of the dataset being read",
+         setup=all_of(overlay_file("# mine\n"), existing(".overlay.toml.lock", b""))),
+    # Security: Only files are replaced.
+    # Found here and fixed: the temporary file's name, made from the target's, went past
+    # what a name may hold.
+    Case("the-longest-name-can-be-written", f"export --csv -o {{tmp}}/{LONGEST_NAME}", OK,
+         "Wrote", writes=(LONGEST_NAME,)),
 ]
 # fmt: on
 

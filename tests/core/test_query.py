@@ -17,8 +17,8 @@ from normandie_cli.query import (
     search_all,
     select,
     select_events,
-    sort_records,
 )
+from normandie_cli.sorting import sort_records
 
 DATASET = load_dataset(SEED)
 TODAY = date(2026, 11, 1)
@@ -69,13 +69,16 @@ def test_partial_dates_in_event_bounds() -> None:
     [
         (RecordKind.ORGANIZATION, Filters(sector=("crm",)), "--sector applies to"),
         (RecordKind.STARTUP, Filters(kind=("network",)), "--kind applies to"),
-        (RecordKind.SOURCE, Filters(city=("caen",)), "--city and --commune apply to"),
+        (RecordKind.SOURCE, Filters(city=("caen",)), "--city, --commune, --department and"),
         (RecordKind.ORGANIZATION, Filters(tag=("saas",)), "--tag applies to startups only"),
         (RecordKind.STARTUP, Filters(upcoming=True), "--upcoming applies to events only"),
-        (RecordKind.CITY, Filters(search="caen"), "--search applies to"),
+        (RecordKind.SOURCE, Filters(department=("76",)), "--department and --region apply"),
+        (RecordKind.STARTUP, Filters(department=("paris",)), "unknown department 'paris'"),
+        (RecordKind.STARTUP, Filters(region=("bretagne",)), "unknown region 'bretagne'"),
         (RecordKind.STARTUP, Filters(city=("paris",)), "unknown city 'paris'"),
         (RecordKind.STARTUP, Filters(sector=("fintek",)), "unknown sector 'fintek'"),
-        (RecordKind.EVENT, Filters(since="2026"), "--since takes a date like"),
+        (RecordKind.EVENT, Filters(since="2026-13"), "--since takes a date like"),
+        (RecordKind.EVENT, Filters(until="26"), "--until takes a date like"),
         (RecordKind.EVENT, Filters(upcoming=True, past=True), "exclude each other"),
     ],
 )

@@ -9,17 +9,16 @@ Only the command that runs is imported and built (`LazyCommands`): the root know
 by the name and help line of registry.COMMANDS.
 """
 
-import errno
+import dataclasses
 import importlib
 import inspect
-import io
 import os
 import sys
 from collections.abc import Iterator, MutableMapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TextIO, cast
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -27,8 +26,17 @@ from typer.main import get_command_from_info, get_command_name, get_group_from_i
 from typer.models import CommandInfo, TyperInfo
 
 from normandie_cli import __version__
-from normandie_cli.cli.context import Environment, Settings, drop_stdout, environment, settings
+from normandie_cli.cli.arguments import global_options_first
+from normandie_cli.cli.context import (
+    Environment,
+    Settings,
+    check_typed_text,
+    drop_stdout,
+    environment,
+    settings,
+)
 from normandie_cli.cli.registry import COMMANDS, Entry
+from normandie_cli.cli.streams import StdoutFailed, flushed, output_failed, settle_streams
 from normandie_cli.errors import ExitCode, NormandieError, OutputError
 from normandie_cli.i18n import (
     DOMAIN,
@@ -69,8 +77,10 @@ def reporting(env: Environment) -> Iterator[None]:
     except NormandieError as error:
         if isinstance(error, OutputError):  # what is still buffered would fail again at exit
             drop_stdout()
-        if str(error):
-            env.say(_("Error: {message}").format(message=error), style="red")
+        lines = error.shown_lines()
+        if lines:
+            first = _("Error: {message}").format(message=lines[0])
+            env.say([first, *lines[1:]], style="red")
         raise typer.Exit(int(error.exit_code)) from None
     except BrokenPipeError:
         # The reader (`head`, a pager) has gone: stop quietly, and keep Python from
@@ -91,6 +101,17 @@ class ReportingGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         with reporting(environment(ctx)):
             return super().invoke(ctx)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """The global options are taken after the command too (`normandie events --upcoming
+        --today 2026-06-01`), as people type them: they are moved before it."""
+        takes_value = {
+            name: not getattr(param, "is_flag", False)  # the root has options only
+            for param in self.params
+            if param.name != "help"
+            for name in param.opts
+        }
+        return super().parse_args(ctx, global_options_first(args, takes_value))
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)
@@ -192,7 +213,7 @@ def command_app(entry: Entry) -> typer.Typer:
             # Translated once, as the module is imported once: the help is built in the
             # language of the command line that imports it.
             HELP_FROM_DOCSTRINGS[id(info)] = info
-            info.help = _(inspect.getdoc(info.callback) or "")
+            info.help = flowing(_(inspect.getdoc(info.callback) or ""))
     return typer_app
 
 
@@ -294,6 +315,16 @@ def root(
             ),
         ),
     ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help=_(
+                "Print tall tables straight to the terminal, without a pager (NORMANDIE_PAGER,"
+                " PAGER or less)."
+            ),
+        ),
+    ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
@@ -323,7 +354,10 @@ def root(
 
     # Chosen again: the module may have been imported for another command line (tests).
     speak(choose_language(lang, os.environ))
+    check_typed_text(ctx)
     env = environment(ctx)
+    if no_pager:
+        env = dataclasses.replace(env, pager="")
     day = date.today() if today is None else parse_date_option(today, "--today")
     ctx.obj = Settings(
         data=data,
@@ -380,6 +414,16 @@ def documented_commands() -> list[tuple[list[str], CommandInfo]]:
     return found
 
 
+def flowing(text: str) -> str:
+    """A docstring's prose paragraphs as single lines, so the help wraps them to the
+    terminal's width; indented lines (examples) stay as written."""
+    paragraphs = text.split("\n\n")
+    return "\n\n".join(
+        paragraph if paragraph.startswith(" ") else " ".join(paragraph.split("\n"))
+        for paragraph in paragraphs
+    )
+
+
 def help_messages() -> list[str]:
     """The commands' docstrings as written, in English: the catalogue's entries for them."""
     return [inspect.getdoc(info.callback) or "" for _path, info in documented_commands()]
@@ -392,7 +436,7 @@ def main() -> None:
     if columns is not None and not (columns.isdigit() and int(columns) > 0):
         # Rich would take COLUMNS=0 at its word and print nothing at all, errors included.
         del os.environ["COLUMNS"]
-    _settle_streams()
+    settle_streams()
     try:
         app()
     except SystemExit as exit:
@@ -401,87 +445,19 @@ def main() -> None:
         # by pointing stdout at /dev/null and exiting 1; a reader that has gone is no error.
         if code == 1 and isinstance(exit.__context__, BrokenPipeError):
             code = int(ExitCode.OK)
-        raise SystemExit(_flushed(code)) from None
-    except OSError as error:
-        # Outside a command only the help is written, and a failed write names no file; any
-        # other file error the core did not foresee is said in one line all the same.
-        if error.filename is None:
-            raise SystemExit(_output_failed(error, int(ExitCode.OK))) from None
-        Environment().say(_("Error: {message}").format(message=error), style="red")
+        raise SystemExit(flushed(code)) from None
+    except (BrokenPipeError, StdoutFailed) as error:  # writing the help, outside a command
+        raise SystemExit(output_failed(error, int(ExitCode.OK))) from None
+    except OSError as error:  # a file error the core did not foresee: one line all the same
+        Environment().say(_("Error: {message}").format(message=_os_error(error)), style="red")
         raise SystemExit(int(ExitCode.DATA_ERROR)) from None
 
 
-def _settle_streams() -> None:
-    """Streams that cannot fail in a way that hides the exit code: a closed stdout fails when
-    something is written to it (and only then); stderr, full or closed, loses the message
-    but not the exit code; an encoding without a character shows a replacement."""
-    if sys.stdout is None:  # started with stdout closed (`normandie … >&-`)
-        sys.stdout = io.TextIOWrapper(_ClosedOutput(), encoding="utf-8")
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper) and not _is_utf8(stream):
-            stream.reconfigure(errors="replace")
-    if sys.stderr is not None:
-        sys.stderr = cast(TextIO, _Forgiving(sys.stderr))
-
-
-def _is_utf8(stream: Any) -> bool:
-    return (getattr(stream, "encoding", None) or "").lower() in ("utf-8", "utf8")
-
-
-def _flushed(code: int) -> int:
-    """The exit code once what is left for stdout is written: a write that fails is said
-    (it turns a success into 1, never changes another code); a reader gone is no error."""
+def _os_error(error: OSError) -> str:
+    """An unforeseen OSError in words; a current folder that has gone is the usual one."""
     try:
-        sys.stdout.flush()
-    except OSError as error:
-        return _output_failed(error, code)
-    return code
-
-
-def _output_failed(error: OSError, code: int) -> int:
-    drop_stdout()
-    if isinstance(error, BrokenPipeError):
-        return code
-    failed = _("cannot write to the standard output: {reason}")
-    Environment().say(
-        _("Error: {message}").format(message=failed.format(reason=error.strerror or error)),
-        style="red",
-    )
-    return int(ExitCode.DATA_ERROR) if code == 0 else code
-
-
-class _ClosedOutput(io.RawIOBase):
-    """stdout when the process has none: writing to it fails as writing to a closed file."""
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        raise OSError(errno.EBADF, _("the standard output is closed"))
-
-
-class _Forgiving:
-    """stderr that loses what it cannot write (a full disk, a closed stream) instead of
-    raising: the person can be told nothing more then, but the exit code still counts."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        try:
-            return self._stream.write(text)
-        except OSError:
-            return len(text)
-
-    def flush(self) -> None:
-        with suppress(OSError):
-            self._stream.flush()
-
-    def isatty(self) -> bool:
-        try:
-            return self._stream.isatty()
-        except (OSError, ValueError):
-            return False
-
-    def __getattr__(self, name: str) -> Any:  # encoding, fileno…: the stream's own
-        return getattr(self._stream, name)
+        os.getcwd()
+    except OSError:
+        return _("the current folder no longer exists: change to another one")
+    reason = error.strerror or str(error)
+    return f"{error.filename}: {reason}" if error.filename is not None else reason

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -41,6 +41,9 @@ class Environment:
     stderr_terminal: bool | None = None
     stdin_terminal: bool | None = None
     terminal: Console | None = None
+    # The pager for tall tables: None decides from the process (a real terminal, the
+    # environment's PAGER), "" is none (--no-pager), a command is that one (tests).
+    pager: str | None = None
 
     def stdout_is_terminal(self) -> bool:
         return sys.stdout.isatty() if self.stdout_terminal is None else self.stdout_terminal
@@ -66,17 +69,46 @@ class Environment:
         return PipeAwareConsole(highlight=False)
 
     def print(self, renderable: RenderableType, console: Console | None = None) -> None:
-        """Show a renderable on stdout (on `console`, if it was asked for its width)."""
+        """Show a renderable on stdout (on `console`, if it was asked for its width); one
+        taller than the terminal through the pager (cli/pager.py)."""
+        console = console or self.console()
+        pager = self._pager()
         with _writing_output():
-            (console or self.console()).print(renderable)
+            if pager is None:
+                console.print(renderable)
+                return
+            with console.capture() as captured:
+                console.print(renderable)
+            text = captured.get()
+            if text.count("\n") < console.height:
+                console.file.write(text)
+                return
+            from normandie_cli.cli.pager import page
 
-    def say(self, message: str, *, style: str = "") -> None:
-        """A message for the person, on stderr; never read as markup, controls made inert."""
+            if not page(pager, text):
+                console.file.write(text)
+
+    def _pager(self) -> list[str] | None:
+        from normandie_cli.cli.pager import pager_command
+
+        if self.pager is None and (
+            self.terminal is not None
+            or self.stdout_terminal is not None
+            or not (sys.stdout.isatty() and sys.stdin.isatty())
+        ):
+            return None
+        return pager_command(self.pager)
+
+    def say(self, message: str | Sequence[str], *, style: str = "") -> None:
+        """A message for the person, on stderr: one line, or one line per item of a
+        sequence; never read as markup, and a line break inside a line (from a file name,
+        say) is shown as a symbol, like every other control character."""
         if self.terminal is None and sys.stderr is None:
             return  # started with stderr closed (`2>&-`): the message is lost, not the exit code
         from normandie_cli.text import inert
 
-        shown = "\n".join(inert(line) for line in message.splitlines())
+        lines = [message] if isinstance(message, str) else message
+        shown = "\n".join(inert(line) for line in lines)
         if self.terminal is None and not self.stderr_is_terminal() and not _colour_forced():
             # What Rich would write to a file that is not a terminal: the text, no style.
             sys.stderr.write(shown + "\n")
@@ -105,10 +137,13 @@ class Environment:
             sys.stdout.flush()
 
     def write_inert(self, text: str) -> None:
-        """Text from a file for a person to read, on stdout: every line made inert."""
+        """Text from a file for a person to read, on stdout: its lines as the file ends
+        them (LF or CRLF), each made inert, so any other line separator shows as a
+        symbol."""
         from normandie_cli.text import inert
 
-        self.write("".join(inert(line) + "\n" for line in text.splitlines()))
+        lines = text.removesuffix("\n").split("\n") if text else []
+        self.write("".join(inert(line.removesuffix("\r")) + "\n" for line in lines))
 
     @contextmanager
     def spinner(self) -> Iterator[None]:
@@ -226,23 +261,50 @@ class Settings:
         return paths
 
     def read_paths(self) -> list[Path]:
-        """Every file or folder the command reads: the dataset, the bundled data, the
-        overlay, the updates layer."""
+        """Every file or folder the command reads or relies on: the dataset, the bundled
+        data, the overlay and its lock file, the updates layer."""
+        from normandie_cli.overlay_file import lock_path
+
         layers = (self.overlay, self.updates)
-        return [*self.data_paths(), *(path for path in layers if path is not None)]
+        locks = [lock_path(self.overlay)] if self.overlay is not None else []
+        return [*self.data_paths(), *(path for path in layers if path is not None), *locks]
 
     def overlay_path(self) -> Path:
-        """The overlay to change; --no-overlay leaves none."""
+        """The overlay to change; --no-overlay leaves none, and so does a missing home."""
+        from normandie_cli.folders import default_overlay_path
+
+        if self.overlay is None and default_overlay_path() is None:
+            homeless = _("there is no home folder to keep your overlay in: give --overlay FILE")
+            raise UsageError(homeless)
         if self.overlay is None:
             raise UsageError(_("--no-overlay leaves no overlay to use: leave it out"))
         return self.overlay
 
 
 def settings(ctx: typer.Context) -> Settings:
-    """The settings of the command line that `ctx` belongs to."""
+    """The settings of the command line that `ctx` belongs to. Every command starts here,
+    so here its text is checked (check_typed_text) before any goes anywhere."""
     found = ctx.find_root().obj
     assert isinstance(found, Settings)
+    check_typed_text(ctx)
     return found
+
+
+def check_typed_text(ctx: typer.Context) -> None:
+    """Refuse (exit 2) a text option or argument of this command line that is not UTF-8
+    (text.typed_text); paths, which may hold any bytes, are not text."""
+    from normandie_cli.text import typed_text
+
+    context: Any = ctx
+    while context is not None:
+        for param in context.command.params:
+            if param.type.name == "path":  # Click's name for its Path type
+                continue
+            value = context.params.get(param.name)
+            for item in value if isinstance(value, list | tuple) else [value]:
+                if isinstance(item, str):
+                    typed_text(item)
+        context = context.parent
 
 
 def environment(ctx: typer.Context) -> Environment:

@@ -10,174 +10,38 @@ from typing import Annotated
 
 import typer
 
-from normandie_cli.cli.context import Environment, settings
+from normandie_cli.cli.context import settings
 from normandie_cli.cli.options import (
     FILTERS,
     CityOption,
     ColumnsOption,
     CommuneOption,
     CsvOption,
+    DepartmentOption,
     FormatOption,
+    FoundedSinceOption,
+    FoundedUntilOption,
     JsonOption,
     KindOption,
     LimitOption,
+    RegionOption,
     ReverseOption,
     SearchOption,
     SectorOption,
+    SinceOption,
     SortOption,
     StatusOption,
+    TagOption,
+    UntilOption,
     completer,
 )
+from normandie_cli.cli.showing import list_records, no_match, say_cityless, show_records
 from normandie_cli.completion import Completable
 from normandie_cli.i18n import _, human_date
-from normandie_cli.models import Dataset, Event, Record, RecordKind
-from normandie_cli.output.formats import OutputFormat
+from normandie_cli.models import Event, RecordKind
 from normandie_cli.query import Filters
 
 app = typer.Typer()
-
-
-def show_records(
-    env: Environment,
-    kind: RecordKind,
-    records: Sequence[Record],
-    dataset: Dataset,
-    *,
-    fmt: OutputFormat,
-    columns_text: str | None,
-    empty_message: str,
-    total: int | None = None,
-    today: date | None = None,
-) -> None:
-    """Print records in the chosen format; an empty result is said on stderr, exit 0.
-
-    Given today's date, a table says how soon each event to come starts."""
-    from normandie_cli.columns import (
-        DEFAULT_COLUMNS,
-        TABLE_COLUMNS,
-        field_names,
-        parse_columns,
-        record_rows,
-    )
-
-    chosen = parse_columns(kind, columns_text)
-    rows = record_rows(records, dataset)
-    if fmt is OutputFormat.TABLE:
-        if not rows:
-            env.say(empty_message)
-            return
-        from normandie_cli.output.render import records_table
-
-        columns = chosen or TABLE_COLUMNS.get(kind, DEFAULT_COLUMNS[kind])
-        console = env.console()
-        env.print(records_table(kind, rows, columns, dataset, console.width, today), console)
-        if total is not None and total > len(rows):
-            shown = _("Showing {count} of {total}; change --limit to see more.")
-            env.say(shown.format(count=len(rows), total=total), style="dim")
-        return
-    from normandie_cli.output.formats import format_rows
-
-    if fmt in (OutputFormat.JSON, OutputFormat.JSONL):
-        columns = chosen or field_names(kind)
-    else:
-        columns = chosen or DEFAULT_COLUMNS[kind]
-    env.write(format_rows(fmt, rows, columns))
-    if not rows:
-        env.say(empty_message)
-
-
-def no_match(kind: RecordKind, filters: Filters) -> str:
-    """What to say when a listing finds nothing: the filters given, or an empty table."""
-    described = filters.describe()
-    if not described:
-        return {
-            RecordKind.STARTUP: _("No startups in the dataset."),
-            RecordKind.ORGANIZATION: _("No organisations in the dataset."),
-            RecordKind.EVENT: _("No events in the dataset."),
-            RecordKind.SOURCE: _("The dataset cites no source."),
-        }[kind]
-    matching = {
-        RecordKind.STARTUP: _("No startups match {filters}."),
-        RecordKind.ORGANIZATION: _("No organisations match {filters}."),
-        RecordKind.EVENT: _("No events match {filters}."),
-    }
-    return matching[kind].format(filters=described)
-
-
-def list_records(
-    ctx: typer.Context,
-    kind: RecordKind,
-    filters: Filters,
-    *,
-    order: Sequence[str],
-    reverse: bool,
-    limit: int | None,
-    fmt: OutputFormat,
-    columns: str | None,
-) -> None:
-    """Select the records of one kind and show them: the body of every filtered listing."""
-    from normandie_cli.query import select
-
-    given = settings(ctx)
-    dataset = given.dataset
-    found = select(dataset, kind, filters, given.today, order, reverse)
-    show_records(
-        given.env,
-        kind,
-        found[:limit],
-        dataset,
-        fmt=fmt,
-        columns_text=columns,
-        empty_message=no_match(kind, filters),
-        total=len(found),
-    )
-    say_cityless(given.env, dataset, kind, filters)
-    if kind is RecordKind.STARTUP and filters.status is None:
-        _say_closed_left_out(given.env, dataset, filters, len(found), given.today)
-
-
-def say_cityless(env: Environment, dataset: Dataset, kind: RecordKind, filters: Filters) -> None:
-    """After a listing by city: how many records no city filter can find, and how to list
-    them, so that a city's list is not taken for all there is."""
-    from normandie_cli.places import UNKNOWN_CITY, resolve_scene
-
-    if not filters.city or any(resolve_scene(dataset, c).cityless for c in filters.city):
-        return
-    count = sum(1 for record in dataset.records(kind) if getattr(record, "city", "") is None)
-    if count:
-        hint = {
-            RecordKind.STARTUP: _("{count} startups have no known city: {command} lists them."),
-            RecordKind.ORGANIZATION: _(
-                "{count} organisations have no known city: {command} lists them."
-            ),
-            RecordKind.EVENT: _("{count} events have no known city: {command} lists them."),
-        }[kind]
-        command = f"`normandie {_LISTED[kind]} --city {UNKNOWN_CITY}`"
-        env.say(hint.format(count=count, command=command), style="dim")
-
-
-# The command that lists each kind of record.
-_LISTED = {
-    RecordKind.STARTUP: "startups",
-    RecordKind.ORGANIZATION: "organizations",
-    RecordKind.EVENT: "events",
-}
-
-
-def _say_closed_left_out(
-    env: Environment, dataset: Dataset, filters: Filters, shown: int, today: date
-) -> None:
-    """Listings leave closed companies out unless asked: say how many, and how to see them."""
-    from normandie_cli.models import Status
-    from normandie_cli.query import StatusChoice, select
-
-    if not any(s.status is Status.CLOSED for s in dataset.startups):
-        return
-    every = dataclasses.replace(filters, status=StatusChoice.ALL)
-    closed = len(select(dataset, RecordKind.STARTUP, every, today)) - shown
-    if closed:
-        note = _("{count} closed company(ies) left out; --status all shows them.")
-        env.say(note.format(count=closed), style="dim")
 
 
 @app.command()
@@ -185,29 +49,12 @@ def startups(
     ctx: typer.Context,
     city: CityOption = None,
     commune: CommuneOption = None,
+    department: DepartmentOption = None,
+    region: RegionOption = None,
     sector: SectorOption = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag",
-            metavar="TAG",
-            help=_("A tag. Repeatable."),
-            rich_help_panel=FILTERS,
-            autocompletion=completer(Completable.TAG),
-        ),
-    ] = None,
-    founded_since: Annotated[
-        int | None,
-        typer.Option(
-            metavar="YEAR", help=_("Founded this year or later."), rich_help_panel=FILTERS
-        ),
-    ] = None,
-    founded_until: Annotated[
-        int | None,
-        typer.Option(
-            metavar="YEAR", help=_("Founded this year or earlier."), rich_help_panel=FILTERS
-        ),
-    ] = None,
+    tag: TagOption = None,
+    founded_since: FoundedSinceOption = None,
+    founded_until: FoundedUntilOption = None,
     search: SearchOption = None,
     status: StatusOption = None,
     sort: SortOption = None,
@@ -232,6 +79,8 @@ def startups(
     filters = Filters(
         city=tuple(city or ()),
         commune=tuple(commune or ()),
+        department=tuple(department or ()),
+        region=tuple(region or ()),
         sector=tuple(sector or ()),
         tag=tuple(tag or ()),
         founded_since=founded_since,
@@ -255,6 +104,8 @@ def organizations(
     ctx: typer.Context,
     city: CityOption = None,
     commune: CommuneOption = None,
+    department: DepartmentOption = None,
+    region: RegionOption = None,
     kind: KindOption = None,
     search: SearchOption = None,
     sort: SortOption = None,
@@ -277,7 +128,12 @@ def organizations(
     """
     output = settings(ctx).env.choose_format(fmt, as_json, as_csv)
     filters = Filters(
-        city=tuple(city or ()), commune=tuple(commune or ()), kind=tuple(kind or ()), search=search
+        city=tuple(city or ()),
+        commune=tuple(commune or ()),
+        department=tuple(department or ()),
+        region=tuple(region or ()),
+        kind=tuple(kind or ()),
+        search=search,
     )
     list_records(
         ctx,
@@ -305,20 +161,12 @@ def events(
     past: Annotated[
         bool, typer.Option("--past", help=_("Over, most recent first."), rich_help_panel=FILTERS)
     ] = False,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD", help=_("On or after this day."), rich_help_panel=FILTERS
-        ),
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD", help=_("On or before this day."), rich_help_panel=FILTERS
-        ),
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     city: CityOption = None,
     commune: CommuneOption = None,
+    department: DepartmentOption = None,
+    region: RegionOption = None,
     organizer: Annotated[
         list[str] | None,
         typer.Option(
@@ -364,6 +212,8 @@ def events(
         until=until,
         city=tuple(city or ()),
         commune=tuple(commune or ()),
+        department=tuple(department or ()),
+        region=tuple(region or ()),
         organizer=tuple(organizer or ()),
         search=search,
     )
@@ -371,7 +221,7 @@ def events(
     if upcoming and is_stale(dataset, given.today):
         note = _("Note: the data was last updated on {date}; the calendar may be incomplete.")
         given.env.say(note.format(date=human_date(dataset.meta.updated)))
-    empty_message = no_match(RecordKind.EVENT, filters)
+    empty_message: str | list[str] = no_match(RecordKind.EVENT, filters)
     if upcoming and not found:
         others = dataclasses.replace(filters, upcoming=False)
         empty_message = _nothing_upcoming(
@@ -391,7 +241,7 @@ def events(
     say_cityless(given.env, dataset, RecordKind.EVENT, filters)
 
 
-def _nothing_upcoming(matching: Sequence[Event], today: date, others: Filters) -> str:
+def _nothing_upcoming(matching: Sequence[Event], today: date, others: Filters) -> list[str]:
     """Say nothing is upcoming; then the recurring series the other filters match, with
     their last editions, or else the latest event."""
     from normandie_cli.query import latest_event
@@ -408,14 +258,14 @@ def _nothing_upcoming(matching: Sequence[Event], today: date, others: Filters) -
     if series:
         lines = [_("Recurring events, by their editions in the data:")]
         lines += [f"  {describe(one)}" for one in series]
-        return "\n".join([message, *lines])
+        return [message, *lines]
     latest = latest_event(matching)
     if latest is not None:
         when = latest.end or latest.start
         assert when is not None  # latest_event picks among dated events
         known = _("The latest known one is {name} ({date}, id {id}).")
         message += " " + known.format(name=latest.name, date=human_date(when), id=latest.id)
-    return message
+    return [message]
 
 
 @app.command()
@@ -429,6 +279,14 @@ def cities(
             rich_help_panel=FILTERS,
         ),
     ] = False,
+    city: CityOption = None,
+    commune: CommuneOption = None,
+    department: DepartmentOption = None,
+    region: RegionOption = None,
+    search: SearchOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
+    limit: LimitOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
@@ -440,32 +298,48 @@ def cities(
 
       normandie cities
 
-      normandie cities --all --json
+      normandie cities --department 14 --sort population -r -L 5
 
-      normandie cities --csv -c name,startups,events
+      normandie cities --all --region haute-normandie --csv -c name,startups,events
     """
     from normandie_cli.places import city_counts
-    from normandie_cli.query import sort_records
+    from normandie_cli.query import select
 
     given = settings(ctx)
     output = given.env.choose_format(fmt, as_json, as_csv)
     dataset = given.dataset
-    counts = city_counts(dataset)
-    shown = [c for c in dataset.cities if show_all or any(counts[c.id].values())]
+    filters = Filters(
+        city=tuple(city or ()),
+        commune=tuple(commune or ()),
+        department=tuple(department or ()),
+        region=tuple(region or ()),
+        search=search,
+    )
+    found = select(dataset, RecordKind.CITY, filters, given.today, sort or ["name"], reverse)
+    if not show_all:
+        counts = city_counts(dataset)
+        found = [c for c in found if any(counts[c.id].values())]
+    empty = no_match(RecordKind.CITY, filters)
+    if not show_all:
+        empty += " " + _("`--all` lists the communes without records too.")
     show_records(
         given.env,
         RecordKind.CITY,
-        sort_records(shown, ["name"]),
+        found[:limit],
         dataset,
         fmt=output,
         columns_text=columns,
-        empty_message=_("No city has records yet; `normandie cities --all` lists them all."),
+        empty_message=empty,
+        total=len(found),
     )
 
 
 @app.command()
 def sources(
     ctx: typer.Context,
+    search: SearchOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -486,9 +360,9 @@ def sources(
     list_records(
         ctx,
         RecordKind.SOURCE,
-        Filters(),
-        order=["id"],
-        reverse=False,
+        Filters(search=search),
+        order=sort or ["id"],
+        reverse=reverse,
         limit=limit,
         fmt=output,
         columns=columns,

@@ -187,6 +187,64 @@ KindOption = Annotated[
         autocompletion=completer(Completable.ORGANIZATION_KIND),
     ),
 ]
+DepartmentOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--department",
+        metavar="DEPARTMENT",
+        help=_("A department: its number or name (76, seine-maritime). Repeatable."),
+        rich_help_panel=FILTERS,
+        autocompletion=completer(Completable.DEPARTMENT),
+    ),
+]
+RegionOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--region",
+        metavar="REGION",
+        help=_("A former region: basse-normandie or haute-normandie. Repeatable."),
+        rich_help_panel=FILTERS,
+        autocompletion=completer(Completable.REGION),
+    ),
+]
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        metavar="TAG",
+        help=_("Startups with this tag. Repeatable."),
+        rich_help_panel=FILTERS,
+        autocompletion=completer(Completable.TAG),
+    ),
+]
+FoundedSinceOption = Annotated[
+    int | None,
+    typer.Option(
+        metavar="YEAR", help=_("Startups founded this year or later."), rich_help_panel=FILTERS
+    ),
+]
+FoundedUntilOption = Annotated[
+    int | None,
+    typer.Option(
+        metavar="YEAR", help=_("Startups founded this year or earlier."), rich_help_panel=FILTERS
+    ),
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="DATE",
+        help=_("Events on or after this day, month or year (2026-11-19, 2026-11, 2026)."),
+        rich_help_panel=FILTERS,
+    ),
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="DATE",
+        help=_("Events on or before this day, month or year (2026-11-19, 2026-11, 2026)."),
+        rich_help_panel=FILTERS,
+    ),
+]
 SearchOption = Annotated[
     str | None,
     typer.Option(

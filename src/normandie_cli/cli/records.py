@@ -1,16 +1,24 @@
 """The dataset as a whole and its single records: `info`, `validate`, `show` and `search`."""
 
 import dataclasses
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from normandie_cli.cli.context import Settings, settings
-from normandie_cli.cli.options import CsvOption, FormatOption, JsonOption, completer
+from normandie_cli.cli.options import (
+    FILTERS,
+    OUTPUT,
+    CsvOption,
+    FormatOption,
+    JsonOption,
+    completer,
+)
 from normandie_cli.completion import Completable
 from normandie_cli.dataset import exists
-from normandie_cli.errors import AlreadySaid, NormandieError
+from normandie_cli.errors import AlreadySaid, NormandieError, UsageError
 from normandie_cli.i18n import _, human_date
 from normandie_cli.models import Dataset, RecordKind
 from normandie_cli.output.formats import OutputFormat, format_rows
@@ -97,7 +105,7 @@ def validate(
         try:
             dataset = load_dataset(path, overlay, updates)
         except NormandieError as error:  # said, and the next path checked
-            say(f"{error}", style="red")
+            say(error.shown_lines(), style="red")
             failed = True
             continue
         warnings = quality_warnings(dataset, given.today)
@@ -153,6 +161,13 @@ def show(
     dataset = given.dataset
     kind, record = find_record(dataset, record_id)
     (fields,) = record_rows([record], dataset)
+    citing = []
+    if kind is RecordKind.SOURCE:
+        from normandie_cli.quality import citing_records
+
+        citing = citing_records(dataset)[record.id]
+    if output is not OutputFormat.TABLE and kind is RecordKind.SOURCE:
+        fields["citing"] = tuple(cited.id for _kind, cited in citing)
     if output is OutputFormat.TABLE:
         from normandie_cli.output.render import record_detail
 
@@ -160,14 +175,61 @@ def show(
         sources = [s for s in dataset.sources if s.id in cited]
         origin = _origin(given, record.id)
         marks = register_marks(dataset, record.id)
-        given.env.print(record_detail(kind, fields, sources, dataset, origin, marks))
+        given.env.print(record_detail(kind, fields, sources, dataset, origin, marks, citing))
     elif output is OutputFormat.JSON:
         from normandie_cli.output.json import to_json_object
 
         given.env.write(to_json_object({"table": kind.value, **fields}))
+    elif output is OutputFormat.JSONL:
+        given.env.write(format_rows(output, [{"table": kind.value, **fields}], []))
     else:
-        rows = [{"table": kind.value, **fields}]
-        given.env.write(format_rows(output, rows, list(rows[0])))
+        # One record reads down the page: a line per field (field, value), headed.
+        rows = [{"field": name, "value": value} for name, value in fields.items()]
+        rows.insert(0, {"field": "table", "value": kind.value})
+        given.env.write(format_rows(output, rows, ["field", "value"]))
+
+
+@app.command("open")
+def open_record(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=_("The id of a startup, organisation, event or source."),
+            autocompletion=completer(Completable.RECORD_ID),
+        ),
+    ],
+) -> None:
+    """Open a record's website in the web browser; in a pipe, print its address.
+
+    Examples:
+
+      normandie open yousign
+
+      normandie open maddyness-2015-11-19
+
+    Only http:// and https:// addresses are opened (the dataset accepts no other). Where no
+    browser can be started, the address is printed instead.
+    """
+    from normandie_cli.query import find_record
+
+    given = settings(ctx)
+    _kind, record = find_record(given.dataset, record_id)
+    address = getattr(record, "website", None) or getattr(record, "url", None)
+    if not address:
+        none = _(
+            "{id} has no website in the data: `normandie show {id}` lists its fields and sources."
+        )
+        raise UsageError(none.format(id=record.id))
+    if given.env.stdout_is_terminal():
+        import webbrowser
+
+        if webbrowser.open(address):
+            given.env.say(_("Opened {address}.").format(address=address))
+            return
+        given.env.say(_("No web browser could be started: here is the address."), style="dim")
+    given.env.write(address + "\n")
 
 
 def _origin(given: Settings, record_id: str) -> str:
@@ -202,13 +264,52 @@ def register_marks(dataset: Dataset, record_id: str) -> dict[str, str]:
     }
 
 
+class Searched(StrEnum):
+    """The kinds of record `search` looks in."""
+
+    STARTUPS = "startups"
+    ORGANIZATIONS = "organizations"
+    EVENTS = "events"
+    CITIES = "cities"
+
+
 @app.command()
 def search(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help=_("Words to look for; case and accents ignored."))],
+    entity: Annotated[
+        list[Searched] | None,
+        typer.Option(
+            "--entity",
+            case_sensitive=False,
+            help=_("Look only in these records (startups, organizations, events, cities)."),
+            rich_help_panel=FILTERS,
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-L",
+            min=1,
+            metavar="N",
+            help=_("Show at most N records of each kind."),
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            "-c",
+            metavar="A,B,C",
+            help=_("Fields to show, in this order; each kind shows those it has."),
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
 ) -> None:
     """Search startups, organisations, events and cities at once, grouped by kind.
 
@@ -216,19 +317,20 @@ def search(
 
       normandie search innopolis
 
-      normandie search "big data" --json
+      normandie search caen --entity startups --limit 5
 
-      normandie search rouen --csv
+      normandie search "big data" --json -c id,name
     """
-    from normandie_cli.columns import DEFAULT_COLUMNS, record_rows
+    from normandie_cli.columns import DEFAULT_COLUMNS, field_names, record_rows
     from normandie_cli.query import search_all
 
     given = settings(ctx)
     output = given.env.choose_format(fmt, as_json, as_csv)
     dataset = given.dataset
-    groups = {
-        kind: record_rows(records, dataset) for kind, records in search_all(dataset, text).items()
-    }
+    wanted = {RecordKind(kind.value) for kind in entity or list(Searched)}
+    chosen = _search_columns(wanted, columns)
+    found = {k: records for k, records in search_all(dataset, text).items() if k in wanted}
+    groups = {kind: record_rows(records[:limit], dataset) for kind, records in found.items()}
     if not groups:
         given.env.say(_("Nothing matches {text!r}.").format(text=text))
     if output is OutputFormat.TABLE:
@@ -236,9 +338,28 @@ def search(
             return
         from normandie_cli.output.render import search_results
 
+        shown = {
+            kind: [c for c in chosen if c in field_names(kind)] if chosen else DEFAULT_COLUMNS[kind]
+            for kind in groups
+        }
         console = given.env.console()
-        given.env.print(search_results(groups, DEFAULT_COLUMNS, dataset, console.width), console)
+        given.env.print(search_results(groups, shown, dataset, console.width), console)
         return
     rows = [{"table": kind.value, **row} for kind, rows in groups.items() for row in rows]
-    columns = [] if output in (OutputFormat.JSON, OutputFormat.JSONL) else ["table", "id", "name"]
-    given.env.write(format_rows(output, rows, columns))
+    if chosen:
+        picked = ["table", *chosen]
+        rows = [{name: row.get(name) for name in picked} for row in rows]
+        given.env.write(format_rows(output, rows, picked))
+        return
+    everything = output in (OutputFormat.JSON, OutputFormat.JSONL)
+    given.env.write(format_rows(output, rows, [] if everything else ["table", "id", "name"]))
+
+
+def _search_columns(kinds: set[RecordKind], text: str | None) -> tuple[str, ...] | None:
+    """The --columns of a search: each must be a field of at least one kind searched."""
+    from normandie_cli.columns import checked_columns, field_names
+
+    if text is None:
+        return None
+    known = [name for kind in sorted(kinds) for name in field_names(kind)]
+    return checked_columns(text, list(dict.fromkeys(known)))

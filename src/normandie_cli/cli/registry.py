@@ -55,6 +55,9 @@ COMMANDS = {
         "records",
         N_("Show every field of one record (startup, organisation, event, city…) and its sources."),
     ),
+    "open": Entry(
+        "records", N_("Open a record's website in the web browser; in a pipe, print its address.")
+    ),
     "search": Entry(
         "records",
         N_("Search startups, organisations, events and cities at once, grouped by kind."),

@@ -7,12 +7,17 @@ import typer
 
 from normandie_cli.cli.context import settings
 from normandie_cli.cli.options import (
-    FILTERS,
     OUTPUT,
     CityOption,
     CommuneOption,
+    DepartmentOption,
+    FoundedSinceOption,
+    FoundedUntilOption,
     KindOption,
+    RegionOption,
     SectorOption,
+    SinceOption,
+    UntilOption,
 )
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
@@ -63,34 +68,14 @@ def report(
     ] = CompareBy.CITY,
     city: CityOption = None,
     commune: CommuneOption = None,
+    department: DepartmentOption = None,
+    region: RegionOption = None,
     sector: SectorOption = None,
     kind: KindOption = None,
-    founded_since: Annotated[
-        int | None,
-        typer.Option(
-            metavar="YEAR", help=_("Startups founded this year or later."), rich_help_panel=FILTERS
-        ),
-    ] = None,
-    founded_until: Annotated[
-        int | None,
-        typer.Option(
-            metavar="YEAR",
-            help=_("Startups founded this year or earlier."),
-            rich_help_panel=FILTERS,
-        ),
-    ] = None,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD", help=_("Events on or after this day."), rich_help_panel=FILTERS
-        ),
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD", help=_("Events on or before this day."), rich_help_panel=FILTERS
-        ),
-    ] = None,
+    founded_since: FoundedSinceOption = None,
+    founded_until: FoundedUntilOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
 ) -> None:
     """Write the ecosystem on one page: charts, a map of Normandy and every source, in HTML.
 
@@ -122,6 +107,8 @@ def report(
         until=until,
         city=tuple(city or ()),
         commune=tuple(commune or ()),
+        department=tuple(department or ()),
+        region=tuple(region or ()),
         sector=tuple(sector or ()),
         kind=tuple(kind or ()),
         founded_since=founded_since,

@@ -21,31 +21,39 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from normandie_cli.cli import COMPLETE_VARIABLE
+from normandie_cli.cli.arguments import global_options_first
 from normandie_cli.completion import INDEX_FORMAT, Completable
 
 # The root's options that take a value, and the flags that do nothing while completing (the
 # others, --version and the completion installers, act even then: the whole program's).
 ROOT_VALUE_OPTIONS = frozenset({"--lang", "--data", "--today", "--overlay"})
-ROOT_FLAGS = frozenset({"--no-overlay", "--no-updates", "--no-cache", "--help", "-h"})
+ROOT_FLAGS = frozenset({"--no-overlay", "--no-updates", "--no-pager", "--no-cache", "--help", "-h"})
+_ACTING_FLAGS = ("--version", "-V", "--install-completion", "--show-completion")
+# Every root option but the help, with whether a value follows it: what the root moves
+# before the command when it is typed after (arguments.global_options_first).
+ROOT_OPTIONS = {
+    **dict.fromkeys(ROOT_VALUE_OPTIONS, True),
+    **dict.fromkeys([*ROOT_FLAGS - {"--help", "-h"}, *_ACTING_FLAGS], False),
+}
 
 # The dataset values each command's options take (cli/options.py, `completer`)…
 _CITIES = {"--city": Completable.CITY, "--commune": Completable.CITY}
-_LISTING = {**_CITIES, "--sector": Completable.SECTOR, "--kind": Completable.ORGANIZATION_KIND}
+_PLACES = {**_CITIES, "--department": Completable.DEPARTMENT, "--region": Completable.REGION}
+_KINDS = {"--kind": Completable.ORGANIZATION_KIND}
+_SECTORS = {"--sector": Completable.SECTOR}
 OPTION_VALUES: dict[str, dict[str, Completable]] = {
-    "startups": {
-        **_CITIES,
-        "--sector": Completable.SECTOR,
-        "--tag": Completable.TAG,
-    },
-    "organizations": {**_CITIES, "--kind": Completable.ORGANIZATION_KIND},
-    "orgs": {**_CITIES, "--kind": Completable.ORGANIZATION_KIND},
-    "events": {**_CITIES, "--organizer": Completable.ORGANIZER},
-    "report": _LISTING,
-    "export": _LISTING,
+    "startups": {**_PLACES, **_SECTORS, "--tag": Completable.TAG},
+    "organizations": {**_PLACES, **_KINDS},
+    "orgs": {**_PLACES, **_KINDS},
+    "events": {**_PLACES, "--organizer": Completable.ORGANIZER},
+    "cities": _PLACES,
+    "report": {**_PLACES, **_SECTORS, **_KINDS},
+    "export": {**_CITIES, **_SECTORS, **_KINDS},
 }
 # …and each command's argument that takes one, with how many values it takes (-1: any).
 ARGUMENTS: dict[str, tuple[Completable, int]] = {
     "show": (Completable.RECORD_ID, 1),
+    "open": (Completable.RECORD_ID, 1),
     "edit": (Completable.RECORD_ID, 1),
     "retire": (Completable.RECORD_ID, 1),
     "compare": (Completable.CITY, -1),
@@ -159,9 +167,11 @@ def value_to_complete(
     """The kind of dataset value the word being completed is, and the root options given
     (`--data` and its value…), for a command line this module follows: root options it
     knows, a command, and the word after one of that command's options that takes a dataset
-    value, or its argument with no option typed before it. None for anything else."""
+    value, or its argument with no option typed before it; root options typed after the
+    command count, moved before it as the root moves them. None for anything else."""
     if "--" in args or incomplete.startswith("-") or incomplete == "=":
         return None  # an option's name, or values after `--`: the whole program's
+    args = global_options_first(args, ROOT_OPTIONS)
     root: dict[str, str | bool] = {}
     index = 0
     while index < len(args) and args[index].startswith("-"):

@@ -148,10 +148,8 @@ def _checked(given: Settings, layer_path: Path, text: str) -> Dataset:
         try:
             merged = load_dataset(given.data, given.overlay, trial)
         except DataError as error:
-            refused = _(
-                "the refreshed layer does not fit the dataset, so nothing was written:\n{why}"
-            )
-            raise NormandieError(refused.format(why="\n".join(error.problems))) from None
+            refused = _("the refreshed layer does not fit the dataset, so nothing was written:")
+            raise NormandieError(refused, error.lines()) from None
     return merged
 
 

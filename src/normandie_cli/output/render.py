@@ -6,11 +6,13 @@ markup and escape sequences are shown, not obeyed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.columns import Columns
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -25,6 +27,7 @@ from normandie_cli.models import (
     FundingKind,
     FundingRound,
     PartialDate,
+    Record,
     RecordKind,
     Source,
     plain,
@@ -73,6 +76,12 @@ _DATES = frozenset({"start", "end", "founded", "date"})
 _NUMERIC = frozenset({"startups", "organizations", "events", "population", "cited_by"})
 # The columns that identify a record keep their width (up to a point); the others wrap first.
 _IDENTIFYING = frozenset({"id", "name"})
+# Ids, codes and addresses are copied into other commands: never cut inside one (a list of
+# them may wrap between two). A table that cannot hold them whole becomes blocks.
+_ONE_TOKEN = frozenset({"id", "website", "url", "siren", "insee", "department"})
+_UNBREAKABLE = _ONE_TOKEN | {"sources"}
+# The least a wrapping column is given when judging whether a table fits.
+_NARROWEST_COLUMN = 8
 
 
 class _Names:
@@ -183,7 +192,25 @@ def records_table(
             text.append(f"\n{soon}", style="dim")
         return text
 
-    if width < NARROW_WIDTH:
+    shown = {column: [cell(column, row) for row in rows] for column in columns}
+    longest = {c: max((t.cell_len for t in shown[c]), default=0) for c in columns}
+    longest_line = {
+        c: max((cell_len(line) for t in shown[c] for line in t.plain.split("\n")), default=0)
+        for c in columns
+    }
+    longest_token = {
+        c: max((_longest_token(t.plain) for t in shown[c]), default=0) for c in columns
+    }
+    unwrapped = _DATES | _NUMERIC | _ONE_TOKEN
+    needed = sum(
+        longest_line[c]
+        if c in unwrapped
+        else longest_token[c]
+        if c in _UNBREAKABLE
+        else min(longest[c], _NARROWEST_COLUMN)
+        for c in columns
+    )
+    if width < NARROW_WIDTH or needed + 3 * len(columns) + 1 > width:
         blocks: list[RenderableType] = [Text(title, style="bold")]
         for row in rows:
             grid = Table.grid(padding=(0, 1))
@@ -195,18 +222,26 @@ def records_table(
         return Group(*blocks)
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for column in columns:
-        longest = max((len(names.show(column, row[column])) for row in rows), default=0)
+        if column in _UNBREAKABLE:
+            least: int | None = longest_token[column]
+        else:
+            least = min(longest[column], 12) if column in _IDENTIFYING else None
         table.add_column(
             field_heading(column),
-            # Dates and counts never wrap.
-            min_width=min(longest, 12) if column in _IDENTIFYING else None,
+            min_width=least,
             overflow="fold",
-            no_wrap=column in _DATES or column in _NUMERIC,
+            # Dates, counts, ids and addresses never wrap.
+            no_wrap=column in unwrapped,
             justify="right" if column in _NUMERIC else "left",
         )
-    for row in rows:
-        table.add_row(*(cell(c, row) for c in columns))
+    for index in range(len(rows)):
+        table.add_row(*(shown[c][index] for c in columns))
     return table
+
+
+def _longest_token(text: str) -> int:
+    """The widest piece of a cell that must stay on one line: an id of a list, an address."""
+    return max((cell_len(part) for part in re.split(r",? ", text)), default=0)
 
 
 def _how_soon(event: Mapping[str, Any], today: date) -> str | None:
@@ -228,9 +263,11 @@ def record_detail(
     dataset: Dataset,
     origin: str,
     marks: Mapping[str, str] | None = None,
+    citing: Sequence[tuple[RecordKind, Record]] = (),
 ) -> RenderableType:
-    """Every field of one record, where it comes from, then the sources it cites; `marks`
-    notes where single fields come from (the register, and when it was checked)."""
+    """Every field of one record, where it comes from, then the sources it cites (or, for a
+    source, the records that cite it); `marks` notes where single fields come from (the
+    register, and when it was checked)."""
     names = _Names(dataset)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -251,6 +288,14 @@ def record_detail(
         entry.append(f"\n{inert(source.url)}", style="dim")
         entry.append(f"\nid: {source.id}", style="dim")
         listing.append(Padding(entry, (0, 0, 1, 2)))
+    if citing:
+        heading = _("Cited by ({count})").format(count=group_digits(len(citing)))
+        listing += [Text(""), Text(heading, style="bold")]
+        for cited_kind, record in citing:
+            name = getattr(record, "name", None) or record.id
+            line = Text(f"{_(_SINGULAR[cited_kind])}: {inert(str(name))}")
+            line.append(f"  {record.id}", style="dim")
+            listing.append(Padding(line, (0, 0, 0, 2)))
     return Group(grid, *listing)
 
 
