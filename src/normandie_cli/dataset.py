@@ -18,6 +18,7 @@ from pathlib import Path
 
 from normandie_cli.errors import DataError
 from normandie_cli.i18n import _
+from normandie_cli.paths import check_own_file
 
 # The models and the validation are imported when a dataset is read, not to find its files:
 # Tab completion finds a dataset's cache through this module alone.
@@ -72,7 +73,7 @@ def dataset_files(path: Path) -> list[Path]:
     if not is_folder:
         return [path]
     layer = bundled_layer(path)
-    files, problems = _folder_files(path)
+    files, _folders, problems = _folder_files(path)
     if problems:
         raise DataError(str(path), problems)
     files = [file for file in files if file != layer]
@@ -85,12 +86,22 @@ def dataset_files(path: Path) -> list[Path]:
 DEEPEST_FOLDER = 32
 
 
-def _folder_files(folder: Path) -> tuple[list[Path], list[str]]:
+def dataset_folders(path: Path) -> list[Path]:
+    """Every folder a dataset folder reads, those its links lead to included (for the write
+    path: no write may land in one); none for a dataset file."""
+    try:
+        return _folder_files(path)[1] if path.is_dir() else []
+    except OSError:  # the loader says what is wrong with it
+        return []
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[Path], list[str]]:
     """The *.toml files of a folder and its subfolders (links to folders followed, each
-    folder read once), and what could not be read there (a folder that may not be
+    folder read once), the folders read, and what could not be read there (a folder that may not be
     entered, a link to nothing, a pipe, a tree too deep): a file left out would change the
     data silently."""
     files: list[Path] = []
+    folders: list[Path] = []
     problems: list[str] = []
 
     def problem(where: Path, reason: str) -> None:
@@ -110,6 +121,7 @@ def _folder_files(folder: Path) -> tuple[list[Path], list[str]]:
         if (info.st_dev, info.st_ino) in seen:  # a link back to a folder already read
             continue
         seen.add((info.st_dev, info.st_ino))
+        folders.append(current)
         if depth > DEEPEST_FOLDER:
             deep = _("folders nested more than {count} deep: is this the right folder?")
             problem(current, deep.format(count=DEEPEST_FOLDER))
@@ -134,7 +146,7 @@ def _folder_files(folder: Path) -> tuple[list[Path], list[str]]:
                 files.append(path)
             else:  # a pipe or a device named *.toml would never end
                 problem(path, _("not a regular file (a device or a pipe)"))
-    return files, problems
+    return files, folders, problems
 
 
 def bundled_layer(path: Path) -> Path | None:
@@ -196,11 +208,11 @@ def load_dataset(
         parts = read_parts(path, files)
         amendment = None
         if overlay is not None and exists(overlay):
-            overlay_tables = read_toml(overlay, may_be_empty=True, regular_only=True)
+            overlay_tables = read_toml(overlay, may_be_empty=True, own=True)
             amendment = (str(overlay), overlay_tables)
         layer = None
         if updates is not None and exists(updates):
-            layer = (str(updates), read_toml(updates, regular_only=True))
+            layer = (str(updates), read_toml(updates, own=True))
         if bundled is not None:
             user = None if layer is None else layer[1]
             name = str(bundled) if layer is None else layer[0]
@@ -216,33 +228,31 @@ def read_parts(path: Path, files: list[Path]) -> list[tuple[str, dict[str, Any]]
     ]
 
 
-def read_toml(
-    path: Path, *, may_be_empty: bool = False, regular_only: bool = False
-) -> dict[str, Any]:
-    """Parse a TOML file, turning every way it can fail into one DataError. With
-    `regular_only` (an overlay, read more than once), a pipe or a device is refused
-    rather than read: a pipe holds its text once, and a device has no end."""
-    return parse_toml(
-        read_file(path, regular_only=regular_only), str(path), may_be_empty=may_be_empty
-    )
+def read_toml(path: Path, *, may_be_empty: bool = False, own: bool = False) -> dict[str, Any]:
+    """Parse a TOML file, turning every way it can fail into one DataError. With `own` (the
+    user's own changes: the overlay, the updates layer, read more than once), only a regular
+    file of the user's is read (see paths.check_own_file): a pipe holds its text once, a
+    device has no end, and another user's file is not the user's changes."""
+    return parse_toml(read_file(path, own=own), str(path), may_be_empty=may_be_empty)
 
 
-def read_file(path: Path, *, regular_only: bool = False) -> bytes:
+def read_file(path: Path, *, own: bool = False) -> bytes:
     """The bytes of a dataset file, up to the largest a dataset may be; DataError else."""
     label = str(path)
     try:
-        if regular_only:
+        if own:
             # Non-blocking: opening a pipe with no writer must not wait.
             handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
             with os.fdopen(handle, "rb") as file:
-                mode = os.fstat(handle).st_mode
-                if stat.S_ISDIR(mode):
+                info = os.fstat(handle)
+                if stat.S_ISDIR(info.st_mode):
                     raise IsADirectoryError
-                if not stat.S_ISREG(mode):
+                if not stat.S_ISREG(info.st_mode):
                     not_regular = _(
                         "not a regular file (a device or a pipe): it cannot hold your changes"
                     )
                     raise DataError(label, [not_regular])
+                check_own_file(path, info)
                 content = file.read(LARGEST_FILE + 1)
         else:
             with path.open("rb") as file:

@@ -19,11 +19,14 @@ import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from normandie_cli.errors import NormandieError, UsageError
 from normandie_cli.folders import is_within
 from normandie_cli.i18n import _
+from normandie_cli.locks import locked
+from normandie_cli.paths import refuse_foreign_link
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,7 @@ class Target:
     folder: Path
     name: str
     exists: bool
+    folder_identity: tuple[int, int]  # the folder checked: the one opened must be it
 
     @property
     def path(self) -> Path:
@@ -59,6 +63,7 @@ def check_target(
 
 
 def _target(path: Path, *, force: bool, reads: Sequence[Path], follow_link: bool) -> Target:
+    refuse_foreign_link(path)
     try:
         info: os.stat_result | None = os.lstat(path)
     except FileNotFoundError:
@@ -71,11 +76,6 @@ def _target(path: Path, *, force: bool, reads: Sequence[Path], follow_link: bool
         if not os.path.exists(path):  # dangling, or a loop
             dangling = _("{path} is a symbolic link to {target}, which does not exist")
             raise UsageError(dangling.format(path=path, target=pointed))
-        if info.st_uid not in (os.geteuid(), 0):
-            # As the kernel's protected_symlinks would: in a shared folder, another user's
-            # link could lead the write into any file of ours.
-            foreign = _("{path} is a symbolic link made by another user: it is not followed")
-            raise UsageError(foreign.format(path=path))
         return _target(Path(os.path.realpath(path)), force=force, reads=reads, follow_link=False)
     target = Path(os.path.realpath(path))
     for read in reads:
@@ -93,13 +93,26 @@ def _target(path: Path, *, force: bool, reads: Sequence[Path], follow_link: bool
         raise UsageError(not_regular.format(path=path))
     if info is not None and not force:
         raise UsageError(_("{path} already exists: add --force to replace it").format(path=path))
-    if not target.parent.is_dir():
+    try:
+        folder = os.stat(target.parent)
+    except FileNotFoundError:
+        folder = None
+    if folder is None or not stat.S_ISDIR(folder.st_mode):
         raise NormandieError(
             _("cannot write {path}: the folder {folder} does not exist").format(
                 path=path, folder=path.parent
             )
         )
-    return Target(target.parent, target.name, info is not None)
+    return Target(target.parent, target.name, info is not None, (folder.st_dev, folder.st_ino))
+
+
+class Unknown(Enum):
+    """A file's state not known, so not compared: the value of `unchanged` by default."""
+
+    UNKNOWN = "unknown"
+
+
+UNKNOWN = Unknown.UNKNOWN
 
 
 def write_file(
@@ -109,12 +122,37 @@ def write_file(
     force: bool = False,
     reads: Sequence[Path] = (),
     follow_link: bool = False,
+    unchanged: os.stat_result | None | Unknown = UNKNOWN,
 ) -> None:
-    """Check the target (see check_target), then write it all or nothing."""
+    """Check the target (see check_target), then write it all or nothing; with `unchanged`
+    (the file's state, None for absent, when the command read it), only if it is still so."""
     target = check_target(path, force=force, reads=reads, follow_link=follow_link)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    with opened_folder(target.folder, shown=path) as folder:
-        replace_in(folder, target.name, data, shown=path, replace=force)
+    with opened_folder(target, shown=path) as folder:
+        replace_in(folder, target.name, data, shown=path, replace=force, unchanged=unchanged)
+
+
+def file_state(path: Path) -> os.stat_result | None:
+    """A file's state as `unchanged` compares it later; None when there is none."""
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+@contextmanager
+def holding_lock(path: Path) -> Iterator[None]:
+    """Hold the lock beside `path` (see locks.locked) while the block decides and writes."""
+    refuse_foreign_link(path.parent)
+    try:
+        descriptor = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        raise NormandieError(_cannot(path, error)) from None
+    try:
+        with locked(descriptor, path.name, path):
+            yield
+    finally:
+        os.close(descriptor)
 
 
 def make_folder(folder: Path) -> None:
@@ -128,17 +166,50 @@ def make_folder(folder: Path) -> None:
 
 
 @contextmanager
-def opened_folder(folder: Path, *, shown: Path) -> Iterator[int]:
-    """A descriptor of the folder a file is written in: what is checked and what is
-    written stay the same folder whatever happens to its name meanwhile."""
+def opened_folder(target: Target, *, shown: Path) -> Iterator[int]:
+    """A descriptor of the folder a file is written in, which must be the folder that was
+    checked (another folder put under its name meanwhile, by a link or a swap, is refused):
+    what is checked and what is written stay the same folder whatever happens to its name."""
     try:
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        descriptor = os.open(target.folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as error:
         raise NormandieError(_cannot(shown, error)) from None
     try:
+        info = os.fstat(descriptor)
+        if (info.st_dev, info.st_ino) != target.folder_identity:
+            swapped = _(
+                "the folder of {path} changed while it was being written; nothing was changed"
+            )
+            raise NormandieError(swapped.format(path=shown))
         yield descriptor
     finally:
         os.close(descriptor)
+
+
+def remove_file(path: Path, *, reads: Sequence[Path]) -> bool:
+    """Remove a file of normandie's own (the updates layer, its progress) as the write path
+    would replace it: never what the command reads, never through another user's link, a
+    link itself rather than what it leads to. False when there was nothing to remove."""
+    refuse_foreign_link(path.parent)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise NormandieError(_cannot(path, error)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(_("{path} is a folder: remove it yourself").format(path=path))
+    for read in reads:
+        if is_within(path, read):
+            being_read = _("{path} is part of the dataset being read: it is kept")
+            raise UsageError(being_read.format(path=path))
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise NormandieError(_cannot(path, error)) from None
+    return True
 
 
 def replace_in(
@@ -149,7 +220,7 @@ def replace_in(
     shown: Path,
     mode: int | None = None,
     replace: bool = True,
-    unchanged: os.stat_result | None = None,
+    unchanged: os.stat_result | None | Unknown = UNKNOWN,
 ) -> None:
     """Put `data` in the file `name` of the folder opened as `folder`, all or nothing.
 
@@ -243,7 +314,7 @@ def _exists_in(folder: int, name: str) -> bool:
 
 
 def _check_still_replaceable(
-    folder: int, name: str, shown: Path, unchanged: os.stat_result | None
+    folder: int, name: str, shown: Path, unchanged: os.stat_result | None | Unknown
 ) -> None:
     """The target checked before the write may have been replaced since: by a device, a
     pipe or a link, it would now be lost to the rename; by another file than the one read
@@ -255,7 +326,7 @@ def _check_still_replaceable(
     if info is not None and not stat.S_ISREG(info.st_mode):
         changed = _("{path} stopped being a regular file during the write; nothing was changed")
         raise NormandieError(changed.format(path=shown))
-    if unchanged is not None and not same_file_state(info, unchanged):
+    if unchanged is not UNKNOWN and not same_file_state(info, unchanged):
         edited = _(
             "{path} was changed by another program during the update; nothing was"
             " changed: run the command again"

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-import stat
-import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +16,7 @@ from normandie_cli.errors import DataError, NormandieError
 from normandie_cli.files import check_target, make_folder, opened_folder, replace_in
 from normandie_cli.folders import OVERLAY_FILE
 from normandie_cli.i18n import _
+from normandie_cli.locks import locked
 from normandie_cli.toml_tables import table_toml
 
 
@@ -28,7 +26,7 @@ def read_overlay_text(path: Path) -> str:
     if not os.path.lexists(path):
         return ""
     try:
-        return read_file(path, regular_only=True).decode("utf-8")
+        return read_file(path, own=True).decode("utf-8")
     except UnicodeDecodeError:
         raise DataError(str(path), [_("not UTF-8 text: fix or move the file first")]) from None
 
@@ -148,7 +146,7 @@ def update_overlay(
     target = check_target(path, force=True, reads=reads, follow_link=True)
     if dry_run:
         return _changed(target.path, change, check)
-    with opened_folder(target.folder, shown=path) as folder, _locked(folder, target.name, path):
+    with opened_folder(target, shown=path) as folder, locked(folder, target.name, path):
         # What the file is as it is read: an editor saving it meanwhile makes the write fail
         # rather than lose what was typed there.
         read_state = _state(folder, target.name)
@@ -164,16 +162,6 @@ def _state(folder: int, name: str) -> os.stat_result | None:
         return None
 
 
-def lock_path(overlay: Path) -> Path:
-    """The lock file beside an overlay (beside the file a link to it leads to)."""
-    real = Path(os.path.realpath(overlay))
-    return real.parent / _lock_name(real.name)
-
-
-def _lock_name(name: str) -> str:
-    return f".{name}.lock"
-
-
 def _changed(
     path: Path, change: Callable[[str], str], check: Callable[[str], None]
 ) -> tuple[str, str]:
@@ -181,38 +169,3 @@ def _changed(
     after = change(before)
     check(after)
     return before, after
-
-
-@contextmanager
-def _locked(folder: int, name: str, shown: Path) -> Iterator[None]:
-    """Hold a lock beside the overlay for the whole read, decision, check and write. Only
-    a lock file of the user's own is taken: one that someone else made could be held by
-    them for ever, or be a file of theirs to lose."""
-    cannot = _("cannot lock {path}: {reason}")
-    try:
-        handle = os.open(
-            _lock_name(name),
-            os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
-            0o600,
-            dir_fd=folder,
-        )
-    except OSError as error:
-        raise NormandieError(cannot.format(path=shown, reason=error.strerror or error)) from None
-    info = os.fstat(handle)
-    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
-        os.close(handle)
-        foreign = _("its lock file {lock} is not a file of yours: remove it")
-        lock = shown.parent / _lock_name(name)
-        raise NormandieError(cannot.format(path=shown, reason=foreign.format(lock=lock)))
-    try:
-        if sys.platform == "win32":  # pragma: no cover - Windows has no flock
-            import msvcrt
-
-            msvcrt.locking(handle, msvcrt.LK_LOCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)  # closing releases the lock

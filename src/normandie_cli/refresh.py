@@ -190,7 +190,9 @@ def _ask_register(job: Run, sirens: Sequence[str], report: Report) -> list[Regis
     if report.failed:
         _save_progress(job, answers)  # the next run asks only what is missing
     elif not job.dry_run:
-        progress_path(job.folder).unlink(missing_ok=True)
+        from normandie_cli.files import remove_file
+
+        remove_file(progress_path(job.folder), reads=job.reads)
     for siren in sirens:
         if siren not in answers and siren in earlier:
             answers[siren] = earlier[siren]

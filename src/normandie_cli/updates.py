@@ -152,7 +152,7 @@ def read_layer_file(path: Path) -> Layer | None:
     from normandie_cli.dataset import exists, read_toml
 
     try:
-        return read_layer(str(path), read_toml(path, regular_only=True)) if exists(path) else None
+        return read_layer(str(path), read_toml(path, own=True)) if exists(path) else None
     except DataError:
         return None
 

@@ -252,20 +252,22 @@ class Settings:
         )
 
     def data_paths(self) -> list[Path]:
-        """The dataset the command reads, and the bundled one: no write may land in them."""
-        from normandie_cli.dataset import bundled_data_path
+        """The dataset the command reads (every folder it reaches, through links too), and
+        the bundled one: no write may land in them."""
+        from normandie_cli.dataset import bundled_data_path, dataset_folders
 
-        paths = [self.data] if self.data is not None else []
+        paths = [self.data, *dataset_folders(self.data)] if self.data is not None else []
         with suppress(NormandieError):  # no bundled data: nothing to protect
             paths.append(bundled_data_path())
         return paths
 
-    def read_paths(self) -> list[Path]:
+    def read_paths(self, *, updates: bool = True) -> list[Path]:
         """Every file or folder the command reads or relies on: the dataset, the bundled
-        data, the overlay and its lock file, the updates layer."""
-        from normandie_cli.overlay_file import lock_path
+        data, the overlay and its lock file, the updates layer (unless `updates` is False:
+        `normandie update` renews that one, and only that one)."""
+        from normandie_cli.locks import lock_path
 
-        layers = (self.overlay, self.updates)
+        layers = (self.overlay, self.updates if updates else None)
         locks = [lock_path(self.overlay)] if self.overlay is not None else []
         return [*self.data_paths(), *(path for path in layers if path is not None), *locks]
 

@@ -14,6 +14,7 @@ from normandie_cli.cli.options import (
     KindOption,
     SectorOption,
     StatusOption,
+    means_the_screen,
 )
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
@@ -133,10 +134,11 @@ def export(
     chosen_format = chosen.pop() if chosen else ExportFormat.CSV
     given = settings(ctx)
     dataset = given.dataset
+    output_option = "output"
     if chosen_format is ExportFormat.SQLITE and sqlite is not None:
-        if output is not None and str(output) != "-":
+        if output is not None and not means_the_screen(ctx):
             raise UsageError(_("give the database file once: --sqlite FILE, not also -o"))
-        output = sqlite
+        output, output_option = sqlite, "sqlite"
     filters = Filters(
         city=tuple(city or ()),
         commune=tuple(commune or ()),
@@ -145,7 +147,7 @@ def export(
         status=status,
     )
     records_kind = export_kind(chosen_format, entity, filters)
-    to_screen = output is None or str(output) == "-"
+    to_screen = output is None or means_the_screen(ctx, output_option)
     if chosen_format is ExportFormat.SQLITE and to_screen:
         raise UsageError(_("a SQLite database is a file: give --sqlite FILE"))
     records = select(dataset, records_kind, filters, given.today)

@@ -317,3 +317,9 @@ DryRunOption = Annotated[
     bool,
     typer.Option("--dry-run", help=_("Check and print the TOML; write nothing.")),
 ]
+
+
+def means_the_screen(ctx: typer.Context, name: str = "output") -> bool:
+    """Whether the path option `name` was given as `-` (the screen), as typed: `./-` is a
+    file named `-`, though Path('./-') reads `-` too."""
+    return ctx.params.get(name) == "-"

@@ -18,6 +18,7 @@ from normandie_cli.cli.options import (
     SectorOption,
     SinceOption,
     UntilOption,
+    means_the_screen,
 )
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _
@@ -97,7 +98,7 @@ def report(
     from normandie_cli.report_content import report_content
 
     given = settings(ctx)
-    to_screen = str(output) == "-"
+    to_screen = means_the_screen(ctx)
     if open_it and to_screen:
         raise UsageError(_("--open needs a file: leave out -o - or give a file name"))
     # Every filter of the page, as typed; a filter the listings gain (say --department)

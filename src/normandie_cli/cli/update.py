@@ -76,37 +76,43 @@ def update(
     if clear:
         if dry_run or only:
             raise UsageError(_("--clear takes no other option"))
-        _clear(given.env, layer_path, progress_path(folder))
+        _clear(given, layer_path, progress_path(folder))
         return
     if given.updates is None:
         raise UsageError(_("--no-updates leaves no layer to update: leave it out"))
+    from normandie_cli.files import file_state, holding_lock, make_folder, write_file
+
+    # The layer as the run found it: one changed meanwhile (another run, --clear) is kept.
+    found = file_state(layer_path)
     text, report, merged = _refresh(given, folder, layer_path, only, dry_run)
     _report(given.env, report, merged, _entries(layer_path, text), dry_run)
     if dry_run:
         given.env.write(_changes(merged))
         given.env.say(_("Checked; nothing was written (--dry-run)."))
         return
-    from normandie_cli.files import make_folder, write_file
-
     make_folder(folder)
-    write_file(layer_path, text, force=True, reads=_reads(given, layer_path))
+    with holding_lock(layer_path):
+        reads = given.read_paths(updates=False)
+        write_file(layer_path, text, force=True, reads=reads, unchanged=found)
     given.env.say(_("Wrote {path}.").format(path=layer_path))
 
 
-def _reads(given: Settings, layer: Path) -> list[Path]:
-    """What the command reads and must not replace: all but the layer it renews."""
-    return [path for path in given.read_paths() if path != layer]
+def _clear(given: Settings, layer: Path, progress: Path) -> None:
+    """Remove the layer and a run's progress, under the layer's lock, as the write path
+    would: never what the command reads, a link rather than what it leads to."""
+    from normandie_cli.files import holding_lock, remove_file
 
-
-def _clear(env: Environment, layer: Path, progress: Path) -> None:
-    from normandie_cli.dataset import exists
-
-    if not exists(layer) and not exists(progress):
-        env.say(_("No updates layer to remove: the data is the bundled one."))
+    if not layer.parent.is_dir():
+        removed = False
+    else:
+        with holding_lock(layer):
+            reads = given.read_paths(updates=False)
+            removed = remove_file(layer, reads=reads)
+            removed = remove_file(progress, reads=reads) or removed
+    if not removed:
+        given.env.say(_("No updates layer to remove: the data is the bundled one."))
         return
-    for path in (layer, progress):
-        path.unlink(missing_ok=True)
-    env.say(_("Removed the updates layer {path}.").format(path=layer))
+    given.env.say(_("Removed the updates layer {path}.").format(path=layer))
 
 
 def _refresh(
@@ -122,7 +128,7 @@ def _refresh(
         job = Run(
             curated=curated,
             previous=read_layer_file(layer_path),
-            reads=_reads(given, layer_path),
+            reads=given.read_paths(updates=False),
             folder=folder,
             today=given.today,
             register_url=os.environ.get(REGISTER_URL) or register.DEFAULT_URL,
