@@ -46,9 +46,13 @@ atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="normandie-test-data-")
 atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], ignore_errors=True)
 
-from normandie_cli.cli.app import app  # noqa: E402
+from normandie_cli.cli.app import app, documented_commands  # noqa: E402
 from normandie_cli.cli.context import Environment  # noqa: E402
 from normandie_cli.i18n import Language, use_language  # noqa: E402
+
+# A command module builds its help as it is imported, in the language of that moment: import
+# them all now, in English, rather than in whatever language a test happens to speak first.
+documented_commands()
 
 # Hypothesis: "dev" explores anew on each run; "ci" (CI=true) replays the same examples so
 # a red build is reproducible, with fewer of them so the property tests stay well under a

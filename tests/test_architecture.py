@@ -23,12 +23,12 @@ MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
 def tier(module: str) -> str:
-    """cli, output or core: the first folder under the package, else the core (`python -m`
-    runs the command line)."""
+    """cli, output or core: the first folder under the package (its `__init__` included),
+    else the core (`python -m` runs the command line)."""
     parts = module.split(".")
     if module == "normandie_cli.__main__":
         return "cli"
-    return parts[1] if len(parts) > 2 and parts[1] in ("cli", "output") else "core"
+    return parts[1] if len(parts) >= 2 and parts[1] in ("cli", "output") else "core"
 
 
 def imports(module: str, *, top_level_only: bool) -> Iterator[tuple[str, list[str], int]]:

@@ -1,5 +1,5 @@
 """Run the command line as ``python -m normandie_cli``."""
 
-from normandie_cli.cli.app import main
+from normandie_cli.cli import main
 
 main()

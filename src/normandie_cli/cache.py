@@ -10,6 +10,12 @@ run code, so a cache file is only trusted when it is a regular file owned by the
 folder of the user's that no one else can write to, both checked on what was opened, not on
 a name that could be swapped meanwhile — anything else, or anything that fails to load, is
 ignored and rebuilt, never an error. Without a home folder there is no cache.
+
+Beside a cached dataset, the same folder keeps its completion index (completion.py): the
+values Tab offers, plain values stored with marshal under the same key and read under the
+same rules, so that a key press loads neither the dataset nor the models. This module
+imports the models and the write path only where it needs them: Tab's quick path
+(cli/tab.py) uses `dataset_in_use`, `cache_key` and `read_index`.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
@@ -32,9 +39,16 @@ from normandie_cli.dataset import (
     read_file,
 )
 from normandie_cli.errors import DataError, NormandieError, UsageError
-from normandie_cli.files import is_within, replace_in, user_folder
+from normandie_cli.folders import is_within, user_folder
 from normandie_cli.i18n import _
-from normandie_cli.models import Dataset
+
+# typing.TYPE_CHECKING without importing typing, which would cost Tab's quick path (cli/tab.py)
+# more than this module does.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from normandie_cli.models import Dataset
 
 # Bump when the models change shape: an old pickle must never be read into new classes.
 CACHE_FORMAT = 4
@@ -55,6 +69,25 @@ def load(
     """The dataset (the bundled one unless `data` names another), amended by the updates
     layer and the overlay if they exist, from the cache when it is current. A long read
     runs inside `while_slow()` (a spinner on a terminal, say)."""
+    path, origin, files, overlay, updates = dataset_in_use(data, overlay, updates)
+
+    def read() -> Dataset:
+        if while_slow is None or sum(f.stat().st_size for f in files if f.is_file()) < (
+            SLOW_LOAD_BYTES
+        ):
+            return load_dataset(path, overlay, updates)
+        with while_slow():
+            return load_dataset(path, overlay, updates)
+
+    return load_with_cache(origin, files, read) if use_cache else read()
+
+
+def dataset_in_use(
+    data: Path | None, overlay: Path | None, updates: Path | None
+) -> tuple[Path, list[Path], list[Path], Path | None, Path | None]:
+    """What a dataset is made of: its path; its origin (what names its cache file: the path,
+    and the overlay and the updates layer in use); every file read, whose content makes the
+    key; and the overlay and the layer, each None when it does not exist."""
     path = data or bundled_data_path()
     files = dataset_files(path)
     bundled = bundled_layer(path)
@@ -76,16 +109,7 @@ def load(
         files.append(updates)
     else:
         updates = None
-
-    def read() -> Dataset:
-        if while_slow is None or sum(f.stat().st_size for f in files if f.is_file()) < (
-            SLOW_LOAD_BYTES
-        ):
-            return load_dataset(path, overlay, updates)
-        with while_slow():
-            return load_dataset(path, overlay, updates)
-
-    return load_with_cache(origin, files, read) if use_cache else read()
+    return path, origin, files, overlay, updates
 
 
 def cache_folder() -> Path | None:
@@ -139,27 +163,37 @@ def _mine(info: os.stat_result) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid()
 
 
+@contextmanager
+def _trusted_file(name: str) -> Iterator[Any]:
+    """A cache file opened for reading when it can be trusted (a regular file of ours in the
+    trusted folder, checked on what was opened), else None."""
+    with _trusted_folder(create=False) as folder:
+        if folder is None:
+            yield None
+            return
+        try:
+            handle = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+        except OSError:
+            yield None
+            return
+        with os.fdopen(handle, "rb") as file:
+            yield file if _mine(os.fstat(handle)) else None
+
+
 def read_cached(origin: Sequence[Path], key: str) -> Dataset | None:
     """The cached dataset if it was made from exactly these files, else None."""
     import pickle
 
-    with _trusted_folder(create=False) as folder:
-        if folder is None:
+    from normandie_cli.models import Dataset
+
+    with _trusted_file(_cache_name(origin)) as file:
+        if file is None:
             return None
         try:
-            handle = os.open(
-                _cache_name(origin), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder
-            )
-        except OSError:
+            with collector_paused():
+                stored_key, dataset = pickle.load(file)
+        except Exception:  # a corrupt, truncated or foreign file: rebuild it
             return None
-        with os.fdopen(handle, "rb") as file:
-            if not _mine(os.fstat(handle)):
-                return None
-            try:
-                with collector_paused():
-                    stored_key, dataset = pickle.load(file)
-            except Exception:  # a corrupt, truncated or foreign file: rebuild it
-                return None
     return dataset if stored_key == key and isinstance(dataset, Dataset) else None
 
 
@@ -167,15 +201,90 @@ def write_cached(origin: Sequence[Path], key: str, dataset: Dataset) -> None:
     """Store the dataset; failing to (read-only home, full disk) only costs speed next time."""
     import pickle
 
+    _store(_cache_name(origin), pickle.dumps((key, dataset), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _store(name: str, content: bytes) -> None:
+    from normandie_cli.files import replace_in
+
     with _trusted_folder(create=True) as folder:
         if folder is None:
             return
-        name = _cache_name(origin)
-        content = pickle.dumps((key, dataset), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             replace_in(folder, name, content, shown=Path(name), mode=0o600)
         except NormandieError:
             return
+
+
+# The completion index is kept in parts, one file each (a key press reads the one it needs):
+# the cache file's name with `.PART.index` instead of `.pickle`.
+INDEX_SUFFIX = ".index"
+
+
+def _index_name(origin: Sequence[Path], part: str) -> str:
+    return _cache_name(origin).removesuffix(".pickle") + f".{part}{INDEX_SUFFIX}"
+
+
+def current_key(origin: Sequence[Path], files: list[Path]) -> str | None:
+    """The key of a dataset's files as they are now; None when they are not to be cached: a
+    pipe or a device (read once, or never ending), a file that cannot be read or is too big
+    (the loader says so), or no cache folder outside what is read (XDG_CACHE_HOME in the
+    dataset's folder is never written to)."""
+    folder = cache_folder()
+    if folder is None or any(is_within(folder, path) for path in origin):
+        return None
+    try:
+        if not all(stat.S_ISREG(file.stat().st_mode) for file in files):
+            return None
+        return cache_key(files)
+    except (OSError, DataError):
+        return None
+
+
+def read_index(origin: Sequence[Path], key: str, index_format: int, part: str) -> Any | None:
+    """A part of the completion index kept for this dataset if it was made from exactly
+    these files, in this shape, by this Python (marshal's format is its own), else None."""
+    import marshal
+
+    with _trusted_file(_index_name(origin, part)) as file:
+        if file is None:
+            return None
+        try:
+            # Read whole first: marshal.load reads a file object piece by piece, far slower.
+            stored = marshal.loads(file.read())
+        except Exception:  # a corrupt, truncated or foreign file: made again
+            return None
+    fresh = isinstance(stored, tuple) and stored[:3] == (_python(), key, index_format)
+    return stored[3] if fresh else None
+
+
+def cached_index(
+    data: Path | None, overlay: Path | None, updates: Path | None, index_format: int, part: str
+) -> tuple[list[Path], str | None, Any | None]:
+    """A part of the completion index kept for the dataset these options name, with what
+    names it: (origin, key, part). The key is None when the dataset cannot be cached, the
+    part None when it is missing or not current. A dataset whose files cannot be found
+    raises, as `load` does."""
+    _path, origin, files, _overlay, _updates = dataset_in_use(data, overlay, updates)
+    key = current_key(origin, files)
+    found = None if key is None else read_index(origin, key, index_format, part)
+    return origin, key, found
+
+
+def write_index(
+    origin: Sequence[Path], key: str, index_format: int, index: Mapping[str, Any]
+) -> None:
+    """Keep a completion index, part by part, beside the dataset's cache; failing to only
+    costs speed."""
+    import marshal
+
+    for part, content in index.items():
+        stored = marshal.dumps((_python(), key, index_format, content))
+        _store(_index_name(origin, part), stored)
+
+
+def _python() -> str:
+    return sys.implementation.cache_tag or sys.version
 
 
 def load_with_cache(
@@ -184,17 +293,10 @@ def load_with_cache(
     """The cached dataset when it is current, else `load()`'s, which is then cached.
 
     `origin` names what was loaded (the dataset path, and the overlay if there is one);
-    `files` are every file read, whose content makes the key. A cache folder inside what is
-    read (XDG_CACHE_HOME in the dataset folder) is not written to: nothing is."""
-    folder = cache_folder()
-    if folder is None or any(is_within(folder, path) for path in origin):
-        return load()
-    try:
-        if not all(stat.S_ISREG(file.stat().st_mode) for file in files):
-            # A pipe (--data <(…), /dev/stdin) can be read once only, and a device has no end.
-            return load()
-        key = cache_key(files)
-    except (OSError, DataError):  # a missing, unreadable or huge file: the loader says so
+    `files` are every file read, whose content makes the key (see current_key for what is
+    never cached)."""
+    key = current_key(origin, files)
+    if key is None:
         return load()
     cached = read_cached(origin, key)
     if cached is not None:
@@ -213,7 +315,8 @@ def clear_cache() -> int:
             return 0
         for entry in os.scandir(folder):
             cached = entry.name.endswith(".pickle")
-            if not (cached or entry.name.endswith(".tmp")):  # .tmp: a write cut short
+            # .tmp: a write cut short
+            if not (cached or entry.name.endswith((INDEX_SUFFIX, ".tmp"))):
                 continue
             try:
                 if _mine(entry.stat(follow_symlinks=False)):

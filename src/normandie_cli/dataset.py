@@ -10,21 +10,30 @@ from __future__ import annotations
 
 import errno
 import gc
-import importlib.resources
 import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from normandie_cli.errors import DataError
 from normandie_cli.i18n import _
-from normandie_cli.models import Dataset
 from normandie_cli.paths import check_own_file
-from normandie_cli.validation import parse_dataset
+
+# The models and the validation are imported when a dataset is read, not to find its files:
+# Tab completion finds a dataset's cache through this module alone.
+# typing.TYPE_CHECKING without importing typing, which would cost Tab's quick path (cli/tab.py)
+# more than this module does.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from normandie_cli.models import Dataset
 
 DATA_FOLDER = "data"
+# The register's facts the maintainers fetched (scripts/refresh_register.py), bundled in the
+# data folder in the layer's own format (see updates.py); a user's layer is read over it.
+BUNDLED_LAYER = "generated/register.toml"
 # Far above any real dataset (100,000 startups take 39 MB): a bound on what is read, so that
 # --data /dev/zero ends in an error instead of filling the memory.
 LARGEST_FILE = 256 * 2**20
@@ -32,8 +41,10 @@ LARGEST_FILE = 256 * 2**20
 
 def bundled_data_path() -> Path:
     """The data folder shipped in the package, or the checkout's data/ in an editable install."""
-    packaged = importlib.resources.files("normandie_cli").joinpath(DATA_FOLDER)
-    if isinstance(packaged, Path) and _folder_there(packaged):
+    # What importlib.resources.files() gives for a package installed as files, without the
+    # cost of importing it (a zipped install has no such folder: then the checkout's, if any).
+    packaged = Path(__file__).parent / DATA_FOLDER
+    if _folder_there(packaged):
         return packaged
     checkout = Path(__file__).resolve().parents[2] / DATA_FOLDER
     if _folder_there(checkout):
@@ -139,10 +150,8 @@ def _folder_files(folder: Path) -> tuple[list[Path], list[Path], list[str]]:
 
 
 def bundled_layer(path: Path) -> Path | None:
-    """The register layer a data folder holds (updates.BUNDLED_LAYER), read as a layer
-    under the user's rather than as tables of the dataset."""
-    from normandie_cli.updates import BUNDLED_LAYER
-
+    """The register layer a data folder holds (BUNDLED_LAYER), read as a layer under the
+    user's rather than as tables of the dataset."""
     layer = path / BUNDLED_LAYER
     return layer if path.is_dir() and layer.is_file() else None
 
@@ -206,6 +215,7 @@ def load_dataset(
     Raises DataError listing every problem, each with its file, table, record and field.
     """
     from normandie_cli.updates import combine
+    from normandie_cli.validation import parse_dataset
 
     path = path or bundled_data_path()
     files = dataset_files(path)

@@ -23,29 +23,10 @@ from enum import Enum
 from pathlib import Path
 
 from normandie_cli.errors import NormandieError, UsageError
+from normandie_cli.folders import is_within
 from normandie_cli.i18n import _
 from normandie_cli.locks import locked
 from normandie_cli.paths import refuse_foreign_link
-
-
-def user_folder(variable: str, fallback: str) -> Path | None:
-    """normandie's folder under an XDG base folder: $VARIABLE/normandie, else
-    ~/FALLBACK/normandie. As the XDG specification says, a relative value (an unexpanded
-    `~/x` included) is ignored; without a home folder there is none (None)."""
-    value = os.environ.get(variable, "")
-    if os.path.isabs(value):
-        return Path(value) / "normandie"
-    home = os.environ.get("HOME", "")
-    if not home:
-        import pwd
-
-        try:
-            home = pwd.getpwuid(os.getuid()).pw_dir
-        except KeyError:  # a user without an entry in the password database
-            return None
-    if not os.path.isabs(home):
-        return None
-    return Path(home) / fallback / "normandie"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,27 +104,6 @@ def _target(path: Path, *, force: bool, reads: Sequence[Path], follow_link: bool
             )
         )
     return Target(target.parent, target.name, info is not None, (folder.st_dev, folder.st_ino))
-
-
-def is_within(path: Path, other: Path) -> bool:
-    """Whether `path` is `other` or inside it, whatever name leads there: decided on the
-    file system's identity (device and inode) of `other` and of `path` and each folder
-    above it, so a link, a bind mount or another spelling on a case-insensitive disk is
-    the same file. Only what exists can be compared: `path` may be a name to create."""
-    try:
-        found = os.stat(other)
-    except (OSError, ValueError):  # nothing there: nothing to be inside
-        return False
-    identity = (found.st_dev, found.st_ino)
-    resolved = Path(os.path.realpath(path))
-    for candidate in (resolved, *resolved.parents):
-        try:
-            info = os.stat(candidate)
-        except OSError:
-            continue
-        if (info.st_dev, info.st_ino) == identity:
-            return True
-    return False
 
 
 class Unknown(Enum):

@@ -18,14 +18,18 @@ Machine formats (TSV, CSV, JSON, TOML, iCalendar…) are never translated.
 
 from __future__ import annotations
 
-import gettext
 from collections.abc import Mapping, Sequence
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
 
+# typing.TYPE_CHECKING without importing typing, which would cost Tab's quick path (cli/tab.py)
+# more than this module does.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import gettext
+    from datetime import date
+    from typing import overload
+
     from normandie_cli.models import PartialDate
 
 DOMAIN = "normandie"
@@ -42,7 +46,9 @@ class Language(StrEnum):
     FR = "fr"
 
 
-_translations: gettext.NullTranslations = gettext.NullTranslations()
+# None until a language is chosen: English, the messages as written. (gettext is imported
+# when a catalogue is read: Tab completion's quick path may never need one.)
+_translations: gettext.NullTranslations | None = None
 _language = Language.EN
 
 
@@ -81,6 +87,8 @@ def flag_in(argv: Sequence[str]) -> str | None:
 
 def use_language(chosen: Language) -> None:
     """Speak this language from now on."""
+    import gettext
+
     global _translations, _language
     _language = chosen
     _translations = gettext.translation(
@@ -95,7 +103,7 @@ def language() -> Language:
 
 def _(message: str) -> str:
     """The message in the chosen language (English when it has no translation)."""
-    return _translations.gettext(message)
+    return message if _translations is None else _translations.gettext(message)
 
 
 def N_(message: str) -> str:
@@ -104,12 +112,16 @@ def N_(message: str) -> str:
     return message
 
 
-@overload
-def localized(french: str | None, english: str) -> str: ...
-@overload
-def localized(french: str, english: str | None) -> str: ...
-@overload
-def localized(french: str | None, english: str | None) -> str | None: ...
+if TYPE_CHECKING:  # the types of its three uses, for mypy only
+
+    @overload
+    def localized(french: str | None, english: str) -> str: ...
+    @overload
+    def localized(french: str, english: str | None) -> str: ...
+    @overload
+    def localized(french: str | None, english: str | None) -> str | None: ...
+
+
 def localized(french: str | None, english: str | None) -> str | None:
     """The data's own text in the chosen language: the vocabularies carry both labels, and a
     record may carry a description or a title in both; without it, the other language's."""

@@ -19,7 +19,6 @@ from typing import Any
 
 from normandie_cli.dataset import parse_toml
 from normandie_cli.errors import UsageError
-from normandie_cli.files import user_folder
 from normandie_cli.i18n import _, human_date
 from normandie_cli.models import (
     NESTED_FIELDS,
@@ -32,27 +31,12 @@ from normandie_cli.models import (
     Source,
     record_fields,
 )
-from normandie_cli.overlay_file import OVERLAY_FILE, entries, read_overlay_text
+from normandie_cli.overlay_file import entries, read_overlay_text
 from normandie_cli.resolve import resolve_organizers, resolve_term
 from normandie_cli.text import did_you_mean, fold, slugify, typed_text
 
 _TRUE = frozenset({"true", "yes", "oui", "1"})
 _FALSE = frozenset({"false", "no", "non", "0"})
-
-
-def default_overlay_path() -> Path | None:
-    """$XDG_DATA_HOME/normandie/overlay.toml, by default ~/.local/share/normandie/…; none
-    without a home folder (nothing can have been saved)."""
-    folder = user_folder("XDG_DATA_HOME", ".local/share")
-    return None if folder is None else folder / OVERLAY_FILE
-
-
-def overlay_in_use(given: str | Path | None, no_overlay: bool) -> Path | None:
-    """The overlay the options name: --overlay, else the default file; none with
-    --no-overlay."""
-    if no_overlay:
-        return None
-    return Path(given) if given else default_overlay_path()
 
 
 def read_overlay(path: Path) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from normandie_cli.dataset import parse_toml, read_file
 from normandie_cli.errors import DataError, NormandieError
 from normandie_cli.files import check_target, make_folder, opened_folder, replace_in
+from normandie_cli.folders import OVERLAY_FILE
 from normandie_cli.i18n import _
 from normandie_cli.locks import locked
 from normandie_cli.overlay_history import (
@@ -27,8 +28,6 @@ from normandie_cli.overlay_history import (
     record_change,
 )
 from normandie_cli.toml_tables import table_toml
-
-OVERLAY_FILE = "overlay.toml"
 
 
 def read_overlay_text(path: Path) -> str:

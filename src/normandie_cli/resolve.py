@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from normandie_cli.errors import UsageError
 from normandie_cli.i18n import _, localized
-from normandie_cli.models import Dataset, PartialDate, Term
 from normandie_cli.text import did_you_mean, fold, offering, slugify, suggest
+
+if TYPE_CHECKING:  # annotations only: `--today` is read without loading the models
+    from normandie_cli.models import Dataset, PartialDate, Term
 
 
 def resolve_term(unknown: str, terms: Sequence[Term], text: str) -> str:
@@ -106,6 +109,8 @@ _ISO_PERIOD = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?", re.ASCII)
 def parse_period_option(text: str, option: str) -> PartialDate:
     """A year, a month or a day (2026, 2026-11, 2026-11-19), as --since and --until take
     it: the data's own partial dates."""
+    from normandie_cli.models import PartialDate
+
     try:
         if not _ISO_PERIOD.fullmatch(text.strip()):
             raise ValueError

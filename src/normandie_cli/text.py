@@ -4,8 +4,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from normandie_cli.errors import UsageError
-from normandie_cli.i18n import _
+# Messages and errors are imported where they are said (typed_text, did_you_mean): folding
+# and inert display serve Tab completion's quick path, which loads as little as it can.
 
 _SEPARATORS = re.compile(r"[\s\-_'’.,/]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -102,6 +102,9 @@ def typed_text(text: str) -> str:
         try:  # UTF-8 bytes read under an ASCII locale: the text they are
             return text.encode("utf-8", "surrogateescape").decode("utf-8")
         except UnicodeError:
+            from normandie_cli.errors import UsageError
+            from normandie_cli.i18n import _
+
             not_utf8 = _("{text} is not UTF-8 text: type it again in UTF-8")
             raise UsageError(not_utf8.format(text=f"'{inert(text)}'")) from None
     return text
@@ -128,6 +131,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def offering(close: Sequence[str]) -> str:
     """' (did you mean 'Rouen' or 'Caen'?)', or '' for no value."""
+    from normandie_cli.i18n import _
+
     if not close:
         return ""
     return _(" (did you mean {choices}?)").format(choices=_(" or ").join(map(repr, close)))

@@ -35,19 +35,12 @@ from normandie_cli.models import (
 )
 from normandie_cli.schema import Problems, build_record
 
-UPDATES_FOLDER = "updates"
-LAYER_FILE = "updates.toml"
 # The source every register fact cites; its date is the day of the refresh.
 REGISTER_SOURCE = "sirene-register"
 # The tables a layer may hold; [[sources]] and [[startups]] are read as dataset tables.
 _TABLES = ("refresh", "register", "sources", "startups")
 # The fields of a laureate that refer to other records, and the tables they may name.
 _LAUREATE_REFERENCES = ("city", "sectors", "hosted_by", "research_units", "sources")
-
-
-# The register's facts the maintainers fetched (scripts/refresh_register.py), bundled in the
-# data folder in the layer's own format; a user's layer is read over it.
-BUNDLED_LAYER = "generated/register.toml"
 
 
 def combine(bundled: Mapping[str, Any], user: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -67,21 +60,6 @@ def combine(bundled: Mapping[str, Any], user: Mapping[str, Any] | None) -> dict[
         *(s for s in bundled.get("sources", []) if s.get("id") not in ids),
     ]
     return combined
-
-
-def updates_folder() -> Path | None:
-    """$XDG_DATA_HOME/normandie/updates, beside the overlay; none without a home folder."""
-    from normandie_cli.files import user_folder
-
-    folder = user_folder("XDG_DATA_HOME", ".local/share")
-    return None if folder is None else folder / UPDATES_FOLDER
-
-
-def layer_in_use(no_updates: bool) -> Path | None:
-    """The layer the options name: the default file, or none with --no-updates or without
-    a home folder."""
-    folder = None if no_updates else updates_folder()
-    return None if folder is None else folder / LAYER_FILE
 
 
 class Only(StrEnum):

@@ -12,7 +12,6 @@ import subprocess
 import sys
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import ROOT, STABLE_ENV, TERMINAL, Invoke
@@ -188,22 +187,9 @@ def documented_commands() -> list[tuple[list[str], str]]:
     docstring as written."""
     import inspect
 
-    from normandie_cli.cli.app import HELP_FROM_DOCSTRINGS, app
+    from normandie_cli.cli.app import documented_commands
 
-    def name(command: Any) -> str:  # as Typer names it
-        return str(command.name or command.callback.__name__.replace("_", "-"))
-
-    paths: dict[int, list[str]] = {}
-
-    def walk(typer_app: Any, prefix: list[str]) -> None:
-        for command in typer_app.registered_commands:
-            paths[id(command)] = [*prefix, name(command)]
-        for group in typer_app.registered_groups:
-            named = [group.name] if isinstance(group.name, str) else []  # else merged
-            walk(group.typer_instance, [*prefix, *named])
-
-    walk(app, [])
-    return [(paths[id(info)], inspect.getdoc(info.callback) or "") for info in HELP_FROM_DOCSTRINGS]
+    return [(path, inspect.getdoc(info.callback) or "") for path, info in documented_commands()]
 
 
 @pytest.mark.subprocess

@@ -1,37 +1,32 @@
-"""The `normandie` command: the global options, every command group joined into one app,
-and the one place where errors become a line on stderr and an exit code.
+"""The `normandie` command: the global options, the commands of every module joined into
+one app, and the one place where errors become a line on stderr and an exit code.
 
 `main()` runs the program with the process-level handling (streams, COLUMNS, a help
 whose reader has gone); `ReportingGroup.invoke` wraps every command, so a new command
 cannot forget to turn a NormandieError, Ctrl-C or a closed pipe into its exit code.
+
+Only the command that runs is imported and built (`LazyCommands`): the root knows the others
+by the name and help line of registry.COMMANDS.
 """
 
 import dataclasses
+import importlib
 import inspect
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
+from typer.main import get_command_from_info, get_command_name, get_group_from_info
+from typer.models import CommandInfo, TyperInfo
 
 from normandie_cli import __version__
-from normandie_cli.cli import (
-    add,
-    cache,
-    changes,
-    compare,
-    export,
-    listings,
-    overlay,
-    records,
-    report,
-    speak,
-    update,
-)
+from normandie_cli.cli.arguments import global_options_first
 from normandie_cli.cli.context import (
     Environment,
     Settings,
@@ -40,9 +35,34 @@ from normandie_cli.cli.context import (
     environment,
     settings,
 )
+from normandie_cli.cli.registry import COMMANDS, Entry
 from normandie_cli.cli.streams import StdoutFailed, flushed, output_failed, settle_streams
 from normandie_cli.errors import ExitCode, NormandieError, OutputError
-from normandie_cli.i18n import Language, _, choose_language
+from normandie_cli.i18n import (
+    DOMAIN,
+    LOCALE_FOLDER,
+    Language,
+    _,
+    choose_language,
+    flag_in,
+    use_language,
+)
+
+
+def speak(language: Language) -> None:
+    """Use this language for our messages and for Typer's own words (Options, Commands,
+    Error…), which it looks up with gettext in the default domain, from LANGUAGE first."""
+    import gettext
+
+    use_language(language)
+    gettext.bindtextdomain(DOMAIN, LOCALE_FOLDER)
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = language.value
+
+
+# The help texts below, and those of each command module, are built as they are imported:
+# in the language of --lang on the command line, else of the environment.
+speak(choose_language(flag_in(sys.argv[1:]), os.environ))
 
 
 @contextmanager
@@ -70,7 +90,12 @@ def reporting(env: Environment) -> Iterator[None]:
 
 
 class ReportingGroup(TyperGroup):
-    """The root group: the global options and every command run inside `reporting`."""
+    """The root group: the global options and every command run inside `reporting`; its
+    commands are built when they are looked up (LazyCommands)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands()
 
     # Any: the context is Click's, which Typer vendors under a private name.
     def invoke(self, ctx: Any) -> Any:
@@ -88,39 +113,114 @@ class ReportingGroup(TyperGroup):
         }
         return super().parse_args(ctx, global_options_first(args, takes_value))
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
 
-def global_options_first(args: list[str], takes_value: dict[str, bool]) -> list[str]:
-    """The command line with the global options (`takes_value`: name -> whether a value
-    follows it) found after the command moved before it, in their order; what follows `--`
-    is left as it is."""
-    command = _after_options(args, 0, takes_value)
-    moved: list[str] = []
-    kept: list[str] = []
-    index = command
-    while index < len(args):
-        arg = args[index]
-        if arg == "--":
-            kept += args[index:]
-            break
-        name = arg.split("=", 1)[0]
-        if name not in takes_value:
-            kept.append(arg)
-            index += 1
-            continue
-        width = 2 if takes_value[name] and "=" not in arg else 1
-        if index + width > len(args):  # its value is missing: the parser says so
-            kept.append(arg)
-            break
-        moved += args[index : index + width]
-        index += width
-    return [*args[:command], *moved, *kept]
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with self._summaries():
+            super().format_help(ctx, formatter)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        with self._summaries():
+            return super().shell_complete(ctx, incomplete)
+
+    @contextmanager
+    def _summaries(self) -> Iterator[None]:
+        commands = self.commands
+        assert isinstance(commands, LazyCommands)
+        with commands.summaries():
+            yield
 
 
-def _after_options(args: list[str], index: int, takes_value: dict[str, bool]) -> int:
-    """Where the command starts: past the global options (and their values) before it."""
-    while index < len(args) and (name := args[index].split("=", 1)[0]) in takes_value:
-        index += 2 if takes_value[name] and "=" not in args[index] else 1
-    return index
+class LazyCommands(MutableMapping[str, Any]):
+    """The root's commands by name (Any: Click's Command, which Typer vendors privately).
+
+    A command's module is imported, and the command built, the first time it is looked up:
+    when it runs, or when a tool walks the commands. Listing the names builds none, and
+    while the root shows its help or completes a command name (`summaries`), a command not
+    built yet is looked up as its name and help line alone (registry.COMMANDS)."""
+
+    def __init__(self) -> None:
+        self._added: dict[str, Any] = {}
+        self._left_out: set[str] = set()
+        self._summaries = False
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._added:
+            return self._added[name]
+        if name in self._left_out:
+            raise KeyError(name)
+        entry = COMMANDS[name]
+        if self._summaries:
+            return TyperCommand(name=name, help=_(entry.summary), hidden=entry.hidden)
+        command = self._added[name] = built_command(name, entry)
+        return command
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._added[name] = command
+        self._left_out.discard(name)
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._added.pop(name, None)
+        self._left_out.add(name)
+
+    def __iter__(self) -> Iterator[str]:
+        names = dict.fromkeys([*COMMANDS, *self._added])
+        return iter([name for name in names if name not in self._left_out])
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._added or (name in COMMANDS and name not in self._left_out)
+
+    @contextmanager
+    def summaries(self) -> Iterator[None]:
+        self._summaries = True
+        try:
+            yield
+        finally:
+            self._summaries = False
+
+
+def built_command(name: str, entry: Entry) -> Any:
+    """Import the module that defines a command and build that command alone (a group with
+    its subcommands), as `app.add_typer(module.app)` would have built it."""
+    typer_app = command_app(entry)
+    if entry.group:
+        return get_group_from_info(
+            TyperInfo(typer_app, name=name),
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            suggest_commands=app.suggest_commands,
+            rich_markup_mode=app.rich_markup_mode,
+        )
+    (info,) = [i for i in typer_app.registered_commands if command_name(i) == name]
+    return get_command_from_info(
+        info,
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        rich_markup_mode=app.rich_markup_mode,
+    )
+
+
+def command_app(entry: Entry) -> typer.Typer:
+    """The Typer app of a command's module, its docstring help in the chosen language."""
+    typer_app = importlib.import_module(f"normandie_cli.cli.{entry.module}").app
+    assert isinstance(typer_app, typer.Typer)
+    for info in commands(typer_app):
+        if info.help is None:
+            # Translated once, as the module is imported once: the help is built in the
+            # language of the command line that imports it.
+            HELP_FROM_DOCSTRINGS[id(info)] = info
+            info.help = flowing(_(inspect.getdoc(info.callback) or ""))
+    return typer_app
+
+
+def command_name(info: CommandInfo) -> str:
+    """A command's name, as Typer names it."""
+    assert info.callback is not None
+    return info.name or get_command_name(info.callback.__name__)
 
 
 EPILOG = _(
@@ -249,9 +349,8 @@ def root(
 
     Data comes from the bundled, sourced dataset; every record cites its sources.
     """
-    from normandie_cli.overlay import overlay_in_use
+    from normandie_cli.folders import layer_in_use, overlay_in_use
     from normandie_cli.resolve import parse_date_option
-    from normandie_cli.updates import layer_in_use
 
     # Chosen again: the module may have been imported for another command line (tests).
     speak(choose_language(lang, os.environ))
@@ -287,15 +386,7 @@ def _overview(ctx: typer.Context) -> None:
     given.env.print(overview_view(overview(dataset, given.today), dataset))
 
 
-# The commands, in the order the help lists them; a group without a name adds its commands.
-for group in (listings, records, compare, report, export, changes, update):
-    app.add_typer(group.app)
-app.add_typer(cache.app, name="cache")
-app.add_typer(add.app, name="add")
-app.add_typer(overlay.app, name="overlay")
-
-
-def commands(typer_app: typer.Typer) -> Iterator[Any]:
+def commands(typer_app: typer.Typer) -> Iterator[CommandInfo]:
     """The commands of an app and of its groups (`cache clear`…)."""
     yield from typer_app.registered_commands
     for group_info in typer_app.registered_groups:
@@ -303,14 +394,24 @@ def commands(typer_app: typer.Typer) -> Iterator[Any]:
             yield from commands(group_info.typer_instance)
 
 
-# Every command is registered above: those whose help is their docstring get it in the
-# chosen language.
-HELP_FROM_DOCSTRINGS = [command for command in commands(app) if command.help is None]
+# The commands whose help is their docstring, by id, once their module is imported.
+HELP_FROM_DOCSTRINGS: dict[int, CommandInfo] = {}
 
 
-def help_messages() -> list[str]:
-    """The commands' docstrings as written, in English: the catalogue's entries for them."""
-    return [inspect.getdoc(command.callback) or "" for command in HELP_FROM_DOCSTRINGS]
+def documented_commands() -> list[tuple[list[str], CommandInfo]]:
+    """Every command whose help is its docstring, with its command line (`cache clear`…),
+    in the help's order: every command module is imported."""
+    found: list[tuple[list[str], CommandInfo]] = []
+    for module in dict.fromkeys(entry.module for entry in COMMANDS.values()):
+        group = next(name for name, entry in COMMANDS.items() if entry.module == module)
+        prefix = [group] if COMMANDS[group].group else []
+        typer_app = command_app(COMMANDS[group])
+        found += [
+            ([*prefix, command_name(info)], info)
+            for info in commands(typer_app)
+            if id(info) in HELP_FROM_DOCSTRINGS
+        ]
+    return found
 
 
 def flowing(text: str) -> str:
@@ -323,8 +424,9 @@ def flowing(text: str) -> str:
     )
 
 
-for _info in HELP_FROM_DOCSTRINGS:
-    _info.help = flowing(_(inspect.getdoc(_info.callback) or ""))
+def help_messages() -> list[str]:
+    """The commands' docstrings as written, in English: the catalogue's entries for them."""
+    return [inspect.getdoc(info.callback) or "" for _path, info in documented_commands()]
 
 
 def main() -> None:

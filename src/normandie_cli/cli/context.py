@@ -16,12 +16,12 @@ import typer
 
 from normandie_cli.errors import NormandieError, OutputError, UsageError
 from normandie_cli.i18n import _
-from normandie_cli.models import Dataset
-from normandie_cli.output.formats import OutputFormat
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from normandie_cli.models import Dataset
+    from normandie_cli.output.formats import OutputFormat
     from normandie_cli.overlay_changes import Decide
     from normandie_cli.overlay_history import ChangeKind
 
@@ -104,13 +104,20 @@ class Environment:
         """A message for the person, on stderr: one line, or one line per item of a
         sequence; never read as markup, and a line break inside a line (from a file name,
         say) is shown as a symbol, like every other control character."""
-        from rich.console import Console
-        from rich.text import Text
-
+        if self.terminal is None and sys.stderr is None:
+            return  # started with stderr closed (`2>&-`): the message is lost, not the exit code
         from normandie_cli.text import inert
 
         lines = [message] if isinstance(message, str) else message
-        text = Text("\n".join(inert(line) for line in lines), style=style)
+        shown = "\n".join(inert(line) for line in lines)
+        if self.terminal is None and not self.stderr_is_terminal() and not _colour_forced():
+            # What Rich would write to a file that is not a terminal: the text, no style.
+            sys.stderr.write(shown + "\n")
+            return
+        from rich.console import Console
+        from rich.text import Text
+
+        text = Text(shown, style=style)
         if self.terminal is not None:
             self.terminal.print(text, soft_wrap=True)
             return
@@ -158,6 +165,8 @@ class Environment:
         default: OutputFormat | None = None,
     ) -> OutputFormat:
         """An explicit format wins; then `default`; else a table on a terminal, TSV in a pipe."""
+        from normandie_cli.output.formats import OutputFormat
+
         flags = ((OutputFormat.JSON, as_json), (OutputFormat.CSV, as_csv))
         chosen = {f for f, on in flags if on}
         if fmt is not None:
@@ -171,6 +180,11 @@ class Environment:
         if default is not None:
             return default
         return OutputFormat.TABLE if self.stdout_is_terminal() else OutputFormat.TSV
+
+
+def _colour_forced() -> bool:
+    """Whether the environment asks Rich for colours even where there is no terminal."""
+    return any(name in os.environ for name in ("FORCE_COLOR", "TTY_COMPATIBLE"))
 
 
 @contextmanager
@@ -263,7 +277,7 @@ class Settings:
 
     def overlay_path(self) -> Path:
         """The overlay to change; --no-overlay leaves none, and so does a missing home."""
-        from normandie_cli.overlay import default_overlay_path
+        from normandie_cli.folders import default_overlay_path
 
         if self.overlay is None and default_overlay_path() is None:
             homeless = _("there is no home folder to keep your overlay in: give --overlay FILE")

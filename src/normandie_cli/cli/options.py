@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 
-from normandie_cli.cli import speak
-from normandie_cli.completion import Completable
-from normandie_cli.i18n import _, choose_language
-from normandie_cli.models import Dataset, RecordKind
+from normandie_cli.completion import Completable, Index
+from normandie_cli.i18n import _, choose_language, use_language
+from normandie_cli.models import RecordKind
 from normandie_cli.output.formats import OutputFormat
 from normandie_cli.query import StatusChoice
 
@@ -38,49 +37,55 @@ _COMMAND_KINDS = {
 }
 
 
-def _completion_dataset(ctx: typer.Context) -> Dataset:
-    """The dataset the command line names, from the cache when it is current, so a Tab press
-    does not read and check the TOML again; never a spinner on the person's prompt."""
-    from normandie_cli.cache import load
-    from normandie_cli.overlay import overlay_in_use
-    from normandie_cli.updates import layer_in_use
+def _completion_index(ctx: typer.Context, what: Completable) -> Index:
+    """The completion index of the dataset the command line names (its part for `what` at
+    least): kept in the cache beside the dataset, made again (the dataset read through the
+    cache) when it is missing or no longer current; never a spinner on the person's prompt."""
+    from normandie_cli.cache import cached_index, load, write_index
+    from normandie_cli.completion import INDEX_FORMAT, completion_index
+    from normandie_cli.folders import layer_in_use, overlay_in_use
 
     given = ctx.find_root().params  # as typed: Typer converts only when running
     overlay = overlay_in_use(given.get("overlay"), bool(given.get("no_overlay")))
     data = Path(given["data"]) if given.get("data") else None
-    return load(data, overlay, updates=layer_in_use(bool(given.get("no_updates"))))
+    updates = layer_in_use(bool(given.get("no_updates")))
+    origin, key, part = cached_index(data, overlay, updates, INDEX_FORMAT, what.value)
+    if part is not None:
+        return {what.value: part}
+    index = completion_index(load(data, overlay, updates=updates))
+    if key is not None:
+        write_index(origin, key, INDEX_FORMAT, index)
+    return index
 
 
-# Longer descriptions would wrap, and a shell reads a wrapped line as another suggestion.
-COMPLETION_DESCRIPTION_WIDTH = 50
-
-
-def _shorten(text: str) -> str:
-    limit = COMPLETION_DESCRIPTION_WIDTH
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+# One completer per kind of value, so that a test can tell which kind an option completes.
+_COMPLETERS: dict[Completable, Completer] = {}
 
 
 def completer(what: Completable) -> Completer:
-    """Tab completion of one kind of dataset value (see completion.Completable)."""
+    """Tab completion of one kind of dataset value (see completion.Completable). Tab's
+    quick path (cli/tab.py) answers the same from the index without Typer, when it can."""
+    if what in _COMPLETERS:
+        return _COMPLETERS[what]
 
     def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
         try:
             from rich.markup import escape
 
-            from normandie_cli.completion import dataset_choices, matching
+            from normandie_cli.completion import index_choices, matching, short_description
             from normandie_cli.text import inert
 
             # The language typed on the line, as the command would speak it: French labels
             # are offered in French (the help was built before Typer read the line).
-            speak(choose_language(ctx.find_root().params.get("lang"), os.environ))
-            choices = dataset_choices(_completion_dataset(ctx), what)
-            found = matching(choices, incomplete)
+            use_language(choose_language(ctx.find_root().params.get("lang"), os.environ))
+            found = matching(index_choices(_completion_index(ctx, what), what), incomplete)
             # zsh and fish show the description on one line, after Typer has read it as Rich
             # markup and wrapped it to the terminal: keep it short, and literal.
-            return [(value, escape(inert(_shorten(about)))) for value, about in found]
+            return [(value, escape(inert(short_description(about)))) for value, about in found]
         except Exception:
             return []
 
+    _COMPLETERS[what] = complete
     return complete
 
 

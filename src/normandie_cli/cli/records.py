@@ -94,7 +94,7 @@ def validate(
     anything is warned about.
     """
     from normandie_cli.dataset import bundled_data_path, is_overlay_file, load_dataset
-    from normandie_cli.files import is_within
+    from normandie_cli.folders import is_within
     from normandie_cli.quality import quality_warnings
 
     given = settings(ctx)

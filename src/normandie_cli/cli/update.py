@@ -64,8 +64,8 @@ def update(
     requests a second; a run cut short resumes where it stopped. Base addresses:
     NORMANDIE_REGISTER_URL and NORMANDIE_OPENDATA_URL.
     """
+    from normandie_cli.folders import LAYER_FILE, updates_folder
     from normandie_cli.refresh import layer_written, progress_path
-    from normandie_cli.updates import LAYER_FILE, updates_folder
 
     given = settings(ctx)
     folder = updates_folder()
