@@ -186,6 +186,24 @@ def test_no_index_then_a_stale_one_is_the_whole_programs_to_answer(
     assert quick("bash", line, env) == ("data\ndeep\n", 0)
 
 
+def test_an_index_is_stale_after_any_write_of_its_files(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    data = write_dataset('\n[[sectors]]\nid = "deep"\nname_fr = "Deep"\nname_en = "Deep"\n')
+    env = {"NORMANDIE_DATA": str(data)}
+    line = "normandie startups --sector "
+    assert invoke([], env={**env, **shell_env("bash", line)}).stdout == "data\ndeep\n"
+    assert quick("bash", line, env) == ("data\ndeep\n", 0)
+    # The same size and the same modification time: the index's key is told from the
+    # files' metadata, which a write changes all the same (the change time).
+    info = data.stat()
+    data.write_text(data.read_text(encoding="utf-8").replace('"deep"', '"dope"'), "utf-8")
+    os.utime(data, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert data.stat().st_size == info.st_size
+    assert quick("bash", line, env) is None
+    assert invoke([], env={**env, **shell_env("bash", line)}).stdout == "data\ndope\n"
+
+
 def test_an_index_of_another_shape_is_not_read(
     invoke: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
