@@ -8,6 +8,7 @@ import inspect
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,9 @@ from normandie_cli.cli import tab
 from normandie_cli.cli.app import app
 from normandie_cli.cli.options import completer
 from normandie_cli.cli.registry import COMMANDS
-from normandie_cli.completion import Completable
+from normandie_cli.completion import Completable, completion_index, index_choices, matching
+from normandie_cli.dataset import load_dataset
+from normandie_cli.i18n import Language, use_language
 
 SHELLS = ["bash", "zsh", "fish"]
 # The lines people complete most, and the corners of what the quick path follows.
@@ -138,6 +141,29 @@ def test_any_typed_text_gets_the_same_answer(
         assert found == expected
     else:
         assert found in (None, expected)
+
+
+@cache
+def seed_index() -> dict[str, object]:
+    return completion_index(load_dataset(SEED))
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(
+    what=st.sampled_from(list(Completable)),
+    language=st.sampled_from(list(Language)),
+    typed=st.text(alphabet="aeiouéÉrsnt-' LCH2", max_size=4),
+)
+def test_only_choices_that_cannot_match_are_left_unmade(
+    what: Completable, language: Language, typed: str
+) -> None:
+    index = seed_index()
+    use_language(language)
+    try:
+        made = matching(index_choices(index, what, typed), typed)
+        assert made == matching(index_choices(index, what), typed)
+    finally:
+        use_language(Language.EN)
 
 
 def test_french_descriptions_are_the_whole_programs(tmp_path: Path) -> None:
