@@ -12,18 +12,22 @@ a name that could be swapped meanwhile — anything else, or anything that fails
 ignored and rebuilt, never an error. Without a home folder there is no cache.
 
 Beside a cached dataset, the same folder keeps its completion index (completion.py): the
-values Tab offers, plain values stored with marshal under the same key and read under the
-same rules, so that a key press loads neither the dataset nor the models. This module
-imports the models and the write path only where it needs them: Tab's quick path
-(cli/tab.py) uses `dataset_in_use`, `cache_key` and `read_index`.
+values Tab offers, plain values stored with marshal and read under the same rules, so that a
+key press loads neither the dataset nor the models. Its key is told without reading the
+files (`index_key`: each file's name, size, times, device and inode): hashing them would
+cost a key press more than the rest of its work. This module imports the models and the
+write path only where it needs them: Tab's quick path (cli/tab.py) uses `cached_index`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import sys
+
+# What hashlib.blake2b is, without hashlib's OpenSSL binding, which would cost Tab's quick
+# path (cli/tab.py) more than all it reads.
+from _blake2 import blake2b
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -120,14 +124,14 @@ def cache_folder() -> Path | None:
 def _cache_name(origin: Sequence[Path]) -> str:
     """One cache file per dataset path, and per overlay amending it."""
     named = b"\0".join(os.fsencode(path.resolve()) for path in origin)
-    return hashlib.blake2b(named, digest_size=16).hexdigest() + ".pickle"
+    return blake2b(named, digest_size=16).hexdigest() + ".pickle"
 
 
 def cache_key(files: list[Path]) -> str:
     """What the cached dataset was made from: changes with any file's content, size or date.
     Files are read as the loader reads them (dataset.read_file: never more than a dataset
     file may hold), names as their bytes."""
-    digest = hashlib.blake2b(f"{CACHE_FORMAT}:{__version__}".encode(), digest_size=32)
+    digest = blake2b(f"{CACHE_FORMAT}:{__version__}".encode(), digest_size=32)
     for file in files:
         info = file.stat()
         digest.update(b"\0%s\0%d\0%d\0" % (os.fsencode(file), info.st_size, info.st_mtime_ns))
@@ -225,20 +229,38 @@ def _index_name(origin: Sequence[Path], part: str) -> str:
     return _cache_name(origin).removesuffix(".pickle") + f".{part}{INDEX_SUFFIX}"
 
 
-def current_key(origin: Sequence[Path], files: list[Path]) -> str | None:
-    """The key of a dataset's files as they are now; None when they are not to be cached: a
-    pipe or a device (read once, or never ending), a file that cannot be read or is too big
-    (the loader says so), or no cache folder outside what is read (XDG_CACHE_HOME in the
-    dataset's folder is never written to)."""
+def current_key(
+    origin: Sequence[Path], files: list[Path], make: Callable[[list[Path]], str] = cache_key
+) -> str | None:
+    """The key of a dataset's files as they are now (`make`'s: cache_key, or index_key for
+    the completion index); None when they are not to be cached: a pipe or a device (read
+    once, or never ending), a file that cannot be read or is too big (the loader says so),
+    or no cache folder outside what is read (XDG_CACHE_HOME in the dataset's folder is never
+    written to)."""
     folder = cache_folder()
     if folder is None or any(is_within(folder, path) for path in origin):
         return None
     try:
         if not all(stat.S_ISREG(file.stat().st_mode) for file in files):
             return None
-        return cache_key(files)
+        return make(files)
     except (OSError, DataError):
         return None
+
+
+def index_key(files: list[Path]) -> str:
+    """What a completion index was made from, told from the files' metadata alone: the
+    cache format, the version, and each file's name, size, modification and change times,
+    device and inode. A write changes the change time (which no one may set) whatever it
+    does to the rest, and a file put in another's place has another inode."""
+    parts = [f"{CACHE_FORMAT}:{__version__}"]
+    for file in files:
+        info = os.stat(file)
+        parts.append(
+            f"{os.fsencode(file)!r}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+            f":{info.st_dev}:{info.st_ino}"
+        )
+    return "\0".join(parts)
 
 
 def read_index(origin: Sequence[Path], key: str, index_format: int, part: str) -> Any | None:
@@ -266,7 +288,7 @@ def cached_index(
     part None when it is missing or not current. A dataset whose files cannot be found
     raises, as `load` does."""
     _path, origin, files, _overlay, _updates = dataset_in_use(data, overlay, updates)
-    key = current_key(origin, files)
+    key = current_key(origin, files, index_key)
     found = None if key is None else read_index(origin, key, index_format, part)
     return origin, key, found
 

@@ -182,18 +182,22 @@ def _terms(terms: Sequence[Any]) -> dict[str, list[Any]]:
     return columns
 
 
-def index_choices(index: Index, what: Completable) -> list[Choice]:
+def index_choices(index: Index, what: Completable, incomplete: str | None = None) -> list[Choice]:
     """Every value of this kind that the dataset knows, in a stable order, described (when
-    it is offered) in the chosen language."""
+    it is offered) in the chosen language; with `incomplete`, only those `matching` may
+    offer for it (the others are never made: 2,650 communes cost a key press)."""
     columns = index[what]
     values = columns["values"]
     folded = [v if f is None else f for v, f in zip(values, columns["folded"], strict=True)]
     useful = columns.get("useful") or [True] * len(values)
+    places: Sequence[int] = range(len(values))
+    if incomplete is not None:
+        key = fold(incomplete)
+        places = [
+            at for at in places if _offered(values[at], folded[at], incomplete, key) is not None
+        ]
     describe = _describer(what, columns)
-    choices = [
-        Choice(value, partial(describe, at), good, key)
-        for at, (value, good, key) in enumerate(zip(values, useful, folded, strict=True))
-    ]
+    choices = [Choice(values[at], partial(describe, at), useful[at], folded[at]) for at in places]
     if what not in (Completable.SECTOR, Completable.ORGANIZATION_KIND):
         return choices
     if language() is not Language.FR:
@@ -254,15 +258,23 @@ def matching(choices: Iterable[Choice], incomplete: str) -> list[tuple[str, str]
         return []
     found: list[tuple[Choice, str]] = []
     for choice in choices:
-        if choice.value.startswith(incomplete):
-            found.append((choice, choice.value))
-        elif choice.folded.startswith(key):
-            rest = choice.folded[len(key) :]
-            if not incomplete[-1].isalnum():
-                rest = rest.lstrip("-")
-            found.append((choice, incomplete + rest))
+        offered = _offered(choice.value, choice.folded, incomplete, key)
+        if offered is not None:
+            found.append((choice, offered))
     useful = [pair for pair in found if pair[0].useful]
     return [(value, choice.description) for choice, value in useful or found]
+
+
+def _offered(value: str, folded: str, incomplete: str, key: str) -> str | None:
+    """What a value is offered as for what was typed (`key`: its folded form), if at all."""
+    if value.startswith(incomplete):
+        return value
+    if not folded.startswith(key):
+        return None
+    rest = folded[len(key) :]
+    if not incomplete[-1].isalnum():
+        rest = rest.lstrip("-")
+    return incomplete + rest
 
 
 def short_description(text: str) -> str:

@@ -8,6 +8,7 @@ import inspect
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,9 @@ from normandie_cli.cli import tab
 from normandie_cli.cli.app import app
 from normandie_cli.cli.options import completer
 from normandie_cli.cli.registry import COMMANDS
-from normandie_cli.completion import Completable
+from normandie_cli.completion import Completable, completion_index, index_choices, matching
+from normandie_cli.dataset import load_dataset
+from normandie_cli.i18n import Language, use_language
 
 SHELLS = ["bash", "zsh", "fish"]
 # The lines people complete most, and the corners of what the quick path follows.
@@ -140,6 +143,29 @@ def test_any_typed_text_gets_the_same_answer(
         assert found in (None, expected)
 
 
+@cache
+def seed_index() -> dict[str, object]:
+    return completion_index(load_dataset(SEED))
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(
+    what=st.sampled_from(list(Completable)),
+    language=st.sampled_from(list(Language)),
+    typed=st.text(alphabet="aeiouéÉrsnt-' LCH2", max_size=4),
+)
+def test_only_choices_that_cannot_match_are_left_unmade(
+    what: Completable, language: Language, typed: str
+) -> None:
+    index = seed_index()
+    use_language(language)
+    try:
+        made = matching(index_choices(index, what, typed), typed)
+        assert made == matching(index_choices(index, what), typed)
+    finally:
+        use_language(Language.EN)
+
+
 def test_french_descriptions_are_the_whole_programs(tmp_path: Path) -> None:
     """In a fresh process each, as a shell runs them: the quick path in French, and the whole
     program (which chooses its language as it is imported)."""
@@ -184,6 +210,24 @@ def test_no_index_then_a_stale_one_is_the_whole_programs_to_answer(
     assert quick("bash", line, env) is None
     assert invoke([], env={**env, **shell_env("bash", line)}).stdout == "data\ndeep\n"
     assert quick("bash", line, env) == ("data\ndeep\n", 0)
+
+
+def test_an_index_is_stale_after_any_write_of_its_files(
+    invoke: Invoke, write_dataset: WriteDataset
+) -> None:
+    data = write_dataset('\n[[sectors]]\nid = "deep"\nname_fr = "Deep"\nname_en = "Deep"\n')
+    env = {"NORMANDIE_DATA": str(data)}
+    line = "normandie startups --sector "
+    assert invoke([], env={**env, **shell_env("bash", line)}).stdout == "data\ndeep\n"
+    assert quick("bash", line, env) == ("data\ndeep\n", 0)
+    # The same size and the same modification time: the index's key is told from the
+    # files' metadata, which a write changes all the same (the change time).
+    info = data.stat()
+    data.write_text(data.read_text(encoding="utf-8").replace('"deep"', '"dope"'), "utf-8")
+    os.utime(data, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert data.stat().st_size == info.st_size
+    assert quick("bash", line, env) is None
+    assert invoke([], env={**env, **shell_env("bash", line)}).stdout == "data\ndope\n"
 
 
 def test_an_index_of_another_shape_is_not_read(

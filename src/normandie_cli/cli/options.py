@@ -78,7 +78,8 @@ def completer(what: Completable) -> Completer:
             # The language typed on the line, as the command would speak it: French labels
             # are offered in French (the help was built before Typer read the line).
             use_language(choose_language(ctx.find_root().params.get("lang"), os.environ))
-            found = matching(index_choices(_completion_index(ctx, what), what), incomplete)
+            index = _completion_index(ctx, what)
+            found = matching(index_choices(index, what, incomplete), incomplete)
             # zsh and fish show the description on one line, after Typer has read it as Rich
             # markup and wrapped it to the terminal: keep it short, and literal.
             return [(value, escape(inert(short_description(about)))) for value, about in found]

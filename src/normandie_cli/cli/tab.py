@@ -111,7 +111,7 @@ def _answer(environ: Mapping[str, str]) -> tuple[str, int] | None:
     from normandie_cli.completion import index_choices, matching, short_description
     from normandie_cli.text import inert
 
-    found = matching(index_choices({what.value: part}, what), incomplete)
+    found = matching(index_choices({what.value: part}, what, incomplete), incomplete)
     # Typer keeps only the values that start with what was typed.
     items = [(value, inert(short_description(about))) for value, about in found]
     items = [(value, about) for value, about in items if value.startswith(incomplete)]
