@@ -1,0 +1,118 @@
+"""The hostile catalogue, part five: what a review of `overlay undo` and its history, and of
+`export --sqlite --datasette-metadata`, found, each closed as a class: the history is read
+whatever its numbers grew to and however large an entry was made, an overlay already as it
+was before the last change is not taken for a hand edit, and the database and its metadata
+are told apart by the file system's identity, not by their names. Each test names the
+README's Security line it proves.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SEED, Invoke
+from test_hostile_processes import base_env
+
+OK, DATA, USAGE = 0, 1, 2
+HISTORY = ".overlay.toml.history"
+CITED = "maddyness-2015-11-19"
+TODAY = {"NORMANDIE_TODAY": "2026-12-03"}
+
+
+def _adding(name: str) -> list[str]:
+    return ["add", "startup", "--name", name, "--source", CITED]
+
+
+@pytest.fixture
+def overlay(tmp_path: Path) -> Path:
+    return tmp_path / "overlay.toml"
+
+
+@pytest.fixture
+def run(invoke: Invoke, overlay: Path) -> Invoke:
+    """`invoke` on the seed data with the test's own overlay file, on a fixed day."""
+
+    def with_overlay(args: list[str]) -> object:
+        return invoke(["--overlay", str(overlay), *args], env=TODAY)
+
+    return with_overlay  # type: ignore[return-value]
+
+
+# --- Security: Changes decided under the lock. ---------------------------------------------
+
+
+def test_a_history_numbered_past_six_digits_still_works(run: Invoke, overlay: Path) -> None:
+    """Entry numbers only grow (pruning keeps the newest twenty, not their numbers): past
+    999999 the next entry, 1000000.json, was not taken for one, so every later change was
+    refused ("appeared during the write") and undo read a stale entry as the last."""
+    assert run(_adding("Premier")).exit_code == OK
+    history = overlay.parent / HISTORY
+    (history / "000001.json").rename(history / "999999.json")
+    for name in ("Deuxieme", "Troisieme"):
+        added = run(_adding(name))
+        assert added.exit_code == OK, added.stderr
+    kept = {p.name for p in history.iterdir()}
+    assert kept == {"999999.json", "1000000.json", "1000001.json"}
+    for undone in ("troisieme", "deuxieme", "premier"):
+        done = run(["overlay", "undo"])
+        assert done.exit_code == OK, done.stderr
+        assert f"Undid the addition of {undone!r}" in done.stderr
+    assert overlay.read_text(encoding="utf-8") == ""
+
+
+def test_a_huge_history_entry_is_refused_without_being_read_whole(
+    run: Invoke, overlay: Path
+) -> None:
+    """A history entry is at most an overlay's text twice (JSON's escapes): a larger one,
+    here a sparse file of 4 GB, was read whole (out of memory: a traceback). Run with 1 GB of
+    memory, it is said to be damaged."""
+    assert run(_adding("Premier")).exit_code == OK
+    entry = overlay.parent / HISTORY / "000002.json"
+    with entry.open("wb") as file:
+        file.truncate(4 * 2**30)
+
+    def little_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+    for args in (["overlay", "undo"], ["overlay", "undo", "--dry-run"]):
+        refused = subprocess.run(
+            [sys.executable, "-m", "normandie_cli", "--overlay", str(overlay), *args],
+            env=base_env(NORMANDIE_DATA=str(SEED)),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            preexec_fn=little_memory,
+        )
+        assert refused.returncode == DATA, refused.stderr
+        assert refused.stderr == (
+            f"Error: {entry}: this entry of your overlay's history is damaged: remove it\n"
+        )
+    entry.unlink()
+    assert run(["overlay", "undo"]).exit_code == OK
+
+
+def test_an_overlay_already_as_it_was_before_the_last_change_is_not_a_hand_edit(
+    run: Invoke, overlay: Path
+) -> None:
+    """An undo stopped between putting the text back and forgetting the entry (a signal, a
+    full disk) leaves the overlay as it was before the change and the entry kept: the next
+    undo called that a hand edit that undoing "would lose", and refused it for ever. The
+    change is taken back already: its entry is dropped, and undo goes on from there."""
+    assert run(_adding("Premier")).exit_code == OK
+    first = overlay.read_text(encoding="utf-8")
+    assert run(_adding("Deuxieme")).exit_code == OK
+    overlay.write_text(first, encoding="utf-8")  # what the stopped undo wrote
+    done = run(["overlay", "undo"])
+    assert done.exit_code == OK, done.stderr
+    assert done.stderr == (
+        f"Undid the addition of 'deuxieme' (3 Dec 2026): {overlay} is as it was before it.\n"
+    )
+    assert overlay.read_text(encoding="utf-8") == first
+    again = run(["overlay", "undo"])
+    assert again.exit_code == OK, again.stderr
+    assert "Undid the addition of 'premier'" in again.stderr
+    assert overlay.read_text(encoding="utf-8") == ""
