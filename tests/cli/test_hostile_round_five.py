@@ -9,8 +9,10 @@ README's Security line it proves.
 from __future__ import annotations
 
 import resource
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,42 @@ def test_an_overlay_already_as_it_was_before_the_last_change_is_not_a_hand_edit(
     assert again.exit_code == OK, again.stderr
     assert "Undid the addition of 'premier'" in again.stderr
     assert overlay.read_text(encoding="utf-8") == ""
+
+
+# --- Security: Never what is read. -----------------------------------------------------
+
+
+@pytest.fixture
+def bound(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """A folder and the same folder mounted elsewhere (a bind mount): two names, one place."""
+    real, other = tmp_path / "real", tmp_path / "bound"
+    real.mkdir()
+    other.mkdir()
+    mount = shutil.which("mount")
+    if mount is None:
+        pytest.skip("no mount command")
+    made = subprocess.run([mount, "--bind", real, other], capture_output=True, check=False)
+    if made.returncode != 0:
+        pytest.skip("a bind mount is not allowed here")
+    try:
+        yield real, other
+    finally:
+        subprocess.run(["umount", other], check=True)
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_database_and_its_metadata_in_one_place_by_two_names_are_refused(
+    invoke: Invoke, bound: tuple[Path, Path], force: bool
+) -> None:
+    """The database and Datasette's metadata were told apart by their resolved names: through
+    a bind mount, the metadata replaced the database just written (exit 0, no database
+    left), or without --force was refused only once the database was written."""
+    real, other = bound
+    database, metadata = real / "x.db", other / "x.db"
+    args = ["export", "--sqlite", "-o", str(database), "--datasette-metadata", str(metadata)]
+    refused = invoke([*args, *(["--force"] if force else [])])
+    assert refused.exit_code == USAGE, refused.output
+    assert refused.stderr == (
+        f"Error: the database and its metadata cannot be the same file: {database}\n"
+    )
+    assert not database.exists()
