@@ -205,14 +205,18 @@ def _read_entry(history: int, file: str, shown: Path) -> Recorded:
     except OSError as error:
         cannot = _("cannot read {path}: {reason}")
         raise NormandieError(cannot.format(path=shown, reason=error.strerror or error)) from None
-    with os.fdopen(handle, "rb") as opened:
+    try:
+        # Looked at before anything reads it: a folder cannot even be wrapped as a file.
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
             foreign = _("{path} is not a file of yours: remove it")
             raise NormandieError(foreign.format(path=shown))
         # Never read whole what cannot be an entry (a file grown since it was looked at
         # included): it would only fill the memory before being found damaged.
-        content = b"" if info.st_size > _LARGEST_ENTRY else opened.read(_LARGEST_ENTRY + 1)
+        with os.fdopen(handle, "rb", closefd=False) as opened:
+            content = b"" if info.st_size > _LARGEST_ENTRY else opened.read(_LARGEST_ENTRY + 1)
+    finally:
+        os.close(handle)
     try:
         if len(content) > _LARGEST_ENTRY:
             raise ValueError(len(content))

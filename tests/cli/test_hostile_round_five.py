@@ -97,6 +97,20 @@ def test_a_huge_history_entry_is_refused_without_being_read_whole(
     assert run(["overlay", "undo"]).exit_code == OK
 
 
+def test_a_folder_in_place_of_the_last_entry_is_said_to_be_one(run: Invoke, overlay: Path) -> None:
+    """A folder named like the newest entry was opened, then wrapped as a file, which fails
+    with a message of no use ("6: Is a directory"): it is looked at first, and said."""
+    assert run(_adding("Premier")).exit_code == OK
+    entry = overlay.parent / HISTORY / "000002.json"
+    entry.mkdir()
+    for args in (["overlay", "undo"], ["overlay", "undo", "--dry-run"]):
+        refused = run(args)
+        assert refused.exit_code == DATA, refused.output
+        assert refused.stderr == f"Error: {entry} is not a file of yours: remove it\n"
+    entry.rmdir()
+    assert run(["overlay", "undo"]).exit_code == OK
+
+
 def test_an_overlay_already_as_it_was_before_the_last_change_is_not_a_hand_edit(
     run: Invoke, overlay: Path
 ) -> None:
