@@ -8,6 +8,7 @@ README's Security line it proves.
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import subprocess
@@ -17,12 +18,24 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED, Invoke
-from test_hostile_processes import base_env
+from forked import ATTACKER, VICTIM, can_switch_user, run_command, warm_up
+from test_hostile_processes import base_env, shared
+
+__all__ = ["shared"]  # fixtures
+
+needs_root = pytest.mark.skipif(
+    not can_switch_user(), reason="a second user is needed, and only root can become one"
+)
 
 OK, DATA, USAGE = 0, 1, 2
 HISTORY = ".overlay.toml.history"
 CITED = "maddyness-2015-11-19"
 TODAY = {"NORMANDIE_TODAY": "2026-12-03"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def imported() -> None:
+    warm_up()
 
 
 def _adding(name: str) -> list[str]:
@@ -171,3 +184,44 @@ def test_a_database_and_its_metadata_in_one_place_by_two_names_are_refused(
         f"Error: the database and its metadata cannot be the same file: {database}\n"
     )
     assert not database.exists()
+
+
+# --- Security: Checked before use. ---------------------------------------------------------
+
+CHANGES = '[[retired]]\nid = "spread"\nreason = "closed"\nsources = ["maddyness-2015-11-19"]\n'
+
+
+@pytest.mark.parametrize("text", [CHANGES, SEED.read_text(encoding="utf-8")])
+def test_a_file_given_to_validate_through_a_pipe_is_read_once_for_what_it_is(
+    tmp_path: Path, text: str
+) -> None:
+    """`normandie validate <(git show main:changes.toml)`: a pipe was never looked into, so a
+    file of changes was checked as a dataset ("the [meta] table is missing"). It is read
+    once, then checked as what it is; a dataset through a pipe still is one."""
+    checked = subprocess.run(
+        [sys.executable, "-m", "normandie_cli", "validate", "/dev/stdin"],
+        input=text,
+        env=base_env(NORMANDIE_DATA=str(SEED), NORMANDIE_OVERLAY=str(tmp_path / "none.toml")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == OK, checked.stderr
+    if text == CHANGES:
+        assert checked.stderr == f"{SEED} with the overlay /dev/stdin: valid (112 records).\n"
+    else:
+        assert checked.stderr == "/dev/stdin: valid (113 records).\n"
+
+
+@needs_root
+def test_a_file_of_changes_someone_else_wrote_can_be_checked(shared: Path) -> None:
+    """The maintainers check the changes people send: a file of another user's was refused
+    as an overlay (it is not the user's own changes), so it was checked as a dataset and
+    said to lack [meta]. Checked, it is only read, whoever wrote it."""
+    sent = shared / "changes.toml"
+    sent.write_text(CHANGES, encoding="utf-8")
+    os.chown(sent, ATTACKER, ATTACKER)
+    env = base_env(HOME=str(shared), NORMANDIE_DATA=str(SEED))
+    ended = run_command(["validate", str(sent)], uid=VICTIM, env=env, cwd=str(shared))
+    assert ended.code == OK, ended.stderr
+    assert ended.stderr == f"{SEED} with the overlay {sent}: valid (112 records).\n"
