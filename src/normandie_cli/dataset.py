@@ -12,7 +12,7 @@ import errno
 import gc
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -189,28 +189,38 @@ def exists(path: Path) -> bool:
     return True
 
 
-def is_overlay_file(path: Path) -> bool:
-    """Whether a file given as a dataset is an overlay instead, as `overlay export` writes
-    one: TOML without [meta], with a table an overlay has ([[retired]], or records). Only
-    a regular file is looked into (a pipe holds its text once); what cannot be read is left
-    for the dataset's own checks to report."""
+def read_given(path: Path) -> dict[str, Any] | None:
+    """The tables of a file given to check, read once (a pipe holds its text once), whoever
+    wrote it (it is only read); None for a folder or a name that leads nowhere, left to the
+    dataset's own checks to report. Raises DataError as read_toml does."""
+    try:
+        if path.is_dir() or not path.exists():
+            return None
+    except (OSError, ValueError):
+        return None
+    return read_toml(path)
+
+
+def is_overlay(tables: Mapping[str, Any]) -> bool:
+    """Whether a file's tables are an overlay's, as `overlay export` writes one: no [meta],
+    a table an overlay has ([[retired]], or records)."""
     from normandie_cli.validation import OVERLAY_TABLES
 
-    try:
-        if path.is_dir():
-            return False
-        tables = read_toml(path, own=True)
-    except (DataError, OSError):
-        return False
     return "meta" not in tables and any(table in OVERLAY_TABLES for table in tables)
 
 
 def load_dataset(
-    path: Path | None = None, overlay: Path | None = None, updates: Path | None = None
+    path: Path | None = None,
+    overlay: Path | None = None,
+    updates: Path | None = None,
+    *,
+    given: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
 ) -> Dataset:
     """Read and validate a dataset (the bundled one by default): a TOML file or a folder,
     amended by an updates layer and an overlay file when given and they exist (see
-    parse_dataset).
+    parse_dataset). A file read already (read_given) is passed as its tables: `given` for
+    the dataset file `path`, `changes` for the overlay file `overlay`.
 
     Raises DataError listing every problem, each with its file, table, record and field.
     """
@@ -221,9 +231,11 @@ def load_dataset(
     files = dataset_files(path)
     bundled = bundled_layer(path)
     with collector_paused():
-        parts = read_parts(path, files)
+        parts = [("", given)] if given is not None else read_parts(path, files)
         amendment = None
-        if overlay is not None and exists(overlay):
+        if overlay is not None and changes is not None:
+            amendment = (str(overlay), changes)
+        elif overlay is not None and exists(overlay):
             overlay_tables = read_toml(overlay, may_be_empty=True, own=True)
             amendment = (str(overlay), overlay_tables)
         layer = None

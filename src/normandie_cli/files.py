@@ -106,6 +106,19 @@ def _target(path: Path, *, force: bool, reads: Sequence[Path], follow_link: bool
     return Target(target.parent, target.name, info is not None, (folder.st_dev, folder.st_ino))
 
 
+def same_file(first: Target, second: Target) -> bool:
+    """Whether two targets are one file, whatever names lead there: one name in one folder
+    (the folder known by its identity, so a link or a bind mount is the same), or two names
+    of one existing file (a hard link, another spelling on a case-insensitive disk)."""
+    if (first.folder_identity, first.name) == (second.folder_identity, second.name):
+        return True
+    try:
+        one, other = os.stat(first.path), os.stat(second.path)
+    except OSError:  # one of them is still to be made: no other name leads to it
+        return False
+    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
+
+
 class Unknown(Enum):
     """A file's state not known, so not compared: the value of `unchanged` by default."""
 

@@ -201,16 +201,21 @@ def undo_overlay(
         if last is None:
             return None
         current = read_overlay_text(target.path)
-        if digest(current) != last.after_digest:
+        # As it was before the change: taken back already, by an undo stopped before it
+        # could forget the entry (or by hand). Nothing is lost: the entry only goes.
+        undone = current == last.before
+        if digest(current) != last.after_digest and not undone:
             edited = _(
                 "{path} was changed since {change}, by hand or by another program: undoing"
                 " it would lose that, so nothing was changed; take it back by editing the file"
             )
             raise NormandieError(edited.format(path=path, change=last.change.described()))
-        check(last.before)
+        if not undone:
+            check(last.before)
         if not dry_run:
-            data = last.before.encode("utf-8")
-            replace_in(folder, target.name, data, shown=path, unchanged=read_state)
+            if not undone:
+                data = last.before.encode("utf-8")
+                replace_in(folder, target.name, data, shown=path, unchanged=read_state)
             forget(folder, target.path, last.file)
     return Undone(last.change, current, last.before)
 

@@ -24,13 +24,19 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from normandie_cli.dataset import LARGEST_FILE
 from normandie_cli.errors import NormandieError
 from normandie_cli.files import remove_in, replace_in
 from normandie_cli.i18n import _, human_date
 
 HISTORY_LIMIT = 20
 HISTORY_BYTES = 16 * 2**20
-_ENTRY = re.compile(r"(\d{6})\.json", re.ASCII)
+# Numbers only grow (pruning keeps the newest entries, not their numbers): six digits is the
+# width they start at, not the most they have.
+_ENTRY = re.compile(r"(\d{6,})\.json", re.ASCII)
+# An entry holds an overlay's text (at most LARGEST_FILE) as JSON, which at worst doubles it
+# (a quote or a backslash escaped), and a few fields: anything larger is not an entry.
+_LARGEST_ENTRY = 2 * LARGEST_FILE + 2**16
 _FORMAT = 1
 
 
@@ -199,13 +205,21 @@ def _read_entry(history: int, file: str, shown: Path) -> Recorded:
     except OSError as error:
         cannot = _("cannot read {path}: {reason}")
         raise NormandieError(cannot.format(path=shown, reason=error.strerror or error)) from None
-    with os.fdopen(handle, "rb") as opened:
+    try:
+        # Looked at before anything reads it: a folder cannot even be wrapped as a file.
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
             foreign = _("{path} is not a file of yours: remove it")
             raise NormandieError(foreign.format(path=shown))
-        content = opened.read()
+        # Never read whole what cannot be an entry (a file grown since it was looked at
+        # included): it would only fill the memory before being found damaged.
+        with os.fdopen(handle, "rb", closefd=False) as opened:
+            content = b"" if info.st_size > _LARGEST_ENTRY else opened.read(_LARGEST_ENTRY + 1)
+    finally:
+        os.close(handle)
     try:
+        if len(content) > _LARGEST_ENTRY:
+            raise ValueError(len(content))
         entry: Any = json.loads(content.decode("utf-8"))
         if not isinstance(entry, dict) or entry.get("format") != _FORMAT:
             raise ValueError(entry)

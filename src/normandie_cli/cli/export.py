@@ -1,6 +1,5 @@
 """`normandie export`: the data for another tool, in any format, to a file or the screen."""
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -144,7 +143,7 @@ def export(
     that a spreadsheet would run as a formula gets a leading '. Files are written whole or
     not at all, and never replace an existing file without --force.
     """
-    from normandie_cli.files import check_target, write_file
+    from normandie_cli.files import check_target, same_file, write_file
     from normandie_cli.output.formats import export as exported_as
     from normandie_cli.output.formats import export_kind
     from normandie_cli.query import select
@@ -198,13 +197,14 @@ def export(
             raise UsageError(_("--datasette-metadata describes a SQLite database: add --sqlite"))
         assert output is not None  # a database goes to a file, checked above
         if not metadata_to_screen:
-            # realpath, not Path.resolve: it follows a link to a folder without raising on a
-            # loop of links (a link as the file itself is refused by check_target).
-            if os.path.realpath(datasette_metadata) == os.path.realpath(output):
+            # Checked before the database is written, so that a refusal writes nothing; the
+            # same file whatever the names (see same_file), before asking for --force.
+            reads = given.read_paths()
+            database = check_target(output, force=True, reads=reads)
+            if same_file(database, check_target(datasette_metadata, force=True, reads=reads)):
                 same = _("the database and its metadata cannot be the same file: {path}")
                 raise UsageError(same.format(path=output))
-            # Checked before the database is written, so that a refusal writes nothing.
-            check_target(datasette_metadata, force=force, reads=given.read_paths())
+            check_target(datasette_metadata, force=force, reads=reads)
     records = select(dataset, records_kind, filters, given.today)
     result = exported_as(chosen_format, dataset, records_kind, records, filters.describe())
     for note in result.notes:

@@ -3,7 +3,7 @@
 import dataclasses
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -93,7 +93,7 @@ def validate(
     Exit 0 when valid (warnings are listed), 1 when not valid or, with --strict, when
     anything is warned about.
     """
-    from normandie_cli.dataset import bundled_data_path, is_overlay_file, load_dataset
+    from normandie_cli.dataset import bundled_data_path, is_overlay, load_dataset, read_given
     from normandie_cli.folders import is_within
     from normandie_cli.quality import quality_warnings
 
@@ -103,23 +103,29 @@ def validate(
     in_use = given.data or bundled_data_path()
     for given_path in paths or [in_use]:
         # The dataset in use is checked as it is used: with the overlay, if there is one;
-        # an overlay file given is checked so, in place of that overlay.
+        # a file given is read once (a pipe holds its text once) and checked as what it
+        # is: an overlay file so, in place of that overlay, over the dataset in use.
         path, overlay, updates = given_path, None, None
-        if not paths:
-            overlay, updates = given.overlay, given.updates
-        elif is_overlay_file(given_path) and not is_within(given_path, in_use):
-            path, overlay, updates = in_use, given_path, given.updates
-        label = _("the bundled dataset") if path == bundled_data_path() else str(path)
-        if updates is not None and exists(updates):
-            label += _(" with the updates layer {path}").format(path=updates)
-        if overlay is not None and exists(overlay):
-            label += _(" with the overlay {path}").format(path=overlay)
+        tables: dict[str, Any] | None = None
+        changes: dict[str, Any] | None = None
         try:
-            dataset = load_dataset(path, overlay, updates)
+            if not paths:
+                overlay, updates = given.overlay, given.updates
+            else:
+                tables = read_given(given_path)
+                if tables is not None and is_overlay(tables) and not is_within(given_path, in_use):
+                    path, overlay, updates = in_use, given_path, given.updates
+                    tables, changes = None, tables
+            dataset = load_dataset(path, overlay, updates, given=tables, changes=changes)
         except NormandieError as error:  # said, and the next path checked
             say(error.shown_lines(), style="red")
             failed = True
             continue
+        label = _("the bundled dataset") if path == bundled_data_path() else str(path)
+        if updates is not None and exists(updates):
+            label += _(" with the updates layer {path}").format(path=updates)
+        if overlay is not None and (changes is not None or exists(overlay)):
+            label += _(" with the overlay {path}").format(path=overlay)
         warnings = quality_warnings(dataset, given.today)
         for warning in warnings:
             say(
