@@ -95,6 +95,15 @@ def _invoker(base: dict[str, str | None]) -> Invoke:
 
 
 @pytest.fixture(autouse=True)
+def in_a_folder_of_its_own(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test runs in an empty folder of its own: a command that writes where it is run
+    (a relative -o, the report's default file) can never land in the checkout."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+@pytest.fixture(autouse=True)
 def english_after_each_test() -> Iterator[None]:
     """A test that runs the app in French leaves the core speaking French: reset it."""
     yield
