@@ -101,13 +101,15 @@ def _answer(environ: Mapping[str, str]) -> tuple[str, int] | None:
     part = _index_part(what, root, environ)
     if part is None:
         return None
-    described = shell != "bash"
-    if described:
-        from normandie_cli.i18n import choose_language, flag_in, use_language
+    from normandie_cli.i18n import choose_language, use_language
 
-        # The language the whole program speaks when it completes: never --lang of the line
-        # being completed, which Typer parses without acting on it.
-        use_language(choose_language(flag_in(sys.argv[1:]), environ))
+    # The language the whole program completes in (cli/options.py, `completer`): --lang of
+    # the line, else the environment's. It decides values too: French names of sectors.
+    typed_language = root.get("--lang")
+    use_language(
+        choose_language(typed_language if isinstance(typed_language, str) else None, environ)
+    )
+    described = shell != "bash"
     from normandie_cli.completion import index_choices, matching, short_description
     from normandie_cli.text import inert
 
