@@ -87,10 +87,13 @@ def flag_in(argv: Sequence[str]) -> str | None:
 
 def use_language(chosen: Language) -> None:
     """Speak this language from now on."""
-    import gettext
-
     global _translations, _language
     _language = chosen
+    if chosen is Language.EN:
+        _translations = None  # the messages are written in English: nothing to look up
+        return
+    import gettext
+
     _translations = gettext.translation(
         DOMAIN, LOCALE_FOLDER, languages=[chosen.value], fallback=True
     )
