@@ -198,9 +198,9 @@ def index_choices(index: Index, what: Completable, incomplete: str | None = None
         ]
     describe = _describer(what, columns)
     choices = [Choice(values[at], partial(describe, at), useful[at], folded[at]) for at in places]
-    if what not in (Completable.SECTOR, Completable.ORGANIZATION_KIND):
-        return choices
-    if language() is not Language.FR:
+    if what not in (Completable.SECTOR, Completable.ORGANIZATION_KIND) or (
+        language() is not Language.FR
+    ):
         return choices
     # In French, the French labels come first, as one word a shell completes whole
     # (`economie-circulaire`, which options read as the label): an id is then offered only

@@ -124,7 +124,8 @@ def parse_period_option(text: str, option: str) -> PartialDate:
 
 
 def parse_date_option(text: str, option: str) -> date:
-    """A whole day written YYYY-MM-DD, as --since, --until and --today take it."""
+    """A whole day written YYYY-MM-DD, as --today takes it (--since and --until take partial
+    dates: parse_period_option)."""
     try:
         if not _ISO_DAY.fullmatch(text.strip()):
             raise ValueError
