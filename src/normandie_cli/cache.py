@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from normandie_cli.models import Dataset
 
 # Bump when the models change shape: an old pickle must never be read into new classes.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 # Above this many bytes of TOML, reading takes long enough (half a second or more) to say so.

@@ -5,11 +5,12 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from enum import Enum, StrEnum
 from typing import Any
 
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
@@ -18,19 +19,8 @@ _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 LAST_YEAR = 9998
 
 
-class _Picklable:
-    """Pickles as a constructor call: much faster to load from the cache than the generic
-    state dictionaries of slotted dataclasses."""
-
-    __slots__ = ()
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        fields: dict[str, Any] = getattr(self, "__dataclass_fields__")  # noqa: B009
-        return (type(self), tuple(getattr(self, name) for name in fields))
-
-
-@dataclass(frozen=True, slots=True)
-class PartialDate(_Picklable):
+@frozen
+class PartialDate:
     """A date known to the year, the month or the day, as sources often give only part."""
 
     year: int
@@ -143,16 +133,16 @@ class RecordKind(StrEnum):
     EVENT = "events"
 
 
-@dataclass(frozen=True, slots=True)
-class Meta(_Picklable):
+@frozen
+class Meta:
     title: str
     version: str
     updated: PartialDate
     licence: str
 
 
-@dataclass(frozen=True, slots=True)
-class Source(_Picklable):
+@frozen
+class Source:
     id: str
     title: str
     publisher: str
@@ -162,8 +152,8 @@ class Source(_Picklable):
     title_fr: str | None = None  # the original French title, when `title` is our English
 
 
-@dataclass(frozen=True, slots=True)
-class Term(_Picklable):
+@frozen
+class Term:
     """A word of one of the data's vocabularies (sectors, kinds, contests), in both languages."""
 
     id: str
@@ -171,8 +161,8 @@ class Term(_Picklable):
     name_en: str
 
 
-@dataclass(frozen=True, slots=True)
-class Department(_Picklable):
+@frozen
+class Department:
     """A département; its id is its code ('14')."""
 
     id: str
@@ -181,8 +171,8 @@ class Department(_Picklable):
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Agglomeration(_Picklable):
+@frozen
+class Agglomeration:
     """An intercommunal body (Caen la Mer, Métropole Rouen Normandie…): a city's scene."""
 
     id: str
@@ -192,8 +182,8 @@ class Agglomeration(_Picklable):
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class City(_Picklable):
+@frozen
+class City:
     """A commune."""
 
     id: str
@@ -210,8 +200,8 @@ class City(_Picklable):
     former_region: FormerRegion | None = derived()
 
 
-@dataclass(frozen=True, slots=True)
-class Award(_Picklable):
+@frozen
+class Award:
     """A contest won, in one year; a grant is an award with an amount, not a funding round."""
 
     contest: str
@@ -224,8 +214,8 @@ class Award(_Picklable):
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class FundingRound(_Picklable):
+@frozen
+class FundingRound:
     sources: tuple[str, ...]
     amount: int | None = None
     currency: str = "EUR"
@@ -244,8 +234,8 @@ YEAR_FIELDS = frozenset({"year", "population_year", "rnsr_since", "headcount_yea
 FRENCH_FIELDS = {"description": "description_fr", "title": "title_fr"}
 
 
-@dataclass(frozen=True, slots=True)
-class Startup(_Picklable):
+@frozen
+class Startup:
     id: str
     name: str
     sources: tuple[str, ...]
@@ -272,8 +262,8 @@ class Startup(_Picklable):
     closed: PartialDate | None = None  # the day the company ceased, when it has
 
 
-@dataclass(frozen=True, slots=True)
-class Organization(_Picklable):
+@frozen
+class Organization:
     id: str
     name: str
     kind: str
@@ -296,8 +286,8 @@ class Organization(_Picklable):
     description_fr: str | None = None  # the same description in French
 
 
-@dataclass(frozen=True, slots=True)
-class Event(_Picklable):
+@frozen
+class Event:
     id: str
     name: str
     sources: tuple[str, ...]
@@ -321,8 +311,8 @@ class Event(_Picklable):
         return None if last is None else last.last_day
 
 
-@dataclass(frozen=True, slots=True)
-class Retirement(_Picklable):
+@frozen
+class Retirement:
     """An overlay's statement that a record is no longer true (a startup closed, an event
     cancelled): the record is hidden, and the reason and its sources kept."""
 
@@ -336,8 +326,8 @@ class Retirement(_Picklable):
 Record = Source | Term | Department | Agglomeration | City | Startup | Organization | Event
 
 
-@dataclass(frozen=True, slots=True)
-class Retired(_Picklable):
+@frozen
+class Retired:
     """A record an overlay hides, as the dataset has it, and the overlay's word on why. The
     sources of both stay cited: they state what was true until then, and why it no longer
     is (quality.cited_sources)."""
@@ -346,8 +336,8 @@ class Retired(_Picklable):
     retirement: Retirement
 
 
-@dataclass(frozen=True, slots=True)
-class FieldOrigin(_Picklable):
+@frozen
+class FieldOrigin:
     """A field of a record that the updates layer filled: from which source, checked when."""
 
     record: str
@@ -356,8 +346,8 @@ class FieldOrigin(_Picklable):
     checked: PartialDate
 
 
-@dataclass(frozen=True, slots=True)
-class Conflict(_Picklable):
+@frozen
+class Conflict:
     """A field the register states otherwise than the curated record: the curated value is
     kept, and `normandie validate` lists both, each with its sources."""
 
@@ -370,8 +360,8 @@ class Conflict(_Picklable):
     checked: PartialDate
 
 
-@dataclass(frozen=True, slots=True)
-class UpdatesInfo(_Picklable):
+@frozen
+class UpdatesInfo:
     """What the updates layer (`normandie update`) brought to a dataset."""
 
     path: str
@@ -382,7 +372,7 @@ class UpdatesInfo(_Picklable):
     added: tuple[str, ...] = ()  # ids of the startups the layer adds (new laureates)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Dataset:
     """Everything loaded and validated: references between records are known to resolve."""
 
