@@ -22,7 +22,7 @@ from conftest import MINIMAL_DATASET, SEED, STABLE_ENV
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from strategies import BASE, organizations, startups
+from strategies import BASE, organizations, slugs, startups
 from typer.testing import CliRunner
 
 from normandie_cli import models, query, sorting, text
@@ -836,3 +836,9 @@ def test_tables_of_any_text_are_inert_and_fit_the_width(
     assert [c for c in shown if is_terminal_control(c) and c != "\n"] == []
     too_wide = [line for line in shown.splitlines() if cell_len(line) > width]
     assert too_wide == []
+
+
+@given(slugs)
+def test_every_id_folds_to_itself(slug: str) -> None:
+    """What lets a commune be found by its id without folding every id (places.py)."""
+    assert text.fold(slug) == slug

@@ -18,18 +18,18 @@ import signal
 import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 from normandie_cli.errors import NormandieError, UsageError
 from normandie_cli.folders import is_within
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 from normandie_cli.locks import locked
 from normandie_cli.paths import refuse_foreign_link
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Target:
     """Where a file goes: its folder, its name there, and whether it exists already."""
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from normandie_cli.frozen import frozen
 from normandie_cli.quality import luhn_valid
 from normandie_cli.text import fold
 
@@ -37,7 +38,7 @@ _URL = re.compile(
 _BARE_DOMAIN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#]\S*)?", re.I | re.ASCII)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ILabRow:
     """One i-Lab laureate row; empty text where the source gives nothing."""
 
@@ -52,7 +53,7 @@ class ILabRow:
     research_unit: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class INovRow:
     """One i-Nov laureate row."""
 

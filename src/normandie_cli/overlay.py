@@ -19,6 +19,7 @@ from typing import Any
 
 from normandie_cli.dataset import parse_toml
 from normandie_cli.errors import UsageError
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _, human_date
 from normandie_cli.models import (
     NESTED_FIELDS,
@@ -240,7 +241,7 @@ def check_new_id(dataset: Dataset, record_id: str) -> None:
         raise UsageError(taken_message.format(id=record_id))
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@frozen
 class Citation:
     """The sources a new or corrected record cites, and the new sources they need."""
 

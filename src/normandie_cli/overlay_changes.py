@@ -6,13 +6,13 @@ whole dataset with the change is checked, then the file is replaced all or nothi
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from normandie_cli.dataset import bundled_data_path, dataset_files, parse_toml, read_parts
 from normandie_cli.errors import DataError, UsageError
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 from normandie_cli.models import Dataset, RecordKind
 from normandie_cli.overlay import (
@@ -43,7 +43,7 @@ from normandie_cli.validation import RETIRED, parse_dataset
 Decide = Callable[[str, Dataset], str]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Citing:
     """The sources a person gave for a change, as typed: source ids or web addresses (a web
     address not cited yet becomes a new source, titled and published as given)."""

@@ -9,7 +9,6 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from normandie_cli.dataset import parse_toml, read_file
 from normandie_cli.errors import DataError, NormandieError
 from normandie_cli.files import check_target, make_folder, opened_folder, replace_in
 from normandie_cli.folders import OVERLAY_FILE
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 from normandie_cli.locks import locked
 from normandie_cli.overlay_history import (
@@ -172,7 +172,7 @@ def update_overlay(
     return before, after
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Undone:
     """The change undo takes back, the overlay's text before undo, and after it."""
 

@@ -18,7 +18,6 @@ import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 from normandie_cli.dataset import LARGEST_FILE
 from normandie_cli.errors import NormandieError
 from normandie_cli.files import remove_in, replace_in
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _, human_date
 
 HISTORY_LIMIT = 20
@@ -46,7 +46,7 @@ class ChangeKind(StrEnum):
     RETIRE = "retire"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Change:
     """What a command did to the overlay: which kind of change, to which record, on which
     day (the day taken as today)."""
@@ -65,7 +65,7 @@ class Change:
         return words[self.kind].format(id=self.record, date=human_date(self.made))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Recorded:
     """One change kept in the history: the overlay's text before it, the digest of its
     text after it, and the file that keeps them."""

@@ -3,12 +3,12 @@ send to the maintainers (`normandie overlay export`)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from normandie_cli.frozen import frozen
 from normandie_cli.models import Dataset, Record, RecordKind, record_fields
 from normandie_cli.overlay import overlay_ids
 from normandie_cli.toml_tables import table_toml
@@ -21,14 +21,14 @@ class Change(StrEnum):
     RETIRED = "retired"
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@frozen
 class FieldChange:
     field: str
     before: Any
     after: Any
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@frozen
 class OverlayEntry:
     """One thing the overlay does to the dataset."""
 

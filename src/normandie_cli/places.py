@@ -4,10 +4,10 @@ scene), the two former regions and the departments, and how many records each ci
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 
 from normandie_cli.errors import UsageError
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 from normandie_cli.models import (
     City,
@@ -29,7 +29,7 @@ _UNKNOWN_WORDS = frozenset({UNKNOWN_CITY, "inconnue", "inconnu"})
 Places = frozenset[str | None]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Scene:
     """A place as people talk about it: a city's whole agglomeration, or one commune."""
 
@@ -181,12 +181,12 @@ def resolve_commune(dataset: Dataset, text: str) -> City:
     (there are Bénouvilles in Calvados and in Seine-Maritime) asks which one is meant.
     """
     key = fold(text)
-    for names_of in (
-        lambda c: (c.id,),
-        lambda c: (c.name,),
-        lambda c: c.aliases,
+    for named in (
+        lambda c: c.id == key,  # an id is a slug, which folds to itself: no need to fold 2,650
+        lambda c: fold(c.name) == key,
+        lambda c: any(fold(alias) == key for alias in c.aliases),
     ):
-        found = [c for c in dataset.cities if key in {fold(n) for n in names_of(c)}]
+        found = [c for c in dataset.cities if named(c)]
         if len(found) == 1:
             return found[0]
         if found:

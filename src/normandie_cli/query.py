@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from normandie_cli.errors import UsageError
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 from normandie_cli.models import (
     Dataset,
@@ -64,7 +64,7 @@ class StatusChoice(StrEnum):
     ALL = "all"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StartupFilters:
     cities: Places | None = None
     communes: Places | None = None
@@ -133,7 +133,7 @@ def filter_startups(dataset: Dataset, filters: StartupFilters) -> list[Startup]:
     return list(kept)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class OrganizationFilters:
     cities: Places | None = None
     communes: Places | None = None
@@ -168,7 +168,7 @@ def filter_organizations(dataset: Dataset, filters: OrganizationFilters) -> list
     return [o for o in dataset.organizations if keep(o)]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EventFilters:
     """Date bounds are whole days, inclusive; an event counts when any day it may fall on
     is inside them (an event dated only '2026-11' is in range for --since 2026-11-20)."""
@@ -260,7 +260,7 @@ def latest_event(events: Iterable[Event]) -> Event | None:
 # --- The one query behind every listing and export ----------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Filters:
     """A listing's or an export's filters as typed (names, not ids), in the order they are
     described; `select` resolves them against the dataset. A field named `founded_since` is

@@ -7,11 +7,11 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import localized
 from normandie_cli.models import (
     Agglomeration,
@@ -45,7 +45,7 @@ TIMELINE_YEARS = 50
 UPCOMING_SHOWN = 12
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Place:
     """A commune with records on the page and coordinates to put them on."""
 
@@ -59,7 +59,7 @@ class Place:
         return self.startups + self.organizations + self.events
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Outline:
     """An agglomeration and the (longitude, latitude) of the member communes the data
     lists with coordinates: the shape drawn around them is only as complete as that list."""
@@ -80,7 +80,7 @@ class Fact(StrEnum):
     VENUE = "venue"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Known:
     """How many of the records of one kind on the page state a fact."""
 
@@ -99,7 +99,7 @@ class Lane(StrEnum):
     EVENTS = "events"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Timeline:
     """Per lane, how many things happened each year from `first` to `last`; `earlier`
     counts what is older than `first`, `undated` what has no known year."""
@@ -112,7 +112,7 @@ class Timeline:
     merger_sources: tuple[str, ...]  # what states the 2016 merger: the departments' sources
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Series:
     """A recurring event: its editions on the page and the latest dated one."""
 
@@ -121,13 +121,13 @@ class Series:
     latest: Event
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CitedSource:
     source: Source
     cited_by: int  # records on the page that cite it
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReportContent:
     """Everything the report shows; `dataset` holds only the records the filters keep."""
 

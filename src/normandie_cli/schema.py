@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from normandie_cli.errors import SHOWN_PROBLEMS
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 from normandie_cli.models import (
     YEAR_FIELDS,
@@ -70,7 +71,7 @@ class Problems:
             self.items.append(f"{where}: {message}" if where else message)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@frozen
 class _FieldSpec:
     """How to read one field: a converter for plain values, or the class of nested tables."""
 

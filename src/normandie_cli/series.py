@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _, human_date, month_name
 from normandie_cli.models import Event, PartialDate
 
@@ -17,7 +17,7 @@ from normandie_cli.models import Event, PartialDate
 ALIVE_YEARS = 3
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Series:
     """A series of events as its editions show it."""
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 from normandie_cli.models import (
     Dataset,
@@ -33,7 +33,7 @@ from normandie_cli.sorting import sort_records
 _R = TypeVar("_R")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SceneSummary:
     """The metrics of one scene in a comparison.
 
@@ -117,7 +117,7 @@ def compare_scenes(
     return summaries
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Attribution:
     """A source reused under a licence, credited as the licence asks (publisher, dataset,
     date of last update)."""
@@ -129,7 +129,7 @@ class Attribution:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DatasetSummary:
     title: str
     version: str
@@ -262,7 +262,7 @@ def comparison_rows(summaries: Sequence[SceneSummary]) -> list[dict[str, Any]]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Known:
     """For how many records of a table a fact is known: 'city known for 42 of 104'."""
 
@@ -270,7 +270,7 @@ class Known:
     total: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ComparisonCoverage:
     """What the comparison could count, over the whole dataset: a scene counts only the
     records whose city is known, and a metric only those that have it."""
@@ -319,7 +319,7 @@ def _all_known_in_euros(rounds: Sequence[FundingRound]) -> bool:
 # --- The overview ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PlaceCounts:
     """How many records of each kind a place has."""
 
@@ -330,7 +330,7 @@ class PlaceCounts:
     events: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Overview:
     """What `normandie` alone shows on a terminal: the ecosystem at a glance."""
 

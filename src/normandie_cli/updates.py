@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from normandie_cli.errors import DataError
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 from normandie_cli.models import (
     City,
@@ -78,7 +78,7 @@ class Outcome(StrEnum):
     NON_DIFFUSIBLE = "non-diffusible"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RegisterEntry:
     """What the company register states about one SIREN, checked on one day."""
 
@@ -96,7 +96,7 @@ class RegisterEntry:
     headcount_year: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Refresh:
     """When the layer was made, and from where."""
 
@@ -105,7 +105,7 @@ class Refresh:
     opendata_url: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Layer:
     """A layer as read: its refresh, its register entries, and its dataset tables."""
 

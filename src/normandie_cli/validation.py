@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from normandie_cli.errors import DataError
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 from normandie_cli.models import (
     RECORD_TYPES,
@@ -63,7 +64,7 @@ _AWARD_REFERENCES = {"contest": (RecordKind.CONTEST,)}
 _R = TypeVar("_R")
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@frozen
 class _Entry:
     """One record as read: its fields that passed their checks, and the record if all did."""
 

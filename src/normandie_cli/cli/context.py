@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from normandie_cli.errors import NormandieError, OutputError, UsageError
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 _WRITE_PIECE = 16 * 1024
 
 
-@dataclass(frozen=True)
+@frozen
 class Environment:
     """Where a command's output goes (httpie's Environment): the process's own streams,
     each asked whether it is a terminal, unless a test or a script says otherwise.
@@ -213,17 +213,28 @@ def drop_stdout() -> None:
     os.dup2(devnull, descriptor)
 
 
-@dataclass
 class Settings:
-    """What the global options set; the dataset is loaded once, when a command needs it."""
+    """What the global options set; the dataset is loaded once, when a command needs it.
+    (A plain class: it keeps the dataset once loaded, and a dataclass's methods would be
+    compiled at every start-up for nothing, as frozen.py says.)"""
 
-    data: Path | None
-    today: date
-    overlay: Path | None = None
-    use_cache: bool = True
-    env: Environment = Environment()
-    updates: Path | None = None  # the updates layer; None with --no-updates
-    _dataset: Dataset | None = None
+    def __init__(
+        self,
+        *,
+        data: Path | None,
+        today: date,
+        overlay: Path | None,
+        use_cache: bool,
+        env: Environment,
+        updates: Path | None,  # the updates layer; None with --no-updates
+    ) -> None:
+        self.data = data
+        self.today = today
+        self.overlay = overlay
+        self.use_cache = use_cache
+        self.env = env
+        self.updates = updates
+        self._dataset: Dataset | None = None
 
     @property
     def dataset(self) -> Dataset:

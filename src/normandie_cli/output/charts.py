@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+
+from normandie_cli.frozen import frozen
 
 # Okabe & Ito's palette, told apart by people with any common colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
@@ -32,7 +33,7 @@ FONT = 13.0  # the text size the charts are laid out for, in user units
 CHARACTER = 7.0  # the width of a digit at that size, near enough, to leave room for values
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rect:
     x: float
     y: float
@@ -42,7 +43,7 @@ class Rect:
     title: str = ""  # shown on hover: what the shape stands for, with its number
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Line:
     x1: float
     y1: float
@@ -51,7 +52,7 @@ class Line:
     style: str = "axis"  # a class of the page's stylesheet: axis, grid, marker
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Label:
     x: float
     y: float
@@ -60,7 +61,7 @@ class Label:
     style: str = "label"  # label, value, small, strong
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Path:
     d: str  # numbers and path commands only, built here
     fill: str = "none"
@@ -69,7 +70,7 @@ class Path:
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Circle:
     cx: float
     cy: float
@@ -78,7 +79,7 @@ class Circle:
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Chart:
     """Marks drawn in this order (paths first, texts last), in a width × height box."""
 

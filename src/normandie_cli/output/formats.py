@@ -9,12 +9,12 @@ Writers are imported where they are chosen: a command pays only for the format i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, assert_never
 
 from normandie_cli.columns import field_names, labelled_columns, record_rows, with_labels
 from normandie_cli.errors import UsageError
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 from normandie_cli.models import Dataset, Event, Record, RecordKind
 from normandie_cli.query import Filters
@@ -76,7 +76,7 @@ def format_rows(fmt: OutputFormat, rows: Sequence[Row], columns: Sequence[str]) 
             assert_never(fmt)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Exported:
     """What an export made: the file's bytes (None when there is nothing to write), what
     they hold in words ('12 events'), and notes on what was left out."""

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from normandie_cli.frozen import frozen
 from normandie_cli.output.charts import TINTS, WIDE, Chart, Label, Path, rounded, shorten
 
 Point = tuple[float, float]  # (longitude, latitude) in degrees
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Projection:
     """Longitude and latitude to map units: an equirectangular projection whose east-west
     scale is the cosine of the middle latitude, true enough over a region 200 km wide."""
@@ -89,7 +89,7 @@ def _slice(cx: float, cy: float, r: float, start: float, end: float) -> str:
     return f"M{cx:g} {cy:g}L{at(start)}A{r:g} {r:g} 0 {large} 1 {at(end)}Z"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Pin:
     """Records on one commune: its position, a count per kind, what the shape says."""
 

@@ -11,10 +11,10 @@ Jinja2 is imported only here, and this module only by `normandie report`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import N_, _, human_date, localized
 from normandie_cli.models import Event, PartialDate, RecordKind
 from normandie_cli.output.charts import spaced
@@ -45,7 +45,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EventRow:
     when: str
     name: str
@@ -53,13 +53,13 @@ class EventRow:
     place: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SeriesRow:
     latest: EventRow
     editions: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MissingRow:
     kind: str
     fact: str
@@ -67,7 +67,7 @@ class MissingRow:
     total: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SourceRow:
     title: str
     publisher: str
@@ -77,7 +77,7 @@ class SourceRow:
     cited_by: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Block:
     """A block of the page that is not a chart: its reading and coverage lines."""
 
@@ -85,7 +85,7 @@ class Block:
     coverage: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Page:
     """Everything the template shows, as text and numbers: no decision is left to it."""
 

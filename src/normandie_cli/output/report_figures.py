@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import N_, _, localized
 from normandie_cli.models import RecordKind
 from normandie_cli.output.charts import (
@@ -35,7 +35,7 @@ MAP_KINDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Table:
     """The numbers of a figure: a heading per column (the first over the row headings),
     then rows of a heading and its cells."""
@@ -46,7 +46,7 @@ class Table:
     text_columns: int = 0  # how many cells of a row, from the first, are text, not numbers
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Figure:
     """A block of the page: its title, a one-line reading, what the numbers cover, a chart
     (absent when there is nothing to draw) and the table of its numbers."""

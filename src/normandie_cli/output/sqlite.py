@@ -92,6 +92,7 @@ from types import UnionType
 from typing import TYPE_CHECKING, Any
 
 from normandie_cli.errors import NormandieError
+from normandie_cli.frozen import frozen
 from normandie_cli.i18n import _
 from normandie_cli.models import (
     RECORD_TYPES,
@@ -122,7 +123,7 @@ _SINGLE_REFERENCES: dict[RecordKind, dict[str, RecordKind]] = {
 }
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@frozen
 class _Link:
     """The link table of one list field: its name, its item column and what items refer to."""
 
