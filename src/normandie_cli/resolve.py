@@ -60,7 +60,9 @@ def resolve_kinds(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
     return _resolve_terms(unknown, dataset.organization_kinds, texts)
 
 
-def resolve_tags(dataset: Dataset, texts: Iterable[str]) -> frozenset[str]:
+def resolve_tags(dataset: Dataset, texts: Sequence[str]) -> frozenset[str]:
+    if not texts:  # no --tag: gathering every startup's tags is 75 ms at 100,000 startups
+        return frozenset()
     known = sorted({tag for startup in dataset.startups for tag in startup.tags})
     unknown = _("unknown tag {text!r}{suggestion}. Known tags: {known}.")
     return frozenset(_resolve_choice(unknown, texts, known))
