@@ -65,11 +65,7 @@ def _initializer(
     field_names = frozenset(names)
 
     def every_value(cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
-        """The arguments as one value per field, defaults filled in."""
-        if not args and kwargs.keys() <= field_names:  # how records are read: merged in C
-            values = defaults | kwargs
-            if len(values) == count:
-                return tuple(map(values.__getitem__, names))
+        """The arguments as one value per field, in order, defaults filled in."""
         if len(args) > count:
             raise TypeError(
                 f"{cls.__name__}() takes {count} positional arguments, {len(args)} given"
@@ -88,10 +84,13 @@ def _initializer(
             raise TypeError(f"{cls.__name__}() got an unexpected argument {next(iter(kwargs))!r}")
         return (*args, *rest)
 
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if kwargs or len(args) != count:  # every value by position is how pickles load
-            args = every_value(type(self), args, kwargs)
-        any(map(_set, repeat(self, count), names, args))  # the sets run in C; each gives None
+    def __init__(self: Any, /, *args: Any, **kwargs: Any) -> None:
+        if not args and len(values := defaults | kwargs) == count and kwargs.keys() <= field_names:
+            any(map(_set, repeat(self), values.keys(), values.values()))  # how the TOML is read
+        else:
+            if kwargs or len(args) != count:  # (every value by position: how pickles load)
+                args = every_value(type(self), args, kwargs)
+            any(map(_set, repeat(self), names, args))  # the sets run in C; each gives None
         if post_init is not None:
             post_init(self)
 
