@@ -155,3 +155,15 @@ def test_the_models_keep_their_shape() -> None:
     assert {date, PartialDate(2015, 11)} == {date}
     with pytest.raises(TypeError):
         Startup(id="x")  # type: ignore[call-arg]
+
+
+def test_a_field_may_have_the_name_of_a_parameter() -> None:
+    @frozen
+    class Odd:
+        self: str
+        args: int = 0
+        kwargs: int = 0
+
+    odd = Odd(self="me", kwargs=2)
+    assert (odd.self, odd.args, odd.kwargs) == ("me", 0, 2)
+    assert Odd("me", 0, 2) == odd
