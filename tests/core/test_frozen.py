@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import pickle
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import InitVar, dataclass, field
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given
@@ -37,6 +39,16 @@ class Generated:
 @frozen
 class Noted:
     notes: list[str] = field(default_factory=list)
+
+
+@frozen
+class Reduced:
+    """Pickled as its successor: a class's own __reduce__ is its own to keep."""
+
+    number: int
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Reduced, (self.number + 1,))
 
 
 @frozen
@@ -167,3 +179,132 @@ def test_a_field_may_have_the_name_of_a_parameter() -> None:
     odd = Odd(self="me", kwargs=2)
     assert (odd.self, odd.args, odd.kwargs) == ("me", 0, 2)
     assert Odd("me", 0, 2) == odd
+
+
+def generated(cls: type[Any]) -> type[Any]:
+    return dataclass(frozen=True, slots=True)(cls)
+
+
+def own_methods(decorate: Callable[[type[Any]], type[Any]]) -> type[Any]:
+    """A class that writes its own repr, equality and hash: names equal whatever their case."""
+
+    @decorate
+    class Own:
+        name: str
+
+        def __repr__(self) -> str:
+            return f"<{self.name}>"
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Own) and other.name.casefold() == self.name.casefold()
+
+        def __hash__(self) -> int:
+            return hash(self.name.casefold())
+
+    return Own
+
+
+def own_equality(decorate: Callable[[type[Any]], type[Any]]) -> type[Any]:
+    """A class that writes its equality but no hash: the hash is the fields' again."""
+
+    @decorate
+    class Same:
+        name: str
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Same)
+
+    return Same
+
+
+@given(names, names)
+def test_a_method_the_class_writes_is_kept_as_dataclasses_keep_it(name: str, other: str) -> None:
+    for make in (own_methods, own_equality):
+        made, generated_class = make(frozen), make(generated)
+        one, two = made(name), made(other)
+        three, four = generated_class(name), generated_class(other)
+        assert repr(one).rpartition(".")[2] == repr(three).rpartition(".")[2]
+        assert (one == two) is (three == four)
+        assert (hash(one) == hash(two)) is (hash(three) == hash(four))
+        assert hash(one) == hash(three)
+
+
+def test_a_class_that_writes_its_own_reduce_is_pickled_its_way() -> None:
+    assert pickle.loads(pickle.dumps(Reduced(2))) == Reduced(3)
+
+
+@pytest.mark.parametrize(
+    "method", ["__init__", "__setattr__", "__delattr__", "__getstate__", "__setstate__"]
+)
+def test_a_method_frozen_must_write_is_refused_at_once(method: str) -> None:
+    with pytest.raises(TypeError, match=method):
+        frozen(type("Mine", (), {"__annotations__": {"a": "int"}, method: lambda *_: None}))
+
+
+def test_an_init_only_variable_is_refused_at_once() -> None:
+    with pytest.raises(TypeError, match="init-only"):
+
+        @frozen
+        class Given:
+            year: int
+            check: InitVar[bool] = True
+
+
+def test_a_class_variable_is_no_field() -> None:
+    @frozen
+    class Counted:
+        made: ClassVar[int] = 0
+        name: str
+
+    assert Counted("x") == Counted(name="x")
+    assert Counted.made == 0
+    assert [f.name for f in dataclasses.fields(Counted)] == ["name"]
+
+
+def test_a_class_without_fields_is_a_value() -> None:
+    @frozen
+    class Nothing:
+        pass
+
+    assert Nothing() == Nothing()
+    assert hash(Nothing()) == hash(())
+    assert repr(Nothing()).endswith("Nothing()")
+    assert copy.deepcopy(Nothing()) == Nothing()
+    with pytest.raises(TypeError):
+        Nothing(1)
+
+
+@frozen
+class Nest:
+    items: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedNest:
+    items: list[Any] = field(default_factory=list)
+
+
+class Back:
+    """A holder that shows what it holds with no guard against showing itself."""
+
+    def __init__(self, held: object) -> None:
+        self.held = held
+
+    def __repr__(self) -> str:
+        return f"Back({self.held!r})"
+
+
+@given(st.lists(st.sampled_from(["itself", "back", "text"]), max_size=4))
+def test_a_value_within_itself_is_shown_as_the_dataclasses_show_it(placed: list[str]) -> None:
+    made, generated_value = Nest(), GeneratedNest()
+    for value in (made, generated_value):
+        for kind in placed:
+            value.items.append({"itself": value, "back": Back(value), "text": "x"}[kind])
+    assert repr(made).removeprefix("Nest") == repr(generated_value).removeprefix("GeneratedNest")
+
+
+def test_the_signature_is_the_dataclasses() -> None:
+    assert str(inspect.signature(Made)) == str(inspect.signature(Generated))
+    assert inspect.signature(Made) == inspect.signature(Generated)
+    assert inspect.signature(Nest) == inspect.signature(GeneratedNest)
+    assert str(inspect.signature(Startup)).startswith("(id: 'str', name: 'str', sources:")
