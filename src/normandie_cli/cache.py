@@ -5,7 +5,9 @@ The cache lives in the user's cache folder ($XDG_CACHE_HOME/normandie, by defaul
 ~/.cache/normandie), created private (0700). Each dataset path has one cache file, which
 records a key: the cache format, the package version and, for every TOML file of the
 dataset, its name, size, modification time and a hash of its content. Any change to one of
-them makes the key differ and the dataset is read again. The file is a pickle; pickles can
+them makes the key differ and the dataset is read again. The file is the key, on a line of
+its own, then the dataset as a pickle, unpickled only under the same key: a cache of another
+version never reaches today's classes. Pickles can
 run code, so a cache file is only trusted when it is a regular file owned by the user in a
 folder of the user's that no one else can write to, both checked on what was opened, not on
 a name that could be swapped meanwhile — anything else, or anything that fails to load, is
@@ -190,22 +192,25 @@ def read_cached(origin: Sequence[Path], key: str) -> Dataset | None:
 
     from normandie_cli.models import Dataset
 
+    stored_key = key.encode() + b"\n"
     with _trusted_file(_cache_name(origin)) as file:
-        if file is None:
+        # Another key, or a file of another layout: nothing of it is unpickled.
+        if file is None or file.read(len(stored_key)) != stored_key:
             return None
         try:
             with collector_paused():
-                stored_key, dataset = pickle.load(file)
+                dataset = pickle.load(file)
         except Exception:  # a corrupt, truncated or foreign file: rebuild it
             return None
-    return dataset if stored_key == key and isinstance(dataset, Dataset) else None
+    return dataset if isinstance(dataset, Dataset) else None
 
 
 def write_cached(origin: Sequence[Path], key: str, dataset: Dataset) -> None:
     """Store the dataset; failing to (read-only home, full disk) only costs speed next time."""
     import pickle
 
-    _store(_cache_name(origin), pickle.dumps((key, dataset), protocol=pickle.HIGHEST_PROTOCOL))
+    content = pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL)
+    _store(_cache_name(origin), key.encode() + b"\n" + content)
 
 
 def _store(name: str, content: bytes) -> None:

@@ -4,6 +4,7 @@ trusted when it could be someone else's, never a crash."""
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 import time
@@ -98,6 +99,36 @@ def test_a_corrupt_cache_is_rebuilt(
         cached.write_bytes(content)
     assert loads_counted(data_file) == (["one"], 1)
     assert loads_counted(data_file) == (["one"], 0)  # and it was written again
+
+
+class Canary:
+    """Leaves a file behind if it is ever unpickled."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path.touch, (self.path,))
+
+
+@pytest.mark.parametrize("layout", ["one pickle", "key line"])
+def test_a_cache_of_another_key_is_never_unpickled(
+    cache_home: Path, data_file: Path, tmp_path: Path, layout: str
+) -> None:
+    """A cache made by another version (another format of the models) or from other files is
+    thrown away before any of it is unpickled into today's classes."""
+    loads_counted(data_file)
+    (cached,) = cache_home.glob("*.pickle")
+    unpickled = tmp_path / "unpickled"
+    canary = Canary(unpickled)
+    stale = {
+        "one pickle": pickle.dumps(("0" * 64, canary), protocol=pickle.HIGHEST_PROTOCOL),
+        "key line": b"0" * 64 + b"\n" + pickle.dumps(canary, protocol=pickle.HIGHEST_PROTOCOL),
+    }
+    cached.write_bytes(stale[layout])
+    assert loads_counted(data_file) == (["one"], 1)
+    assert not unpickled.exists()
+    assert loads_counted(data_file) == (["one"], 0)
 
 
 def test_a_cache_anyone_may_write_to_is_not_trusted(cache_home: Path, data_file: Path) -> None:
