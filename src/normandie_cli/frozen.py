@@ -43,9 +43,10 @@ def frozen(cls: type[_T]) -> type[_T]:
         cls.__doc__ = f"{cls.__name__}({', '.join(own.get('__annotations__', ()))})"
     shaped = dataclasses.dataclass(init=False, repr=False, eq=False, slots=True)(cls)
     fields = dataclasses.fields(cast(Any, shaped))
+    # dataclasses marks an InitVar with a private constant: checked only where it exists.
     init_only = getattr(dataclasses, "_FIELD_INITVAR", None)
     pseudo = cast(Any, shaped).__dataclass_fields__.values()
-    if any(getattr(f, "_field_type", None) is init_only for f in pseudo):
+    if init_only is not None and any(getattr(f, "_field_type", None) is init_only for f in pseudo):
         # __init__ would neither take it nor pass it to __post_init__
         raise TypeError(f"{cls.__name__}: @frozen takes fields, not init-only variables")
     for f in fields:
