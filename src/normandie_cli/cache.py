@@ -7,11 +7,11 @@ records a key: the cache format, the package version and, for every TOML file of
 dataset, its name, size, modification time and a hash of its content. Any change to one of
 them makes the key differ and the dataset is read again. The file is the key, on a line of
 its own, then the dataset as a pickle, unpickled only under the same key: a cache of another
-version never reaches today's classes. Pickles can
-run code, so a cache file is only trusted when it is a regular file owned by the user in a
-folder of the user's that no one else can write to, both checked on what was opened, not on
-a name that could be swapped meanwhile — anything else, or anything that fails to load, is
-ignored and rebuilt, never an error. Without a home folder there is no cache.
+version never reaches today's classes. Pickles can run code, so a cache file is only
+trusted when it is a regular file owned by the user in a folder of the user's that no one
+else can write to, both checked on what was opened, not on a name that could be swapped
+meanwhile — anything else, or anything that fails to load, is ignored and rebuilt, never
+an error. Without a home folder there is no cache.
 
 Beside a cached dataset, the same folder keeps its completion index (completion.py): the
 values Tab offers, plain values stored with marshal and read under the same rules, so that a
